@@ -1,0 +1,3 @@
+from alembic_ls.cli import main
+
+raise SystemExit(main())

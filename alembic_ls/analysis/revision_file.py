@@ -1,0 +1,337 @@
+"""Typed, pickle-friendly summary of one migration file.
+
+Everything the rules need is here, so that a cached summary is enough to re-run rules without
+re-parsing. Positions are 0-based lines and 0-based columns counted in Unicode code points; the LSP
+layer converts to UTF-16 when it talks to clients.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def contains(self, line: int, col: int) -> bool:
+        if line < self.line or line > self.end_line:
+            return False
+        if line == self.line and col < self.col:
+            return False
+        return not (line == self.end_line and col > self.end_col)
+
+
+class RefKind(str, enum.Enum):
+    """Where a revision id is written in a file."""
+
+    REVISION = "revision"
+    DOWN_REVISION = "down_revision"
+    DEPENDS_ON = "depends_on"
+    REVISES_HEADER = "revises_header"
+    REVISION_HEADER = "revision_header"
+
+
+@dataclass(frozen=True, slots=True)
+class IdRef:
+    value: str
+    span: Span
+    kind: RefKind
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierAssignment:
+    """`revision = ...`, `down_revision = ...`, `branch_labels = ...`, `depends_on = ...`."""
+
+    name: str
+    # None when the value is not a literal we can read without executing the file.
+    values: tuple[str, ...] | None
+    span: Span
+    value_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    line: int
+    col: int
+    text: str
+
+
+class MarkerKind(str, enum.Enum):
+    START = "start"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    line: int
+    kind: MarkerKind
+    legacy: bool  # `### commands ...` without the leading `# `
+
+
+class _NotLiteral:
+    """Marker for argument values that cannot be read without executing code."""
+
+    _instance: _NotLiteral | None = None
+
+    def __new__(cls) -> _NotLiteral:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_LITERAL"
+
+    def __reduce__(self) -> str:
+        return "NOT_LITERAL"
+
+
+NOT_LITERAL = _NotLiteral()
+
+LiteralValue = str | int | float | bool | None | tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArgValue:
+    source: str
+    span: Span
+    value: object = NOT_LITERAL  # a Python literal, or NOT_LITERAL
+    # When the argument is itself a call such as `sa.Column('x', sa.String(), nullable=True)`.
+    call_name: str | None = None
+    call_args: tuple[ArgValue, ...] = ()
+    call_kwargs: tuple[tuple[str, ArgValue], ...] = ()
+
+    @property
+    def is_literal(self) -> bool:
+        return self.value is not NOT_LITERAL
+
+    @property
+    def text(self) -> str | None:
+        return self.value if isinstance(self.value, str) else None
+
+    def kwarg(self, name: str) -> ArgValue | None:
+        for key, val in self.call_kwargs:
+            if key == name:
+                return val
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class OpCall:
+    """One `op.<name>(...)` (or `batch_op.<name>(...)`) call inside upgrade()/downgrade()."""
+
+    name: str
+    receiver: str
+    function: str  # "upgrade", "downgrade" or another function name
+    span: Span
+    stmt_span: Span
+    args: tuple[ArgValue, ...]
+    kwargs: tuple[tuple[str, ArgValue], ...]
+    in_autogen_block: bool
+    batch_table: str | None = None  # set for calls made on a batch_alter_table() alias
+    batch_span: Span | None = None  # the enclosing `with op.batch_alter_table(...)` statement
+
+    def kwarg(self, name: str) -> ArgValue | None:
+        for key, val in self.kwargs:
+            if key == name:
+                return val
+        return None
+
+    def arg(self, index: int, keyword: str | None = None) -> ArgValue | None:
+        if index < len(self.args):
+            return self.args[index]
+        return self.kwarg(keyword) if keyword else None
+
+    @property
+    def table(self) -> str | None:
+        """The table this op acts on, when it is a literal."""
+        if self.batch_table is not None:
+            return self.batch_table
+        position = _TABLE_ARG.get(self.name)
+        if position is None:
+            return None
+        index, keyword = position
+        value = self.arg(index, keyword)
+        return value.text if value else None
+
+
+# Where the table name sits in each op's signature: (positional index, keyword).
+_TABLE_ARG: dict[str, tuple[int, str]] = {
+    "add_column": (0, "table_name"),
+    "drop_column": (0, "table_name"),
+    "alter_column": (0, "table_name"),
+    "create_table": (0, "table_name"),
+    "drop_table": (0, "table_name"),
+    "rename_table": (0, "old_table_name"),
+    "create_index": (1, "table_name"),
+    "drop_index": (1, "table_name"),
+    "create_foreign_key": (1, "source_table"),
+    "create_unique_constraint": (1, "table_name"),
+    "create_primary_key": (1, "table_name"),
+    "create_check_constraint": (1, "table_name"),
+    "create_exclude_constraint": (1, "table_name"),
+    "drop_constraint": (1, "table_name"),
+    "create_table_comment": (0, "table_name"),
+    "drop_table_comment": (0, "table_name"),
+    "batch_alter_table": (0, "table_name"),
+}
+
+
+class StatementKind(str, enum.Enum):
+    PASS = "pass"  # `pass`, `...` or a docstring
+    OP = "op"  # a schema operation (op.add_column, a batch block, ...)
+    SQL = "sql"  # op.execute / bulk_insert / connection.execute / text(...)
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    span: Span
+    kind: StatementKind
+    in_autogen_block: bool
+    explained: bool  # a meaningful comment above it (or trailing on it)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    name: str
+    span: Span  # from `def` to the end of the body
+    name_span: Span
+    params: tuple[str, ...]
+    body_span: Span
+    body_indent: str
+    statements: tuple[Statement, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return all(s.kind is StatementKind.PASS for s in self.statements)
+
+    @property
+    def has_schema_ops(self) -> bool:
+        return any(s.kind is StatementKind.OP for s in self.statements)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The module docstring alembic writes: message, Revision ID, Revises, Create Date."""
+
+    span: Span
+    message: str | None
+    revision_id: str | None
+    revision_id_span: Span | None
+    revises: tuple[str, ...] | None
+    revises_span: Span | None  # the value after `Revises:`
+    create_date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SqlCall:
+    """A hand-written SQL call: op.execute, op.bulk_insert, connection.execute, text(...)."""
+
+    span: Span
+    stmt_span: Span
+    what: str  # e.g. "op.execute"
+    explained: bool
+    function: str
+
+
+@dataclass(frozen=True, slots=True)
+class UndefinedName:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    line: int
+    codes: tuple[str, ...]
+    file_level: bool
+    span: Span  # the comment
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    line: int  # 0-based line of the import statement
+    end_line: int
+    module: str | None
+    names: tuple[str, ...]  # names bound by the import
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    message: str
+    span: Span
+
+
+@dataclass(slots=True)
+class RevisionFile:
+    path: str
+    revision: IdentifierAssignment | None = None
+    down_revision: IdentifierAssignment | None = None
+    branch_labels: IdentifierAssignment | None = None
+    depends_on: IdentifierAssignment | None = None
+    header: Header | None = None
+    id_refs: tuple[IdRef, ...] = ()
+    markers: tuple[Marker, ...] = ()
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    ops: tuple[OpCall, ...] = ()
+    sql_calls: tuple[SqlCall, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    undefined_names: tuple[UndefinedName, ...] = ()
+    imports: tuple[Import, ...] = ()
+    op_aliases: tuple[str, ...] = ()
+    parse_error: ParseError | None = None
+    line_count: int = 0
+
+    @property
+    def revision_id(self) -> str | None:
+        if self.revision and self.revision.values:
+            return self.revision.values[0]
+        return None
+
+    @property
+    def is_revision(self) -> bool:
+        """True for files that declare `revision = ...` (Alembic loads only those)."""
+        return self.revision is not None
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        if self.down_revision is None or self.down_revision.values is None:
+            return ()
+        return self.down_revision.values
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        if self.branch_labels is None or self.branch_labels.values is None:
+            return ()
+        return self.branch_labels.values
+
+    @property
+    def dependencies(self) -> tuple[str, ...]:
+        if self.depends_on is None or self.depends_on.values is None:
+            return ()
+        return self.depends_on.values
+
+    @property
+    def message(self) -> str | None:
+        return self.header.message if self.header else None
+
+    @property
+    def has_markers(self) -> bool:
+        return bool(self.markers)
+
+    @property
+    def upgrade(self) -> FunctionInfo | None:
+        return self.functions.get("upgrade")
+
+    @property
+    def downgrade(self) -> FunctionInfo | None:
+        return self.functions.get("downgrade")
+
+    def ops_in(self, function: str) -> tuple[OpCall, ...]:
+        return tuple(op for op in self.ops if op.function == function)

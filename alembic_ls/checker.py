@@ -1,0 +1,153 @@
+"""Run the rules on a project index: selection, baseline, severities and inline suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from alembic_ls.analysis.index import ProjectIndex
+from alembic_ls.analysis.revision_file import RevisionFile, Span
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule
+from alembic_ls.rules.registry import RULES
+from alembic_ls.settings import ConfigError, Settings
+
+UNUSED_SUPPRESSION = "AM001"
+UNKNOWN_CODE = "AM002"
+
+
+def _matches(code: str, patterns: Iterable[str]) -> bool:
+    return any(p == "ALL" or code.startswith(p) for p in patterns)
+
+
+def enabled_rules(settings: Settings) -> list[Rule]:
+    selected = settings.select if settings.select is not None else ("ALL",)
+    return [
+        rule
+        for code, rule in RULES.items()
+        if _matches(code, selected) and not _matches(code, settings.ignore)
+    ]
+
+
+def unknown_codes(settings: Settings) -> list[str]:
+    """Codes or prefixes in the settings that match no rule (a typo silences nothing)."""
+    named = [*(settings.select or ()), *settings.ignore, *settings.severity]
+    return sorted({p for p in named if p != "ALL" and not any(code.startswith(p) for code in RULES)})
+
+
+@dataclass
+class Checker:
+    index: ProjectIndex
+    settings: Settings
+
+    def __post_init__(self) -> None:
+        self.rules = enabled_rules(self.settings)
+        self.enabled_codes = {rule.code for rule in self.rules}
+        dialect = self.settings.dialect or self.index.project.dialect
+        self.context = CheckContext(self.index, dialect=dialect)
+        self.skipped = self._baseline_revisions()
+
+    def _baseline_revisions(self) -> set[str]:
+        baseline = self.settings.baseline
+        if baseline is None:
+            return set()
+        graph = self.index.graph
+        if baseline not in graph.revisions:
+            matches = [rid for rid in graph.revisions if rid.startswith(baseline)]
+            if len(matches) != 1:
+                where = self.settings.source or "settings"
+                raise ConfigError(
+                    f"{where}: `baseline` names revision '{baseline}', which is not in "
+                    f"{self.index.project.script_location}"
+                )
+            baseline = matches[0]
+        return graph.ancestors(baseline) | {baseline}
+
+    def check_file(self, rev: RevisionFile) -> list[Finding]:
+        if rev.revision_id is not None and rev.revision_id in self.skipped:
+            return []
+        raw: list[Finding] = []
+        for rule in self.rules:
+            try:
+                raw.extend(rule.check(rev, self.context))
+            except Exception as exc:  # a rule bug must not take the whole check down
+                raw.append(
+                    Finding(
+                        "AM000",
+                        f"internal error in {rule.code} ({type(exc).__name__}: {exc}); please report it",
+                        rev.path,
+                        rev.parse_error.span if rev.parse_error else _top(rev),
+                        rule.severity,
+                    )
+                )
+        findings = self._apply_suppressions(rev, raw)
+        return sorted(
+            (self._with_severity(f) for f in findings),
+            key=lambda f: (f.span.line, f.span.col, f.code),
+        )
+
+    def check_all(self) -> dict[str, list[Finding]]:
+        return {rev.path: self.check_file(rev) for rev in self.index.all_files()}
+
+    def _with_severity(self, finding: Finding) -> Finding:
+        override = self.settings.severity.get(finding.code)
+        return replace(finding, severity=override) if override else finding
+
+    def _apply_suppressions(self, rev: RevisionFile, findings: list[Finding]) -> list[Finding]:
+        if not rev.suppressions:
+            return findings
+        used: set[tuple[int, str]] = set()
+        kept: list[Finding] = []
+        for finding in findings:
+            suppressor = next(
+                (
+                    s
+                    for s in rev.suppressions
+                    if finding.code in s.codes
+                    and (s.file_level or finding.span.line <= s.line <= finding.span.end_line)
+                ),
+                None,
+            )
+            if suppressor is None:
+                kept.append(finding)
+            else:
+                used.add((suppressor.line, finding.code))
+        for suppression in rev.suppressions:
+            for code in suppression.codes:
+                if code not in RULES:
+                    if UNKNOWN_CODE in self.enabled_codes:
+                        kept.append(
+                            Finding(
+                                UNKNOWN_CODE,
+                                f"Unknown rule code `{code}` in suppression comment "
+                                "(`alembic-ls rules` lists them).",
+                                rev.path,
+                                suppression.span,
+                                RULES[UNKNOWN_CODE].severity,
+                            )
+                        )
+                elif (
+                    (suppression.line, code) not in used
+                    and code in self.enabled_codes
+                    and UNUSED_SUPPRESSION in self.enabled_codes
+                ):
+                    kept.append(
+                        Finding(
+                            UNUSED_SUPPRESSION,
+                            f"Unused suppression: {code} reports nothing "
+                            f"{'in this file' if suppression.file_level else 'on this line'}.",
+                            rev.path,
+                            suppression.span,
+                            RULES[UNUSED_SUPPRESSION].severity,
+                            Fix(
+                                f"Remove the unused {code} suppression",
+                                "remove-suppression",
+                                safe=True,
+                                params={"line": suppression.line, "code": code},
+                            ),
+                        )
+                    )
+        return kept
+
+
+def _top(rev: RevisionFile) -> Span:
+    return rev.revision.span if rev.revision else Span(0, 0, 0, 0)

@@ -1,0 +1,91 @@
+"""Command line: `alembic-ls check | rules | explain | serve`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from alembic_ls import __version__
+from alembic_ls.docs import doc_text
+from alembic_ls.reporting import FORMATS, render
+from alembic_ls.rules.registry import RULES, lookup
+from alembic_ls.settings import Settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alembic-ls", description="Lint Alembic migrations; run the language server."
+    )
+    parser.add_argument("--version", action="version", version=f"alembic-ls {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="check the Alembic projects under PATH (default: .)")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    check.add_argument("--output-format", choices=FORMATS, default="text")
+    check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes")
+    check.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes")
+    check.add_argument("--baseline", help="only check revisions after this revision id")
+    check.add_argument("--fix", action="store_true", help="apply the fixes marked safe")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
+
+    sub.add_parser("rules", help="list every rule")
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("code", help="a rule code (AM104) or name (uncommented-manual-sql)")
+
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "rules":
+        for rule in RULES.values():
+            fix = " (fix)" if rule.fixable else ""
+            print(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}{fix}")
+        return EXIT_CLEAN
+    if args.command == "explain":
+        found = lookup(args.code)
+        text = doc_text(found.code) if found else None
+        if found is None or text is None:
+            print(f"alembic-ls: unknown rule {args.code!r} (see `alembic-ls rules`)", file=sys.stderr)
+            return EXIT_USAGE
+        print(text)
+        return EXIT_CLEAN
+    from alembic_ls.server.main import serve
+
+    serve(args.tcp)
+    return EXIT_CLEAN
+
+
+def _check(args: argparse.Namespace) -> int:
+    from alembic_ls.workspace_check import run_check
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"alembic-ls: no such file or directory: {missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    overrides = Settings(select=args.select, ignore=args.ignore or (), baseline=args.baseline)
+    result = run_check(args.paths, overrides, fix=args.fix, use_cache=not args.no_cache)
+    for warning in result.warnings:
+        print(f"alembic-ls: warning: {warning}", file=sys.stderr)
+    for error in result.errors:
+        print(f"alembic-ls: error: {error}", file=sys.stderr)
+    if result.errors and not result.projects:
+        return EXIT_USAGE
+    output = render(result.findings, args.output_format, result.fixed, result.files_checked)
+    if output:
+        print(output)
+    if result.errors:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN

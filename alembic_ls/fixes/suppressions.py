@@ -1,0 +1,49 @@
+"""Inline suppressions: `# alembic-ls: ignore[CODE]` (line) and `ignore-file[CODE]` (file)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from alembic_ls.analysis.revision_file import RevisionFile, Span
+from alembic_ls.fixes.edits import FixRefused, TextEdit
+
+
+def suppress_line_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
+    """Append the suppression to the finding's last line: always outside any string literal."""
+    code = str(params["code"])
+    line = int(params["end_line"])
+    if line >= len(lines):
+        raise FixRefused("the line is no longer there")
+    for suppression in rev.suppressions:
+        if suppression.line == line and not suppression.file_level:
+            inner = lines[line][suppression.span.col : suppression.span.end_col]
+            updated = re.sub(r"\[([^\]]*)\]", lambda m: f"[{m.group(1)}, {code}]", inner, count=1)
+            return [TextEdit(suppression.span, updated)]
+    end = len(lines[line].rstrip())
+    return [TextEdit(Span(line, end, line, len(lines[line])), f"  # alembic-ls: ignore[{code}]")]
+
+
+def suppress_file_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
+    code = str(params["code"])
+    line = rev.header.span.end_line + 1 if rev.header else 0
+    return [TextEdit(Span(line, 0, line, 0), f"# alembic-ls: ignore-file[{code}]\n")]
+
+
+def remove_suppression_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
+    line, code = int(params["line"]), str(params["code"])
+    for suppression in rev.suppressions:
+        if suppression.line != line or code not in suppression.codes:
+            continue
+        remaining = [c for c in suppression.codes if c != code]
+        text = lines[line]
+        if remaining:
+            keyword = "ignore-file" if suppression.file_level else "ignore"
+            return [TextEdit(suppression.span, f"# alembic-ls: {keyword}[{', '.join(remaining)}]")]
+        before = text[: suppression.span.col].rstrip()
+        if before:
+            return [TextEdit(Span(line, len(before), line, len(text)), "")]
+        if line + 1 < len(lines):
+            return [TextEdit(Span(line, 0, line + 1, 0), "")]
+        return [TextEdit(Span(line, 0, line, len(text)), "")]
+    raise FixRefused("the suppression comment is no longer there")

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.fixes.downgrade import plan_downgrade
+from alembic_ls.fixes.edits import FixRefused
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
+
+
+class MissingDowngrade(Rule):
+    code = "AM201"
+    name = "missing-downgrade"
+    severity = Severity.ERROR
+    summary = "upgrade() changes the schema but downgrade() is missing or does nothing."
+    fixable = True
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        upgrade, downgrade = rev.upgrade, rev.downgrade
+        if not rev.is_revision or upgrade is None or not upgrade.has_schema_ops:
+            return
+        if downgrade is not None and not downgrade.is_empty:
+            return
+        where = "has no downgrade()" if downgrade is None else "has a downgrade() that does nothing"
+        span = downgrade.name_span if downgrade is not None else upgrade.name_span
+        message = (
+            f"This revision changes the schema but {where}, so `alembic downgrade -1` cannot undo it. "
+            'The rule book: "Both upgrade() and downgrade() present".'
+        )
+        fix: Fix | None = None
+        try:
+            plan_downgrade(rev)
+        except FixRefused as refused:
+            message += f" No automatic fix: {refused}."
+        else:
+            fix = Fix("Derive downgrade() from upgrade()", "derive-downgrade", safe=True)
+        yield self.finding(rev, span, message, fix)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity
+
+
+class MultipleHeads(Rule):
+    code = "AM301"
+    name = "multiple-heads"
+    severity = Severity.ERROR
+    summary = "More than one head on the same branch: `alembic upgrade head` will refuse to run."
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        rid = rev.revision_id
+        if rid is None or rev.revision is None or not ctx.is_loaded(rev):
+            return
+        for group in ctx.graph.head_groups():
+            if rid not in group:
+                continue
+            others = ", ".join(h for h in group if h != rid)
+            labels = sorted(ctx.graph.labels.get(rid, ()))
+            target = f"'{labels[0]}@head'" if labels else "'head'"
+            related = tuple(
+                (other.path, other.revision.span, f"other head {h}")
+                for h in group
+                if h != rid and (other := ctx.graph.revisions[h]).revision is not None
+            )
+            yield self.finding(
+                rev,
+                rev.revision.span,
+                f"Multiple heads: {rid} and {others}. `alembic upgrade {target.strip(chr(39))}` fails with "
+                f'"Multiple head revisions are present for given argument {target}". Merge them '
+                f'(`alembic merge heads -m "merge heads"`) or, per the rule book, delete your '
+                "revision, pull, `alembic upgrade head` and regenerate it.",
+                related=related,
+            )

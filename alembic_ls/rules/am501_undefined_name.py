@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.fixes.imports import import_line_for
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
+
+
+class UndefinedName(Rule):
+    code = "AM501"
+    name = "undefined-name"
+    severity = Severity.ERROR
+    summary = "A name used in the migration is never imported or defined: `upgrade` will fail with NameError."
+    fixable = True
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        for undefined in rev.undefined_names:
+            statement = import_line_for(undefined.name)
+            message = f"`{undefined.name}` is not defined: `alembic upgrade` stops here with NameError."
+            fix = None
+            if statement is not None:
+                message += f" Add `{statement}`."
+                fix = Fix(f"Add `{statement}`", "add-import", safe=True, params={"name": undefined.name})
+            if undefined.name == "sqlmodel":
+                message += (
+                    " autogenerate writes sqlmodel types but the default script.py.mako does not "
+                    "import sqlmodel: add `import sqlmodel` to the template so the next revision is right."
+                )
+            yield self.finding(rev, undefined.span, message, fix)

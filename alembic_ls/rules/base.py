@@ -1,0 +1,103 @@
+"""What a rule is, what it reports, and what it hands to the fix machinery.
+
+A rule finds; a fix (in `alembic_ls.fixes`) renders. Findings carry their fix as a small JSON-able
+recipe (`Fix.kind` + `Fix.params`) so the language server can ship it in `Diagnostic.data` and
+build the edit only when the user asks for it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from alembic_ls.analysis.revision_file import RevisionFile, Span
+
+if TYPE_CHECKING:
+    from alembic_ls.analysis.graph import RevisionGraph
+    from alembic_ls.analysis.index import ProjectIndex
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    kind: str  # key into alembic_ls.fixes.FIXERS
+    safe: bool  # may be applied by `check --fix` / source.fixAll without a person looking
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    path: str
+    span: Span
+    severity: Severity
+    fix: Fix | None = None
+    # Other places the finding concerns (e.g. the other file of a duplicate id).
+    related: tuple[tuple[str, Span, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        from alembic_ls.rules.registry import RULES
+
+        rule = RULES.get(self.code)
+        return rule.name if rule else self.code
+
+
+@dataclass
+class CheckContext:
+    """What a rule may look at beyond the file itself."""
+
+    index: ProjectIndex
+    dialect: str | None = None
+
+    @property
+    def graph(self) -> RevisionGraph:
+        return self.index.graph
+
+    def is_loaded(self, rev: RevisionFile) -> bool:
+        return self.index.is_loaded(rev.path)
+
+    def relpath(self, path: str) -> str:
+        try:
+            return str(Path(path).relative_to(self.index.project.root))
+        except ValueError:
+            return path
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    fixable: ClassVar[bool] = False
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        rev: RevisionFile,
+        span: Span,
+        message: str,
+        fix: Fix | None = None,
+        related: tuple[tuple[str, Span, str], ...] = (),
+    ) -> Finding:
+        return Finding(self.code, message, rev.path, span, self.severity, fix, related)
+
+
+def call_head_span(span: Span, callee: str) -> Span:
+    """`op.create_table` of a multi-line call: underline the callee, not ten lines of columns."""
+    if span.line == span.end_line:
+        return span
+    return Span(span.line, span.col, span.line, span.col + len(callee))

@@ -1,0 +1,117 @@
+"""Typed settings: `[tool.alembic-ls]` in pyproject.toml, overridable by the CLI or the LSP client.
+
+Keys (pyproject spelling; LSP clients send the camelCase form of the same names):
+  select = ["AM1", "AM201"]    codes or prefixes to enable ("ALL" = every rule)
+  ignore = ["AM103"]           codes or prefixes to disable
+  severity = {AM104 = "error"} per-rule severity
+  baseline = "3f2a9c1d7e4b"    only revisions after this one are checked
+  dialect = "postgresql"       overrides the dialect read from sqlalchemy.url
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from alembic_ls.rules.base import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TABLE = "alembic-ls"
+KEYS = ("select", "ignore", "severity", "baseline", "dialect")
+
+
+class ConfigError(Exception):
+    """Bad configuration, phrased for a person: it names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] | None = None  # None: every rule
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    baseline: str | None = None
+    dialect: str | None = None
+    source: str | None = None  # where the settings came from, for messages
+
+    def merged(self, **overrides: Any) -> Settings:
+        """Settings with the given keys replaced (those whose value is not None)."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _string_list(value: object, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: `{key}` must be a list of rule codes, got {value!r}")
+    return tuple(v.strip().upper() for v in value)
+
+
+def parse_settings(table: dict[str, Any], where: str) -> Settings:
+    """Validate a `[tool.alembic-ls]` table (or the same keys from an LSP client)."""
+    normalised = {_snake(k): v for k, v in table.items()}
+    unknown = sorted(set(normalised) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key `{unknown[0]}`; expected one of: {', '.join(KEYS)}")
+    select = normalised.get("select")
+    severity_raw = normalised.get("severity", {})
+    if not isinstance(severity_raw, dict):
+        raise ConfigError(f'{where}: `severity` must be a table like {{AM104 = "error"}}')
+    severity: dict[str, Severity] = {}
+    allowed = ", ".join(s.value for s in Severity)
+    for code, level in severity_raw.items():
+        try:
+            severity[str(code).upper()] = Severity(str(level).lower())
+        except ValueError:
+            raise ConfigError(f"{where}: `severity.{code}` must be one of {allowed}, got {level!r}") from None
+    baseline = normalised.get("baseline")
+    if baseline is not None and (not isinstance(baseline, str) or not baseline.strip()):
+        raise ConfigError(f"{where}: `baseline` must be a revision id string, got {baseline!r}")
+    dialect = normalised.get("dialect")
+    if dialect is not None and not isinstance(dialect, str):
+        raise ConfigError(f'{where}: `dialect` must be a string such as "postgresql"')
+    return Settings(
+        select=_string_list(select, "select", where) if select is not None else None,
+        ignore=_string_list(normalised.get("ignore", []), "ignore", where),
+        severity=severity,
+        baseline=baseline.strip() if isinstance(baseline, str) else None,
+        dialect=dialect.lower() if isinstance(dialect, str) else None,
+        source=where,
+    )
+
+
+def _snake(key: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in key).lstrip("_")
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """Nearest pyproject.toml at or above `start` that has a [tool.alembic-ls] table."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                with open(candidate, "rb") as handle:
+                    data = tomllib.load(handle)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"{candidate}: cannot read TOML: {exc}") from exc
+            if TABLE in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_settings(start: Path) -> Settings:
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return Settings()
+    with open(pyproject, "rb") as handle:
+        table = tomllib.load(handle)["tool"][TABLE]
+    where = f"{pyproject} [tool.{TABLE}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table")
+    return parse_settings(table, where)

@@ -1,0 +1,119 @@
+"""`alembic-ls check`: find projects, load settings, index, check, and optionally fix."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
+from alembic_ls.analysis.source_text import decode_source
+from alembic_ls.checker import Checker, unknown_codes
+from alembic_ls.fixes import FixRefused, apply_edits, build_edits
+from alembic_ls.project import Project, discover_projects
+from alembic_ls.rules.base import Finding
+from alembic_ls.settings import ConfigError, Settings, load_settings
+
+MAX_FIX_ROUNDS = 20
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # configuration problems (exit code 2)
+    warnings: list[str] = field(default_factory=list)
+    fixed: int = 0
+    projects: list[Project] = field(default_factory=list)
+    files_checked: int = 0
+
+
+def project_settings(project: Project, overrides: Settings | None) -> Settings:
+    settings = load_settings(project.root)
+    if overrides is None:
+        return settings
+    return settings.merged(
+        select=overrides.select, ignore=overrides.ignore or None, baseline=overrides.baseline
+    )
+
+
+def run_check(
+    paths: Sequence[Path],
+    overrides: Settings | None = None,
+    fix: bool = False,
+    use_cache: bool = True,
+) -> CheckResult:
+    result = CheckResult()
+    projects, errors = discover_projects(paths)
+    result.errors.extend(errors)
+    result.projects = projects
+    if not projects and not errors:
+        result.errors.append(
+            "no Alembic project found under "
+            + ", ".join(str(p) for p in paths)
+            + " (looked for alembic.ini, pyproject.toml [tool.alembic], migrations/env.py)"
+        )
+    cache = IndexCache(default_cache_dir() if use_cache else None)
+    files = [p.resolve() for p in paths if p.is_file()]
+    for project in projects:
+        try:
+            settings = project_settings(project, overrides)
+            index = ProjectIndex.build(project, cache)
+            checker = Checker(index, settings)
+        except ConfigError as exc:
+            result.errors.append(str(exc))
+            continue
+        for code in unknown_codes(settings):
+            result.warnings.append(f"{settings.source or 'settings'}: unknown rule code `{code}`")
+        targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
+        if fix:
+            result.fixed += _fix_files(index, settings, [t.path for t in targets])
+            checker = Checker(index, settings)
+            targets = [index.get(t.path) or t for t in targets]
+        for rev in targets:
+            result.findings.extend(checker.check_file(rev))
+        result.files_checked += len(targets)
+    result.findings.sort(key=lambda f: (f.path, f.span.line, f.span.col, f.code))
+    return result
+
+
+def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int:
+    """Apply safe fixes one at a time, re-checking after each; never write a file that no longer parses."""
+    fixed = 0
+    for path in paths:
+        try:
+            original, decode_error = decode_source(Path(path).read_bytes())
+        except OSError:
+            continue
+        if decode_error:
+            continue  # rewriting would replace the undecodable bytes: leave the file alone
+        text = original
+        refused: set[tuple[str, str]] = set()
+        for _round in range(MAX_FIX_ROUNDS):
+            rev = index.update(path, text)
+            if rev is None:
+                break
+            findings = Checker(index, settings).check_file(rev)
+            candidates = [
+                f for f in findings if f.fix and f.fix.safe and (f.code, repr(f.fix.params)) not in refused
+            ]
+            if not candidates:
+                break
+            finding = candidates[0]
+            assert finding.fix is not None
+            try:
+                edits = build_edits(path, text, finding.fix.kind, finding.fix.params)
+                candidate = apply_edits(text, edits)
+                ast.parse(candidate)
+            except (FixRefused, SyntaxError):
+                refused.add((finding.code, repr(finding.fix.params)))
+                continue
+            if candidate == text:
+                refused.add((finding.code, repr(finding.fix.params)))
+                continue
+            text = candidate
+            fixed += 1
+        if text != original:
+            Path(path).write_text(text, encoding="utf-8", newline="")
+        index.update(path, None)
+    return fixed

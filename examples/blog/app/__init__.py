@@ -1,0 +1,1 @@
+"""Tiny blog app used as the alembic-ls demo project."""
