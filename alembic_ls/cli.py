@@ -9,6 +9,7 @@ from pathlib import Path
 
 from alembic_ls import __version__
 from alembic_ls.docs import doc_text
+from alembic_ls.graphview.render import FORMATS as GRAPH_FORMATS
 from alembic_ls.reporting import FORMATS, render
 from alembic_ls.rules.registry import RULES, lookup
 from alembic_ls.settings import Settings
@@ -40,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code", help="a rule code (AM104) or name (uncommented-manual-sql)")
 
+    graph = sub.add_parser("graph", help="draw the revision graph (text, mermaid, dot or svg)")
+    graph.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
+    graph.add_argument("--format", choices=GRAPH_FORMATS, default="text")
+    graph.add_argument("--full", action="store_true", help="do not collapse long linear runs")
+    graph.add_argument("--since", metavar="REV", help="draw only REV and its descendants")
+    graph.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
+
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
     return parser
@@ -49,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "graph":
+        from alembic_ls.graphview.command import draw_graph
+
+        return draw_graph(args.path, args.format, args.full, args.since, args.output)
     if args.command == "rules":
         for rule in RULES.values():
             fix = " (fix)" if rule.fixable else ""
