@@ -205,6 +205,9 @@ class FunctionInfo:
     body_span: Span
     body_indent: str
     statements: tuple[Statement, ...]
+    # Simple statements anywhere in the body (also inside with/if blocks) that are not an
+    # op call, hand-written SQL or a no-op: what a derived reverse cannot account for.
+    unrecognised: tuple[Span, ...] = ()
 
     @property
     def is_empty(self) -> bool:

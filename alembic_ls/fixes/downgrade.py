@@ -48,6 +48,7 @@ class ReverseStep:
 
     code: str
     batch: Span | None = None
+    body_line: int | None = None  # first line of the op's own statement inside the batch block
 
 
 def _src(value: ArgValue | None) -> str | None:
@@ -178,10 +179,34 @@ def plan_downgrade(rev: RevisionFile) -> list[ReverseStep]:
                 f"cannot derive downgrade(): line {statement.span.line + 1} is not an Alembic "
                 "operation alembic-ls can reverse"
             )
+    if upgrade.unrecognised:
+        line = upgrade.unrecognised[0].line + 1
+        raise FixRefused(
+            f"cannot derive downgrade(): line {line} is not an Alembic operation alembic-ls can reverse"
+        )
     ops = [o for o in rev.ops_in("upgrade") if o.name != "batch_alter_table"]
-    steps = [ReverseStep(_reverse(op), op.batch_span) for op in ops]
+    if not ops:
+        raise FixRefused("cannot derive downgrade(): upgrade() has no operations to reverse")
+    _refuse_nested(upgrade, ops)
+    steps = [ReverseStep(_reverse(op), op.batch_span, op.stmt_span.line) for op in ops]
     steps.reverse()
     return steps
+
+
+def _refuse_nested(upgrade: FunctionInfo, ops: list[OpCall]) -> None:
+    """Ops under if/for/try (or a non-batch `with`) cannot be undone by a flat list of reverses."""
+    top_level = {statement.span for statement in upgrade.statements}
+    for op in ops:
+        block = op.batch_span if op.batch_span is not None else op.stmt_span
+        if block not in top_level:
+            raise _refuse(op, "it runs inside a block (if/for/with/try) a derived downgrade cannot mirror")
+        if op.batch_span is None:
+            continue
+        if op.stmt_span.line == op.batch_span.line:
+            raise _refuse(op, "it shares a line with its `with op.batch_alter_table(...)`")
+        siblings = {o.stmt_span.col for o in ops if o.batch_span == op.batch_span}
+        if len(siblings) > 1:
+            raise _refuse(op, "it runs inside a nested block of the batch, which cannot be mirrored")
 
 
 def render_downgrade(steps: list[ReverseStep], lines: list[str], indent: str) -> list[str]:
@@ -191,11 +216,27 @@ def render_downgrade(steps: list[ReverseStep], lines: list[str], indent: str) ->
         if step.batch != current:
             current = step.batch
             if current is not None:
-                header = lines[current.line].strip()
-                body.append(indent + header)
+                # The header ends where the block's first op begins (steps run newest first).
+                first_op = min(
+                    (s.body_line for s in steps if s.batch == current and s.body_line), default=None
+                )
+                body.extend(indent + line for line in _batch_header(current, first_op, lines))
         body.append(indent + ("    " if current is not None else "") + step.code)
     body.append(indent + MARKER_END)
     return body
+
+
+def _batch_header(batch: Span, body_line: int | None, lines: list[str]) -> list[str]:
+    """The `with op.batch_alter_table(...) as batch_op:` lines (it may span several), dedented."""
+    end = body_line if body_line is not None and body_line > batch.line else batch.line + 1
+    header = lines[batch.line : end]
+    while len(header) > 1 and (not header[-1].strip() or header[-1].lstrip().startswith("#")):
+        header.pop()
+    first = header[0]
+    margin = len(first) - len(first.lstrip())
+    return [first.strip()] + [
+        line[margin:].rstrip() if not line[:margin].strip() else line.strip() for line in header[1:]
+    ]
 
 
 def derive_downgrade_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
