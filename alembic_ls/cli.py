@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +38,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", help="only check revisions after this revision id")
     check.add_argument("--fix", action="store_true", help="apply the fixes marked safe")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
+    check.add_argument(
+        "--database",
+        choices=("scratch",),
+        help="also run the migrations on a scratch database (upgrade, drift check, up/down round trip)",
+    )
+    check.add_argument(
+        "--database-url", help="server to create the scratch database on (default: sqlalchemy.url)"
+    )
+    check.add_argument(
+        "--interpreter", type=shlex.split, help='how to run the project\'s Python, e.g. "uv run python"'
+    )
+    check.add_argument(
+        "--agent-timeout", type=float, default=600.0, help="seconds per Alembic step (default 600)"
+    )
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -54,6 +70,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `alembic-ls explain X | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CLEAN
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
@@ -89,6 +114,14 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     overrides = Settings(select=args.select, ignore=args.ignore or (), baseline=args.baseline)
     result = run_check(args.paths, overrides, fix=args.fix, use_cache=not args.no_cache)
+    if args.database == "scratch" and result.projects:
+        from alembic_ls.operations.ci import scratch_findings
+        from alembic_ls.workspace_check import project_settings
+
+        pairs = [(p, project_settings(p, overrides)) for p in result.projects]
+        result.findings.extend(
+            scratch_findings(pairs, args.interpreter, args.agent_timeout, args.database_url)
+        )
     for warning in result.warnings:
         print(f"alembic-ls: warning: {warning}", file=sys.stderr)
     for error in result.errors:

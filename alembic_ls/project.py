@@ -139,11 +139,11 @@ def load_ini(ini_path: Path) -> Project | None:
 def _project(root: Path, config: Path, script_dir: Path, section: dict[str, str], kind: str) -> Project:
     separator = section.get("path_separator") or section.get("version_path_separator")
     raw_locations = section.get("version_locations")
-    locations = (
-        [_resolve_location(p, config.parent) for p in _split_locations(raw_locations, separator)]
-        if raw_locations
-        else [script_dir / "versions"]
-    )
+    try:
+        parts = _split_locations(raw_locations, separator) if raw_locations else []
+    except ProjectError as exc:
+        raise ProjectError(f"{config}: [alembic]: {exc}") from exc
+    locations = [_resolve_location(p, config.parent) for p in parts] if parts else [script_dir / "versions"]
     recursive = section.get("recursive_version_locations", "false").strip().lower() in (
         "true",
         "1",

@@ -32,8 +32,12 @@ def project_settings(project: Project, overrides: Settings | None) -> Settings:
     settings = load_settings(project.root)
     if overrides is None:
         return settings
+    # --ignore adds to the team's ignore list (as ruff's --extend-ignore does); --select replaces.
+    extra_ignore = tuple(c for c in overrides.ignore if c not in settings.ignore)
     return settings.merged(
-        select=overrides.select, ignore=overrides.ignore or None, baseline=overrides.baseline
+        select=overrides.select,
+        ignore=settings.ignore + extra_ignore if extra_ignore else None,
+        baseline=overrides.baseline,
     )
 
 
@@ -63,8 +67,12 @@ def run_check(
         except ConfigError as exc:
             result.errors.append(str(exc))
             continue
+        from_command_line = set(unknown_codes(overrides)) if overrides else set()
         for code in unknown_codes(settings):
-            result.warnings.append(f"{settings.source or 'settings'}: unknown rule code `{code}`")
+            where = "command line" if code in from_command_line else settings.source or "settings"
+            warning = f"{where}: unknown rule code `{code}`"
+            if warning not in result.warnings:  # the same flags apply to every project
+                result.warnings.append(warning)
         targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
         if fix:
             result.fixed += _fix_files(index, settings, [t.path for t in targets])

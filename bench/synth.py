@@ -15,6 +15,7 @@ computed from the generator's own bookkeeping, never by reading the files back.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import random
 import shutil
@@ -388,7 +389,7 @@ def generate_history(
     rng = random.Random(seed)
     writer = _Writer(rng, body_lines)
     main_location = root / "migrations" / "versions"
-    label_names = _label_names(max(roots, 1) + n // 10)
+    label_names = _label_names()
     root_starts = sorted(rng.sample(range(1, n), min(roots - 1, n - 1))) if roots > 1 else []
     branches_open: list[_Branch] = [_Branch(None, main_location)]
     locations = [main_location]
@@ -445,6 +446,7 @@ def generate_history(
             up_body, down_body, message = writer.bodies()
             extra = ["from sqlalchemy.dialects import postgresql"] if writer.needs_postgresql else []
         path = branch.location / f"{rev}_{_slug(message)}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
         text = _render(rev, down, own_labels, depends, message, created, up_body, down_body, extra)
         path.write_text(text, encoding="utf-8")
         revisions.append(SynthRevision(rev, down, own_labels, depends, message, path))
@@ -461,8 +463,8 @@ def _fresh_id(rng: random.Random, used: set[str]) -> str:
             return rid
 
 
-def _label_names(count: int) -> Iterator[str]:
-    for index in range(count + len(_LABEL_WORDS)):
+def _label_names() -> Iterator[str]:
+    for index in itertools.count():
         word = _LABEL_WORDS[index % len(_LABEL_WORDS)]
         round_ = index // len(_LABEL_WORDS)
         yield word if round_ == 0 else f"{word}_{round_ + 1}"

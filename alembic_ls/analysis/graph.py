@@ -110,6 +110,10 @@ class RevisionGraph:
     # -- construction -------------------------------------------------------------------------
 
     def _inherited_labels(self) -> dict[str, frozenset[str]]:
+        """Alembic's `RevisionMap._add_branches`: a label goes to its revision and every
+        descendant; and up through the ancestors only when the labelled revision's descendants
+        form one unbroken line, since Alembic climbs from the last descendant it visited and stops
+        at the first branch point (counting depends_on) or merge point on the way up."""
         labels: dict[str, set[str]] = {rid: set() for rid in self.revisions}
         for rid, rev in self.revisions.items():
             if not rev.labels:
@@ -118,17 +122,36 @@ class RevisionGraph:
             labels[rid] |= own
             for descendant in self.descendants(rid):
                 labels[descendant] |= own
+            if not self._unbroken_line_below(rid):
+                continue
             parent = rid
+            seen = {rid}
             while True:
                 parents = self.parents(parent)
-                if len(parents) != 1 or parents[0] not in self.revisions:
+                if len(parents) != 1 or parents[0] not in self.revisions or parents[0] in seen:
                     break
                 parent = parents[0]
-                real_children = len(self.children[parent]) + len(self.dependents[parent])
-                if real_children > 1 or self.is_merge_point(parent):
+                seen.add(parent)
+                if self._is_real_branch_point(parent) or self.is_merge_point(parent):
                     break
                 labels[parent] |= own
         return {rid: frozenset(v) for rid, v in labels.items()}
+
+    def _is_real_branch_point(self, rid: str) -> bool:
+        return len({*self.children[rid], *self.dependents[rid]}) > 1
+
+    def _unbroken_line_below(self, rid: str) -> bool:
+        """`rid` and its descendants are a single line with no branch or merge point."""
+        current, seen = rid, set()
+        while current not in seen:
+            seen.add(current)
+            if self._is_real_branch_point(current) or self.is_merge_point(current):
+                return False
+            children = self.children[current]
+            if not children:
+                return True
+            current = children[0]
+        return False  # a cycle
 
 
 def _cycles(revisions: Mapping[str, RevisionFile]) -> list[list[str]]:

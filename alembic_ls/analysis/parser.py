@@ -12,6 +12,7 @@ import builtins
 import re
 from collections.abc import Iterator
 
+from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
     ArgValue,
@@ -34,7 +35,6 @@ from alembic_ls.analysis.revision_file import (
     Suppression,
     UndefinedName,
 )
-from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.source_text import Positions, decode_source, lex, split_lines
 
 IDENTIFIERS = ("revision", "down_revision", "branch_labels", "depends_on")
@@ -169,9 +169,11 @@ def _fallback_identifiers(result: RevisionFile, lines: list[str]) -> None:
     refs: list[IdRef] = []
     for index, line in enumerate(lines):
         match = _FALLBACK_ASSIGN.match(line)
-        if not match or match.group(1) in found:
+        if not match:
             continue
         name, value = match.group(1), match.group(2)
+        if name in found:  # the last assignment wins, as it does for the module attribute
+            refs = [r for r in refs if r.span.line != found[name].span.line]
         value_col = match.start(2)
         values: tuple[str, ...] | None
         if value in ("None", "()", "[]"):
@@ -262,8 +264,11 @@ class _Analyzer:
         if not names or stmt.value is None:
             return
         name = names[0]
-        if getattr(self.result, name) is not None:
-            return  # Alembic reads the module attribute: the first assignment is what we report
+        previous: IdentifierAssignment | None = getattr(self.result, name)
+        if previous is not None:
+            # Alembic reads the module attribute, which the last assignment sets: forget the earlier one.
+            old = previous.value_span
+            self.id_refs = [r for r in self.id_refs if not old.contains(r.span.line, r.span.col)]
         values = self._string_values(stmt.value, name)
         assignment = IdentifierAssignment(name, values, self.pos.span(stmt), self.pos.span(stmt.value))
         setattr(self.result, name, assignment)
@@ -476,7 +481,7 @@ class _Analyzer:
     ) -> bool:
         """Record op and SQL calls; True when the statement is one of them."""
         stmt_span = self.pos.span(stmt)
-        sql_recorded = op_recorded = False
+        sql_recorded = op_recorded = schema_op = False
         # Only a call that *is* the statement is an operation; `op.f("ix")` or
         # `op.inline_literal(1)` nested in arguments are helpers.
         direct = node if isinstance(node, ast.Call) else getattr(node, "value", None)
@@ -494,6 +499,7 @@ class _Analyzer:
             is_batch_alias = batch is not None and receiver == batch[0]
             if call is direct and method and receiver and (receiver in aliases or is_batch_alias):
                 op_recorded = True
+                schema_op = method in SCHEMA_OPS
                 self.ops.append(
                     OpCall(
                         name=method,
@@ -509,6 +515,10 @@ class _Analyzer:
                     )
                 )
             what = _sql_call_name(func, aliases)
+            if schema_op and what is not None and (what == "text" or what.endswith(".text")):
+                # `server_default=sa.text("now()")` in an op is how autogenerate writes a SQL
+                # expression, not a hand-written statement (the op itself is walked first).
+                what = None
             if what and not sql_recorded:
                 sql_recorded = True
                 self.sql_calls.append(
@@ -528,7 +538,7 @@ class _Analyzer:
         value: object = NOT_LITERAL
         if isinstance(node, ast.Constant):
             value = node.value
-        elif isinstance(node, ast.List | ast.Tuple) and all(isinstance(e, ast.Constant) for e in node.elts):
+        elif isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
             value = tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
         if isinstance(node, ast.Call) and depth < 2:
             return ArgValue(

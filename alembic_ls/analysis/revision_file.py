@@ -135,6 +135,11 @@ class OpCall:
     batch_table: str | None = None  # set for calls made on a batch_alter_table() alias
     batch_span: Span | None = None  # the enclosing `with op.batch_alter_table(...)` statement
 
+    @property
+    def in_batch(self) -> bool:
+        """Called on a batch_alter_table() alias (whose table may not be a literal)."""
+        return self.batch_span is not None
+
     def kwarg(self, name: str) -> ArgValue | None:
         for key, val in self.kwargs:
             if key == name:
@@ -149,7 +154,7 @@ class OpCall:
     @property
     def table(self) -> str | None:
         """The table this op acts on, when it is a literal."""
-        if self.batch_table is not None:
+        if self.in_batch:
             return self.batch_table
         position = _TABLE_ARG.get(self.name)
         if position is None:

@@ -36,6 +36,8 @@ class Positions:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self._encoded: dict[int, bytes] = {}
+        # Nearly every migration is pure ASCII, where byte and code-point columns agree.
+        self._ascii = all(line.isascii() for line in lines)
 
     def col(self, lineno: int, byte_col: int) -> int:
         index = lineno - 1
@@ -50,12 +52,22 @@ class Positions:
         return len(encoded[:byte_col].decode("utf-8", errors="replace"))
 
     def span(self, node: object) -> Span:
+        if self._ascii:
+            # Hot path (every op argument gets a span): direct attribute reads, no conversion.
+            try:
+                last, last_col = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
+                if last is not None and last_col is not None:
+                    return Span(node.lineno - 1, node.col_offset, last - 1, last_col)  # type: ignore[attr-defined]
+            except AttributeError:
+                pass
         lineno: int = getattr(node, "lineno", 1)
         end_lineno: int = getattr(node, "end_lineno", None) or lineno
         col = getattr(node, "col_offset", 0)
         end_col = getattr(node, "end_col_offset", None)
         if end_col is None:
             end_col = col
+        if self._ascii:
+            return Span(lineno - 1, col, end_lineno - 1, end_col)
         return Span(lineno - 1, self.col(lineno, col), end_lineno - 1, self.col(end_lineno, end_col))
 
     def segment(self, span: Span) -> str:
@@ -97,6 +109,10 @@ def lex(text: str) -> LexResult:
             pos += 1
             line_start = pos
         elif char == "\\":
+            # A backslash outside a string is a line continuation: its newline still counts.
+            if text.startswith("\n", pos + 1):
+                line += 1
+                line_start = pos + 2
             pos += 2
         elif char == "#":
             end = text.find("\n", pos)
@@ -109,7 +125,7 @@ def lex(text: str) -> LexResult:
             scan = pos + len(quote)
             while True:
                 close = text.find(quote, scan)
-                newline = -1 if triple else text.find("\n", scan)
+                newline = -1 if triple else _unescaped_newline(text, scan)
                 if close == -1 or (newline != -1 and newline < close):
                     # Unterminated: stop the string at the end of the line (single) or file.
                     close = (newline if newline != -1 else length) if not triple else length
@@ -131,3 +147,18 @@ def lex(text: str) -> LexResult:
                 line_start = text.rfind("\n", pos, end) + 1
             pos = end
     return LexResult(comments, string_lines)
+
+
+def _unescaped_newline(text: str, start: int) -> int:
+    """The first newline at or after `start` that is not escaped by a backslash (-1 if none)."""
+    newline = text.find("\n", start)
+    while newline > 0:
+        backslashes = 0
+        back = newline - 1
+        while back >= start and text[back] == "\\":
+            backslashes += 1
+            back -= 1
+        if backslashes % 2 == 0:
+            return newline
+        newline = text.find("\n", newline + 1)
+    return newline

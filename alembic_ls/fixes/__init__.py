@@ -8,7 +8,11 @@ from typing import Any
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.fixes import comments, downgrade, headers, imports, suppressions
+from alembic_ls.fixes.concurrent_index import concurrent_index_fix
 from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
+from alembic_ls.fixes.not_valid_constraint import not_valid_constraint_fix
+from alembic_ls.fixes.nullable_first import nullable_first_fix
+from alembic_ls.fixes.rename_column import rename_column_fix
 
 Fixer = Callable[[RevisionFile, list[str], dict[str, Any]], list[TextEdit]]
 
@@ -21,6 +25,10 @@ FIXERS: dict[str, Fixer] = {
     "suppress-line": suppressions.suppress_line_fix,
     "suppress-file": suppressions.suppress_file_fix,
     "remove-suppression": suppressions.remove_suppression_fix,
+    "nullable-first": nullable_first_fix,
+    "rename-column": rename_column_fix,
+    "concurrent-index": concurrent_index_fix,
+    "not-valid-constraint": not_valid_constraint_fix,
 }
 
 

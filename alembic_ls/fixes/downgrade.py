@@ -66,7 +66,7 @@ def _kwargs_source(op: OpCall, keep: tuple[str, ...]) -> str:
 
 
 def _reverse(op: OpCall) -> str:
-    batch = op.batch_table is not None
+    batch = op.in_batch
     r = op.receiver
     name = op.name
     if name in _NOT_REVERSIBLE:
@@ -121,7 +121,7 @@ def _reverse(op: OpCall) -> str:
 
 
 def _reverse_alter(op: OpCall) -> str:
-    batch = op.batch_table is not None
+    batch = op.in_batch
     column = op.arg(0 if batch else 1, "column_name")
     if column is None:
         raise _refuse(op, "the column name is not given")

@@ -13,7 +13,12 @@ def replace_text_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]
     expected, replacement = str(params["old"]), str(params["new"])
     if line >= len(lines) or lines[line][col:end_col] != expected:
         raise FixRefused("the text to replace has changed since the check")
-    return [TextEdit(Span(line, col, line, end_col), replacement)]
+    edits = [TextEdit(Span(line, col, line, end_col), replacement)]
+    for extra in params.get("also", ()):  # the same text elsewhere (the docstring header)
+        where = (int(extra["line"]), int(extra["col"]), int(extra["end_col"]))
+        if where[0] < len(lines) and lines[where[0]][where[1] : where[2]] == expected:
+            edits.append(TextEdit(Span(where[0], where[1], where[0], where[2]), replacement))
+    return edits
 
 
 def sync_header_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:

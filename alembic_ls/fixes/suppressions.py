@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
+from alembic_ls.analysis.source_text import lex
 from alembic_ls.fixes.edits import FixRefused, TextEdit
 
 
@@ -20,6 +21,11 @@ def suppress_line_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any
             inner = lines[line][suppression.span.col : suppression.span.end_col]
             updated = re.sub(r"\[([^\]]*)\]", lambda m: f"[{m.group(1)}, {code}]", inner, count=1)
             return [TextEdit(suppression.span, updated)]
+    if line + 1 in lex("\n".join(lines)).string_lines or lines[line].rstrip().endswith("\\"):
+        # A comment appended there would land inside the string (or break the continuation).
+        raise FixRefused(
+            f"line {line + 1} continues onto the next line; use `# alembic-ls: ignore-file[{code}]`"
+        )
     end = len(lines[line].rstrip())
     return [TextEdit(Span(line, end, line, len(lines[line])), f"  # alembic-ls: ignore[{code}]")]
 
@@ -27,6 +33,13 @@ def suppress_line_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any
 def suppress_file_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
     code = str(params["code"])
     line = rev.header.span.end_line + 1 if rev.header else 0
+    if line >= len(lines):  # nothing after the docstring: add a line of our own
+        last = len(lines) - 1
+        return [
+            TextEdit(
+                Span(last, len(lines[last]), last, len(lines[last])), f"\n# alembic-ls: ignore-file[{code}]"
+            )
+        ]
     return [TextEdit(Span(line, 0, line, 0), f"# alembic-ls: ignore-file[{code}]\n")]
 
 
@@ -41,6 +54,9 @@ def remove_suppression_fix(rev: RevisionFile, lines: list[str], params: dict[str
             keyword = "ignore-file" if suppression.file_level else "ignore"
             return [TextEdit(suppression.span, f"# alembic-ls: {keyword}[{', '.join(remaining)}]")]
         before = text[: suppression.span.col].rstrip()
+        if text[suppression.span.end_col :].strip():
+            # More comment text follows the directive: keep it, still a comment.
+            return [TextEdit(suppression.span, "#")]
         if before:
             return [TextEdit(Span(line, len(before), line, len(text)), "")]
         if line + 1 < len(lines):

@@ -13,7 +13,7 @@ def nearest_revision(graph: RevisionGraph, missing: str) -> tuple[str, bool] | N
     """(candidate id, unambiguous) for a mistyped reference: file name, id prefix, or close match."""
     for rid, rev in graph.revisions.items():
         stem = Path(rev.path).stem
-        if missing in (stem, Path(missing).stem) or stem.startswith(missing + "_"):
+        if stem in (missing, Path(missing).stem) or stem.startswith(missing + "_"):
             return rid, True
     prefixed = [rid for rid in graph.revisions if rid.startswith(missing) or missing.startswith(rid)]
     if len(prefixed) == 1:
@@ -53,6 +53,12 @@ class MissingDownRevision(Rule):
                 target, certain = candidate
                 message += f" Did you mean '{target}'?"
                 span = ref.span
+                # A header saying the same wrong id is corrected with it, or AM306 would follow.
+                header_refs = [
+                    {"line": r.span.line, "col": r.span.col, "end_col": r.span.end_col}
+                    for r in rev.id_refs
+                    if r.kind is RefKind.REVISES_HEADER and r.value == ref.value
+                ]
                 fix = Fix(
                     f"Replace with '{target}'",
                     "replace-text",
@@ -63,6 +69,7 @@ class MissingDownRevision(Rule):
                         "end_col": span.end_col - 1,
                         "old": ref.value,
                         "new": target,
+                        "also": header_refs,
                     },
                 )
             yield self.finding(rev, ref.span, message, fix)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alembic_ls.rules.agent_rules import AGENT_RULES
 from alembic_ls.rules.am000_syntax_error import SyntaxErrorRule
 from alembic_ls.rules.am001_unused_suppression import UnknownCode, UnusedSuppression
 from alembic_ls.rules.am101_hand_written_revision import HandWrittenRevision
@@ -9,12 +10,22 @@ from alembic_ls.rules.am102_empty_revision import EmptyRevision
 from alembic_ls.rules.am103_unexplained_manual_edit import UnexplainedManualEdit
 from alembic_ls.rules.am104_uncommented_manual_sql import UncommentedManualSql
 from alembic_ls.rules.am201_missing_downgrade import MissingDowngrade
+from alembic_ls.rules.am202_downgrade_mismatch import DowngradeMismatch
 from alembic_ls.rules.am301_multiple_heads import MultipleHeads
 from alembic_ls.rules.am302_missing_down_revision import MissingDownRevision
 from alembic_ls.rules.am303_duplicate_revision_id import DuplicateRevisionId
 from alembic_ls.rules.am304_revision_cycle import RevisionCycle
 from alembic_ls.rules.am305_outside_version_locations import OutsideVersionLocations
 from alembic_ls.rules.am306_revises_header_mismatch import RevisesHeaderMismatch
+from alembic_ls.rules.am401_not_null_without_default import NotNullWithoutDefault
+from alembic_ls.rules.am402_drop_add_looks_like_rename import DropAddLooksLikeRename
+from alembic_ls.rules.am403_index_not_concurrent import IndexNotConcurrent
+from alembic_ls.rules.am404_constraint_without_not_valid import ConstraintWithoutNotValid
+from alembic_ls.rules.am405_column_type_change import ColumnTypeChange
+from alembic_ls.rules.am406_set_not_null_existing import SetNotNullExisting
+from alembic_ls.rules.am407_volatile_default import VolatileDefault
+from alembic_ls.rules.am408_drop_table_or_column import DropTableOrColumn
+from alembic_ls.rules.am409_rename_table_or_column import RenameTableOrColumn
 from alembic_ls.rules.am501_undefined_name import UndefinedName
 from alembic_ls.rules.base import Rule
 
@@ -27,14 +38,25 @@ _ALL: list[Rule] = [
     UnexplainedManualEdit(),
     UncommentedManualSql(),
     MissingDowngrade(),
+    DowngradeMismatch(),
     MultipleHeads(),
     MissingDownRevision(),
     DuplicateRevisionId(),
     RevisionCycle(),
     OutsideVersionLocations(),
     RevisesHeaderMismatch(),
+    NotNullWithoutDefault(),
+    DropAddLooksLikeRename(),
+    IndexNotConcurrent(),
+    ConstraintWithoutNotValid(),
+    ColumnTypeChange(),
+    SetNotNullExisting(),
+    VolatileDefault(),
+    DropTableOrColumn(),
+    RenameTableOrColumn(),
     UndefinedName(),
 ]
+_ALL.extend(AGENT_RULES)  # found by running the project's Alembic, not by reading files
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in _ALL}

@@ -1,0 +1,132 @@
+"""`alembic check` semantics without writing: compare the models' metadata with the database.
+
+Each difference comes back structured (op, table, column/index/constraint, old/new) with a sentence, so
+the server can place it on the model's line and CI can print it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import guard
+from .job import Job, find_cause
+
+
+def drift(job: Job) -> dict[str, Any]:
+    from alembic import autogenerate as autogen
+    from alembic.util import CommandError
+
+    args = {
+        "message": None,
+        "autogenerate": True,
+        "sql": False,
+        "head": "head",
+        "splice": False,
+        "branch_label": None,
+        "version_path": None,
+        "rev_id": None,
+        "depends_on": None,
+    }
+    revision_context = autogen.RevisionContext(job.config, job.script, args)
+    state: dict[str, Any] = {"current": []}
+
+    def compare(rev: Any, context: Any) -> list[Any]:
+        state["current"] = sorted(context.get_current_heads())
+        revision_context.run_autogenerate(rev, context)
+        return []
+
+    heads = sorted(job.script.get_heads())
+    try:
+        with guard.passive():
+            job.run_env(
+                compare,
+                as_sql=False,
+                template_args=revision_context.template_args,
+                revision_context=revision_context,
+                dont_mutate=True,
+            )
+    except CommandError as exc:
+        if "not up to date" in str(exc).lower():
+            return {"upToDate": False, "current": state["current"], "heads": heads, "diffs": []}
+        raise
+    except Exception as exc:
+        if find_cause(exc, guard.DatabaseFileMissing) is not None:
+            return {"upToDate": False, "current": [], "heads": heads, "diffs": [], "databaseMissing": True}
+        raise
+    diffs: list[Any] = []
+    for script in revision_context.generated_revisions[-1:]:
+        for ops in script.upgrade_ops_list:
+            diffs.extend(ops.as_diffs())
+    return {"upToDate": True, "current": state["current"], "heads": heads, "diffs": structure(diffs)}
+
+
+def structure(diffs: list[Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for diff in diffs:
+        if isinstance(diff, list):  # modify_* of one column: a list of tuples
+            out.extend(_modify(d) for d in diff)
+        else:
+            out.append(_one(diff))
+    return out
+
+
+def _table_name(table: Any) -> str | None:
+    name = getattr(table, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def _columns(obj: Any) -> list[str]:
+    try:
+        return [c.name for c in obj.columns]
+    except Exception:  # a constraint not yet bound to its columns
+        return []
+
+
+def _one(diff: tuple[Any, ...]) -> dict[str, Any]:
+    op = str(diff[0])
+    item: dict[str, Any] = {"op": op}
+    if op in ("add_table", "remove_table"):
+        table = diff[1]
+        item.update(table=table.name, schema=table.schema, columns=[c.name for c in table.columns])
+        verb = "new table" if op == "add_table" else "table no model defines"
+        item["text"] = f"{verb} `{table.name}`"
+    elif op in ("add_column", "remove_column"):
+        _op, schema, table, column = diff[:4]
+        item.update(table=table, schema=schema, column=column.name, type=str(column.type))
+        verb = "new column" if op == "add_column" else "column no model defines"
+        item["text"] = f"{verb} `{table}.{column.name}`"
+    elif op in ("add_index", "remove_index"):
+        index = diff[1]
+        table = _table_name(index.table)
+        item.update(table=table, index=index.name, columns=_columns(index), unique=bool(index.unique))
+        verb = "new index" if op == "add_index" else "index no model defines"
+        item["text"] = f"{verb} `{index.name}` on `{table}` ({', '.join(item['columns'])})"
+    elif op in ("add_constraint", "remove_constraint", "add_fk", "remove_fk"):
+        constraint = diff[1]
+        table = _table_name(getattr(constraint, "table", None))
+        item.update(table=table, constraint=constraint.name, columns=_columns(constraint))
+        what = "foreign key" if op.endswith("fk") else type(constraint).__name__
+        verb = "new" if op.startswith("add") else "removed"
+        item["text"] = f"{verb} {what} on `{table}` ({', '.join(item['columns'])})"
+    else:
+        item["text"] = op.replace("_", " ") + " " + " ".join(str(x) for x in diff[1:] if isinstance(x, str))
+        for value in diff[1:]:
+            name = _table_name(value)
+            if name:
+                item["table"] = name
+                break
+    return item
+
+
+def _modify(diff: tuple[Any, ...]) -> dict[str, Any]:
+    op, schema, table, column, _existing, old, new = (list(diff) + [None] * 7)[:7]
+    what = str(op).replace("modify_", "")
+    return {
+        "op": op,
+        "schema": schema,
+        "table": table,
+        "column": column,
+        "old": None if old is None else str(old),
+        "new": None if new is None else str(new),
+        "text": f"{what} of `{table}.{column}` changes from {old} to {new}",
+    }

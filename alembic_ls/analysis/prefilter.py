@@ -1,0 +1,160 @@
+"""Cheap, conservative checks that let the parser skip whole-tree AST walks.
+
+Walking every node of a revision file in Python costs more than `ast.parse` itself. Most files
+hold no hand-written SQL and no undefined name, and both facts can be established from the source
+text and the statement-level tree alone. Each check here may answer "maybe" when the answer is
+"no" (the parser then does the full walk), but never "no" when the full walk would find something.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Every name `_sql_call_name` accepts: execute, exec_driver_sql, bulk_insert, text.
+_SQL_WORD = re.compile(r"\b(?:execute|exec_driver_sql|bulk_insert|text)\b")
+_SQL_HINTS = ("exec", "bulk_insert", "text")
+
+# Comments and string literals (escape-aware; the file is known to parse, so all are closed).
+_STRING_OR_COMMENT = re.compile(
+    r"#[^\n]*"
+    r"|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
+    r'|"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
+    r"|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"
+    r'|"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'
+)
+# What precedes a literal's opening quote when it is an f-string (or an r-string: a false alarm
+# that only costs the fast path). Literals are replaced by NUL, which no identifier contains.
+_F_PREFIX_ENDS = ("f\0", "F\0", "r\0", "R\0")
+# An identifier that is not an attribute (after `.`) and not a keyword argument (before a lone `=`).
+_NAME = re.compile(r"(?<![\w.])[^\W\d]\w*(?!\w)(?!\s*=(?!=))")
+_KEYWORDS = frozenset(keyword.kwlist)
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def sql_word_lines(lines: list[str]) -> set[int] | None:
+    """0-based lines that mention a SQL call name; None (= any line may) for non-ASCII text,
+    whose identifiers Python normalises (NFKC) into names the text does not spell out."""
+    text = "\n".join(lines)
+    if not text.isascii():
+        return None
+    if not any(hint in text for hint in _SQL_HINTS):
+        return set()
+    return {text.count("\n", 0, match.start()) for match in _SQL_WORD.finditer(text)}
+
+
+def possible_name_loads(text: str) -> set[str] | None:
+    """A superset of the names the code reads, or None when the text is too unusual to tell."""
+    code = _STRING_OR_COMMENT.sub("\0", text)
+    if any(end in code for end in _F_PREFIX_ENDS):
+        return None  # an f-string's replacement fields are code inside a literal
+    names = set(_NAME.findall(code))
+    if not code.isascii():
+        names = {name if name.isascii() else unicodedata.normalize("NFKC", name) for name in names}
+    return names - _KEYWORDS
+
+
+def all_names_bound(lines: list[str], tree: ast.Module, builtins: Iterable[str]) -> bool:
+    """True when every name the module may read is a keyword, a builtin or bound by a statement."""
+    bound: set[str] = set()
+    imports: list[ast.stmt] = []
+    annotations: list[ast.expr] = []
+    _bindings(tree.body, bound, imports, annotations)
+    # Import statements name modules (`from alembic import op`) but never read a variable.
+    code = _blank_out(lines, imports)
+    candidates = possible_name_loads(code) if code is not None else None
+    if candidates is None:
+        return False
+    # `_NAME` skips the `T` of `x: T = v` and `def f(a: T = v)` as if it were a keyword argument.
+    for annotation in annotations:
+        candidates.update(n.id for n in ast.walk(annotation) if isinstance(n, ast.Name))
+    candidates.difference_update(builtins)
+    return not candidates - bound
+
+
+def statement_bindings(tree: ast.Module) -> set[str]:
+    """Names bound by statements anywhere in the module (imports, defs, assignment, for and with
+    targets, except handlers, global/nonlocal) — never a name that is not bound somewhere."""
+    bound: set[str] = set()
+    _bindings(tree.body, bound, [], [])
+    return bound
+
+
+def _bindings(
+    body: list[ast.stmt], bound: set[str], imports: list[ast.stmt], annotations: list[ast.expr]
+) -> None:
+    """Statement-level only (expressions are never entered): cheap, and enough for migrations.
+    Also collects import statements and every annotation (of assignments, parameters, returns)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            imports.append(node)
+            bound.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+            continue
+        if isinstance(node, ast.Expr):
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                _target_names(target, bound)
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            bound.add(node.name)
+            args = node.args
+            params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+            params.extend(a for a in (args.vararg, args.kwarg) if a is not None)
+            bound.update(a.arg for a in params)
+            annotations.extend(a.annotation for a in params if a.annotation is not None)
+            if node.returns is not None:
+                annotations.append(node.returns)
+        elif isinstance(node, ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            _target_names(node.target, bound)
+            annotations.append(node.annotation)
+        elif isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor):
+            _target_names(node.target, bound)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    _target_names(item.optional_vars, bound)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            bound.update(node.names)
+        for block in _BLOCKS:
+            children = getattr(node, block, None)
+            if isinstance(children, list):
+                stack.extend(children)
+
+
+def _blank_out(lines: list[str], nodes: list[ast.stmt]) -> str | None:
+    """The text with the nodes' source replaced by spaces; None when a column is ambiguous."""
+    copy = list(lines)
+    for node in nodes:
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        start, end = node.col_offset, node.end_col_offset
+        if end is None or not all(line.isascii() for line in copy[first : last + 1]):
+            return None  # ast columns are UTF-8 byte offsets
+        if first == last:
+            line = copy[first]
+            copy[first] = line[:start] + " " * (end - start) + line[end:]
+        else:
+            copy[first] = copy[first][:start]
+            for index in range(first + 1, last):
+                copy[index] = ""
+            copy[last] = " " * end + copy[last][end:]
+    return "\n".join(copy)
+
+
+def _target_names(target: ast.expr, bound: set[str]) -> None:
+    if isinstance(target, ast.Name):
+        bound.add(target.id)
+    elif isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            _target_names(element, bound)
+    elif isinstance(target, ast.Starred):
+        _target_names(target.value, bound)

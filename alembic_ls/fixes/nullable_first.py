@@ -1,0 +1,84 @@
+"""AM401's fix: the rule book's three steps for a new NOT NULL column on a table with rows.
+
+    op.add_column('t', sa.Column('c', sa.String(), nullable=True))
+    # MANUAL: backfill c before making it NOT NULL ...
+    op.execute("UPDATE t SET c = <value> WHERE c IS NULL")
+    op.alter_column('t', 'c', existing_type=sa.String(), nullable=False)
+
+`<value>` is left for a person to choose (and is not valid SQL, so a forgotten placeholder fails
+the upgrade loudly instead of writing a wrong value); the fix is never applied automatically.
+downgrade() needs no change: dropping the column undoes all three steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.fixes.edits import FixRefused, TextEdit
+from alembic_ls.fixes.op_edits import (
+    batch_call,
+    batch_header,
+    block_end,
+    block_start,
+    ensure_parses,
+    find_op,
+    indent_of,
+    insert_after,
+    outer_receiver,
+    python_string,
+    qualified,
+    quote_identifier,
+)
+from alembic_ls.rules.op_args import added_column, arg, table_of
+
+BACKFILL_PLACEHOLDER = "<value>"
+
+
+def nullable_first_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
+    op = find_op(rev, "upgrade", ("add_column",), int(params.get("line", -1)))
+    column = added_column(op)
+    name = str(params.get("column", ""))
+    if column is None or column.name != name:
+        raise FixRefused(f"the add_column on line {op.span.line + 1} no longer adds `{name}`")
+    nullable = column.kwarg("nullable")
+    if nullable is None or nullable.value is not False:
+        raise FixRefused(f"`{name}` is no longer added with nullable=False")
+    table = table_of(op)
+    if table is None:
+        raise FixRefused("the table name is not a literal")
+    dialect = params.get("dialect")
+    dialect = dialect if isinstance(dialect, str) else None
+    holder = batch_call(rev, op) if op.batch_span is not None else op
+    schema_arg = holder.kwarg("schema") if holder is not None else None
+    schema = schema_arg.text if schema_arg is not None else None
+    column_sql = quote_identifier(name, dialect)
+    update = (
+        f"UPDATE {qualified(table, schema, dialect)} SET {column_sql} = {BACKFILL_PLACEHOLDER} "
+        f"WHERE {column_sql} IS NULL"
+    )
+    receiver = outer_receiver(rev, lines, op)
+    indent = indent_of(lines, block_start(op))
+    name_source = column.call.call_args[0].source if column.call.call_args else repr(name)
+    existing_type = f", existing_type={column.type_.source}" if column.type_ is not None else ""
+    if op.batch_span is not None:
+        body_indent = indent_of(lines, op.stmt_span.line)
+        alter = [indent + line for line in batch_header(rev, lines, op)]
+        alter.append(f"{body_indent}{op.receiver}.alter_column({name_source}{existing_type}, nullable=False)")
+    else:
+        table_source = arg(op, "table_name")
+        assert table_source is not None
+        schema_kw = f", schema={schema_arg.source}" if schema_arg is not None else ""  # as add_column had it
+        alter = [
+            f"{indent}{receiver}.alter_column({table_source.source}, {name_source}{existing_type}, "
+            f"nullable=False{schema_kw})"
+        ]
+    steps = [
+        "",
+        f"{indent}# MANUAL: backfill {name} before making it NOT NULL "
+        f"(replace {BACKFILL_PLACEHOLDER} with the value existing rows should get)",
+        f"{indent}{receiver}.execute({python_string(update)})",
+        *alter,
+    ]
+    edits = [TextEdit(nullable.span, "True"), insert_after(lines, block_end(op), steps)]
+    return ensure_parses(lines, edits, "the nullable-first rewrite")

@@ -1,0 +1,29 @@
+"""The database commands, in plain Python on top of the runner (no LSP here): each returns an
+OperationResult the language server, the CLI or a test can use."""
+
+from alembic_ls.operations.generate import generate, regenerate
+from alembic_ls.operations.inspect import current, heads, history, status
+from alembic_ls.operations.merge import merge_heads
+from alembic_ls.operations.migrate import downgrade, run_test_cycle, upgrade
+from alembic_ls.operations.result import OperationResult
+from alembic_ls.operations.scratch import ScratchReport, scratch_check
+from alembic_ls.operations.session import ProjectSession
+from alembic_ls.operations.sql import show_sql
+
+__all__ = [
+    "OperationResult",
+    "ProjectSession",
+    "ScratchReport",
+    "current",
+    "downgrade",
+    "generate",
+    "heads",
+    "history",
+    "merge_heads",
+    "regenerate",
+    "run_test_cycle",
+    "scratch_check",
+    "show_sql",
+    "status",
+    "upgrade",
+]

@@ -1,0 +1,131 @@
+"""Generate a migration with autogenerate, and the rule book's "delete and regenerate" for the newest one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic_ls.operations import new_revision
+from alembic_ls.operations.inspect import applied_set
+from alembic_ls.operations.migrate import upgrade
+from alembic_ls.operations.result import OperationResult
+from alembic_ls.operations.session import ProjectSession, short
+from alembic_ls.runner.errors import AgentError
+
+
+async def generate(session: ProjectSession, message: str) -> OperationResult:
+    message = message.strip()
+    if not message:
+        return OperationResult(
+            False,
+            'A migration needs a message saying what it does (for example "add score to post").',
+            {"error": "no-message"},
+        )
+    session.report(f'autogenerate "{message}"')
+    try:
+        answer = await session.call("generate", {"message": message})
+    except AgentError as error:
+        return await session.failure(error, "generate migration")
+    created: list[dict[str, Any]] = answer.get("created", [])
+    if answer.get("noChanges") or not created:
+        return OperationResult(
+            True,
+            "No changes detected: the models match the database, so no migration was written.",
+            {"noChanges": True, "created": []},
+        )
+    path = Path(created[0]["path"])
+    session.report(f"linting {path.name}")
+    done = new_revision.finish(session, path)
+    changes = answer.get("changes") or []
+    what = f" ({'; '.join(changes[:4])}{'; ...' if len(changes) > 4 else ''})" if changes else ""
+    text = f"Generated {path.name}{what}. {new_revision.describe(done)} Review it, then upgrade."
+    return OperationResult(
+        True,
+        text,
+        {
+            "noChanges": False,
+            "revision": created[0]["revision"],
+            "path": str(path),
+            "changes": changes,
+            "importsAdded": done.imports_added,
+            "findings": new_revision.findings_json(done),
+        },
+        show=[path],
+    )
+
+
+async def regenerate(session: ProjectSession, revision: str) -> OperationResult:
+    """Delete the newest revision and autogenerate it again with the same message.
+
+    Refused for a revision with children (others build on it) or one the database has applied (the
+    database would be left at a revision that no longer exists). The original file is put back when
+    generating fails or finds nothing to write.
+    """
+    graph = session.index().graph
+    matches = [rid for rid in graph.revisions if rid.startswith(revision.strip())] if revision.strip() else []
+    if len(matches) != 1:
+        what = "matches several revisions" if matches else "is not a revision of this project"
+        return OperationResult(False, f"`{revision}` {what}.", {"error": "unknown-revision"})
+    rid = matches[0]
+    rev = graph.revisions[rid]
+    if graph.children.get(rid):
+        kids = ", ".join(short(k) for k in graph.children[rid])
+        return OperationResult(
+            False,
+            f"{short(rid)} is not the newest revision ({kids} build on it): only a head can be regenerated.",
+            {"error": "not-newest"},
+        )
+    try:
+        current = (await session.call("current")).get("current", [])
+    except AgentError as error:
+        return await session.failure(error, "regenerate")
+    if rid in applied_set(graph, current):
+        return OperationResult(
+            False,
+            f"{short(rid)} is applied to the database; regenerating it would leave the database at a "
+            "revision that no longer exists. Downgrade it first (Downgrade -1), then regenerate.",
+            {"error": "applied"},
+        )
+    message = rev.message or Path(rev.path).stem
+    path = Path(rev.path)
+    original = path.read_bytes()
+    path.unlink()
+    try:
+        result = await _generate_again(session, rev.parents, current, message)
+    except BaseException:  # cancelled or crashed half way: never lose the user's file
+        path.write_bytes(original)
+        raise
+    if not result.ok or result.data.get("noChanges"):
+        path.write_bytes(original)
+        reason = (
+            result.message
+            if not result.ok
+            else "autogenerate found no changes (the revision is probably hand-written or a data migration)."
+        )
+        return OperationResult(
+            False,
+            f"Regenerate stopped: {reason} {path.name} is unchanged.",
+            {"error": "not-regenerated"},
+            steps=result.steps,
+        )
+    result.steps = [f"removed {path.name}", *result.steps]
+    result.message = f"Regenerated {short(rid)} as {short(result.data['revision'])}: {result.message}"
+    return result
+
+
+async def _generate_again(
+    session: ProjectSession, parents: tuple[str, ...], current: list[str], message: str
+) -> OperationResult:
+    """With the old file gone: bring the database to the new head if needed, then autogenerate."""
+    graph = session.index().graph
+    steps: list[str] = []
+    if any(p not in applied_set(graph, current) for p in parents):
+        moved = await upgrade(session, "head")
+        steps.append(moved.message)
+        if not moved.ok:
+            return OperationResult(False, moved.message, {"error": "upgrade-failed"}, steps=steps)
+    result = await generate(session, message)
+    result.steps = [*steps, *result.steps]
+    if result.ok and not result.data.get("noChanges"):
+        result.steps.append(f"generated {Path(result.data['path']).name}")
+    return result

@@ -1,0 +1,135 @@
+"""Read-only commands: current, heads, history, and the status pushed to clients. None of them writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic_ls.analysis.graph import RevisionGraph
+from alembic_ls.operations.result import OperationResult
+from alembic_ls.operations.session import ProjectSession, short
+from alembic_ls.runner.errors import AgentError
+
+
+def applied_set(graph: RevisionGraph, current: list[str]) -> set[str]:
+    applied: set[str] = set()
+    for rid in current:
+        applied.add(rid)
+        applied |= graph.ancestors(rid)
+    return applied
+
+
+def pending_revisions(graph: RevisionGraph, current: list[str]) -> list[str]:
+    """Revisions on disk that the database has not applied, oldest first."""
+    applied = applied_set(graph, current)
+    missing = [rid for rid in graph.revisions if rid not in applied]
+    order = {rid: len(graph.ancestors(rid)) for rid in missing}
+    return sorted(missing, key=lambda rid: (order[rid], rid))
+
+
+def describe_position(graph: RevisionGraph, current: list[str]) -> str:
+    if not current:
+        return "no revision applied (empty database)"
+    names = []
+    for rid in current:
+        tag = " (head)" if rid in graph.heads else ""
+        rev = graph.revisions.get(rid)
+        message = f' "{rev.message}"' if rev is not None and rev.message else ""
+        names.append(f"{short(rid)}{tag}{message}")
+    return ", ".join(names)
+
+
+async def current(session: ProjectSession) -> OperationResult:
+    try:
+        answer = await session.call("current")
+    except AgentError as error:
+        return await session.failure(error, "current")
+    revisions: list[str] = answer.get("current", [])
+    graph = session.index().graph
+    pending = pending_revisions(graph, revisions)
+    message = f"The database is at {describe_position(graph, revisions)}."
+    if answer.get("databaseMissing"):
+        message = "The database does not exist yet (no SQLite file): no revision applied."
+    if pending:
+        message += f" {len(pending)} revision{'s' if len(pending) != 1 else ''} not applied: " + ", ".join(
+            short(p) for p in pending
+        )
+        message += "."
+    elif revisions:
+        message += " Nothing to upgrade."
+    return OperationResult(
+        True,
+        message,
+        {"current": revisions, "heads": list(graph.heads), "pending": pending},
+    )
+
+
+async def heads(session: ProjectSession) -> OperationResult:
+    try:
+        answer = await session.call("heads")
+    except AgentError as error:
+        return await session.failure(error, "heads")
+    found: list[dict[str, Any]] = answer.get("heads", [])
+    listed = "; ".join(f'{short(h["revision"])} "{h.get("message") or ""}"' for h in found)
+    if len(found) == 1:
+        message = f"One head: {listed}."
+    elif not found:
+        message = "No revisions yet."
+    else:
+        unlabelled = [h for h in found if not h.get("branchLabels")]
+        message = f"{len(found)} heads: {listed}."
+        if len(unlabelled) > 1:
+            message += ' `alembic upgrade head` cannot choose between them: run "Merge heads".'
+    return OperationResult(True, message, {"heads": found})
+
+
+async def history(session: ProjectSession) -> OperationResult:
+    try:
+        answer = await session.call(
+            "batch", {"steps": [{"method": "current"}, {"method": "history"}], "stopOnError": False}
+        )
+    except AgentError as error:
+        return await session.failure(error, "history")
+    current_step, history_step = answer["results"]
+    if not history_step["ok"]:
+        return await session.failure(AgentError.from_agent(history_step["error"]), "history")
+    revisions: list[dict[str, Any]] = history_step["result"]["revisions"]
+    current_ids: list[str] = current_step["result"]["current"] if current_step["ok"] else []
+    graph = session.index().graph
+    applied = applied_set(graph, current_ids)
+    lines = []
+    for rev in revisions:
+        rev["applied"] = rev["revision"] in applied if current_step["ok"] else None
+        rev["current"] = rev["revision"] in current_ids
+        parents = ", ".join(short(p) for p in rev["downRevisions"]) or "<base>"
+        tags = [t for t, on in (("head", rev["isHead"]), ("current", rev["current"])) if on]
+        tag = f" ({', '.join(tags)})" if tags else ""
+        lines.append(f"{parents} -> {short(rev['revision'])}{tag}, {rev.get('message') or ''}")
+    message = f"{len(revisions)} revisions; the database is at {describe_position(graph, current_ids)}."
+    data: dict[str, Any] = {"revisions": revisions, "current": current_ids, "text": "\n".join(lines)}
+    if not current_step["ok"]:
+        unreadable = AgentError.from_agent(current_step["error"])
+        data["databaseError"] = session.explain(unreadable, "history")
+        message = f"{len(revisions)} revisions (the database could not be read: see databaseError)."
+    return OperationResult(True, message, data)
+
+
+async def status(session: ProjectSession) -> dict[str, Any]:
+    """One project's entry of the `alembic-ls/status` notification. Reads alembic_version only."""
+    graph = session.index().graph
+    entry: dict[str, Any] = {
+        "scriptLocation": str(session.project.script_location),
+        "current": None,
+        "heads": list(graph.heads),
+        "pending": 0,
+        "drift": 0,
+        "databaseError": None,
+    }
+    try:
+        answer = await session.call("current")
+    except AgentError as error:
+        entry["databaseError"] = session.explain(await session.enrich(error), "reading the current revision")
+        return entry
+    revisions: list[str] = answer.get("current", [])
+    entry["current"] = revisions
+    entry["pending"] = len(pending_revisions(graph, revisions))
+    return entry

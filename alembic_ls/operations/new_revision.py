@@ -1,0 +1,91 @@
+"""What happens to a revision file alembic-ls just had Alembic write: lint it, and make it upgradeable.
+
+SQLModel projects on the default script.py.mako get `sqlmodel.sql.sqltypes.AutoString()` without
+`import sqlmodel`, so the new revision would fail at `upgrade` with NameError. AM501's safe fix (add the
+import) is applied here, before anyone sees the file, and reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic_ls.checker import Checker
+from alembic_ls.fixes import FixRefused, apply_edits, build_edits
+from alembic_ls.operations.session import ProjectSession
+from alembic_ls.rules.base import Finding
+
+UNDEFINED_NAME = "AM501"
+MAX_ROUNDS = 10
+
+
+@dataclass
+class Finished:
+    findings: list[Finding] = field(default_factory=list)
+    imports_added: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def finish(session: ProjectSession, path: Path) -> Finished:
+    done = Finished()
+    index = session.index()
+    text = path.read_text(encoding="utf-8")
+    original = text
+    for _round in range(MAX_ROUNDS):
+        rev = index.update(str(path), text)
+        if rev is None:
+            break
+        fixable = [
+            f
+            for f in Checker(index, session.settings).check_file(rev)
+            if f.code == UNDEFINED_NAME and f.fix is not None and f.fix.safe
+        ]
+        if not fixable:
+            break
+        finding = fixable[0]
+        assert finding.fix is not None
+        try:
+            candidate = apply_edits(text, build_edits(str(path), text, finding.fix.kind, finding.fix.params))
+            ast.parse(candidate)
+        except (FixRefused, SyntaxError):
+            break
+        if candidate == text:
+            break
+        text = candidate
+        done.imports_added.append(finding.fix.title.removeprefix("Add ").strip("`"))
+    if text != original:
+        path.write_text(text, encoding="utf-8", newline="")
+    rev = index.update(str(path), text)
+    if rev is not None:
+        done.findings = Checker(index, session.settings).check_file(rev)
+    if any("sqlmodel" in added for added in done.imports_added):
+        template = session.project.script_location / "script.py.mako"
+        if template.is_file() and "import sqlmodel" not in template.read_text(encoding="utf-8"):
+            done.notes.append(
+                f"add `import sqlmodel` to {template.name} (next to `import sqlalchemy as sa`) so future "
+                "revisions need no fix"
+            )
+    return done
+
+
+def describe(done: Finished) -> str:
+    parts = []
+    if done.imports_added:
+        added = ", ".join(f"`{line}`" for line in done.imports_added)
+        parts.append(f"Added {added} (AM501: autogenerate used a name the template does not import).")
+    if done.notes:
+        parts.append("Tip: " + "; ".join(done.notes) + ".")
+    if done.findings:
+        listed = "; ".join(f"{f.code} line {f.span.line + 1}: {f.message}" for f in done.findings[:3])
+        parts.append(f"The linter reports {len(done.findings)} finding(s): {listed}")
+    else:
+        parts.append("It lints clean.")
+    return " ".join(parts)
+
+
+def findings_json(done: Finished) -> list[dict[str, object]]:
+    return [
+        {"code": f.code, "message": f.message, "line": f.span.line + 1, "severity": f.severity.value}
+        for f in done.findings
+    ]

@@ -1,0 +1,79 @@
+"""A project and the agent that runs its Alembic: the context every operation works in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from alembic_ls.agent.payload.alembic_ls_agent import protocol
+from alembic_ls.analysis.index import IndexCache, ProjectIndex
+from alembic_ls.operations.result import OperationResult
+from alembic_ls.project import Project
+from alembic_ls.runner.errors import AgentError
+from alembic_ls.runner.messages import explain
+from alembic_ls.runner.process import AgentProcess, Progress
+from alembic_ls.settings import Settings
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+def short(revision: str | None) -> str:
+    return revision[:12] if revision else "base"
+
+
+@dataclass
+class ProjectSession:
+    project: Project
+    agent: AgentProcess
+    settings: Settings = field(default_factory=Settings)
+    report: Callable[[str], None] = _ignore  # progress sentences for the user
+    url: str | None = None  # run against this database instead of sqlalchemy.url (scratch checks)
+    scratch: bool = False
+
+    def project_params(self) -> dict[str, Any]:
+        return {
+            "root": str(self.project.root),
+            "configFile": str(self.project.config_file) if self.project.config_file else None,
+            "scriptLocation": str(self.project.script_location),
+            "kind": self.project.kind,
+            "url": self.url,
+            "scratch": self.scratch,
+        }
+
+    async def call(
+        self, method: str, params: dict[str, Any] | None = None, progress: Progress | None = None
+    ) -> dict[str, Any]:
+        return await self.agent.call(
+            method, {**(params or {}), "project": self.project_params()}, progress=progress
+        )
+
+    def index(self) -> ProjectIndex:
+        """The static view of the revision files as they are on disk now (never executes them)."""
+        return ProjectIndex.build(self.project, IndexCache(None))
+
+    def explain(self, error: AgentError, action: str) -> str:
+        return explain(error, self.project, action, self.agent.launch)
+
+    async def enrich(self, error: AgentError) -> AgentError:
+        """Add what the message needs that the agent did not send (heads, current revision)."""
+        graph = self.index().graph
+        if error.kind in (protocol.MULTIPLE_HEADS, protocol.NOT_UP_TO_DATE):
+            error.extra.setdefault("heads", [short(h) for h in graph.heads])
+        if error.kind == protocol.NOT_UP_TO_DATE and "current" not in error.extra:
+            try:
+                current = await self.call("current")
+                error.extra["current"] = [short(c) for c in current.get("current", [])]
+            except AgentError:
+                pass
+        return error
+
+    async def failure(self, error: AgentError, action: str, **data: Any) -> OperationResult:
+        error = await self.enrich(error)
+        body: dict[str, Any] = {"error": error.kind, **data}
+        if error.file:
+            body["file"] = error.file
+            body["line"] = error.line
+        return OperationResult(False, self.explain(error, action), body)

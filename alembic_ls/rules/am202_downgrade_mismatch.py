@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
+from alembic_ls.fixes.downgrade import plan_downgrade
+from alembic_ls.fixes.edits import FixRefused
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import CONSTRAINT_OPS, added_column, sql_text
+from alembic_ls.rules.reversal import Change, describe, undoes
+
+
+class _Side:
+    """One of upgrade()/downgrade(): its schema changes in order, and what it does we cannot read."""
+
+    def __init__(self, rev: RevisionFile, function: str) -> None:
+        ops = [o for o in rev.ops_in(function) if o.name != "batch_alter_table"]
+        self.changes: list[Change] = [change for op in ops for change in describe(op)]
+        self.sql = [text.lower() for text in (sql_text(o) for o in ops) if text]
+        readable = {o.span for o in ops if o.name == "bulk_insert" or sql_text(o) is not None}
+        info = rev.functions.get(function)
+        # Statements that are neither ops nor literal SQL may do anything (helpers, loops over
+        # tables, connection.execute with built strings): nothing is reported against them.
+        self.opaque = bool(info is not None and info.unrecognised) or any(
+            call.span not in readable for call in rev.sql_calls if call.function == function
+        )
+
+    def mentions(self, change: Change) -> bool:
+        """Does hand-written SQL here name the changed object (so it may do the reverse itself)?"""
+        return any(re.search(rf"\b{re.escape(n.lower())}\b", sql) for sql in self.sql for n in change.names)
+
+    def find(self, kind: str, action: str, name: str | None) -> Change | None:
+        return next(
+            (c for c in self.changes if c.kind == kind and c.action == action and c.name == name), None
+        )
+
+
+class DowngradeMismatch(Rule):
+    code = "AM202"
+    name = "downgrade-mismatch"
+    severity = Severity.WARNING
+    summary = "downgrade() does not undo what upgrade() does (missing or extra operations, or wrong order)."
+    fixable = True
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        downgrade = rev.downgrade
+        if not rev.is_revision or rev.upgrade is None or downgrade is None or downgrade.is_empty:
+            return  # no downgrade, or one that does nothing: AM201's business
+        up, down = _Side(rev, "upgrade"), _Side(rev, "downgrade")
+        found = [*self._missing(rev, up, down), *self._extra(rev, up, down), *self._order(rev, up, down)]
+        if not found:
+            return
+        fix = _derived_downgrade(rev)  # planned only when needed: most files match
+        for finding in found:
+            yield replace(finding, fix=fix)
+
+    def _missing(self, rev: RevisionFile, up: _Side, down: _Side) -> Iterator[Finding]:
+        if down.opaque:
+            return
+        implied = _Implied(up, down)
+        missing: dict[Span, list[Change]] = {}
+        for change in up.changes:
+            if (
+                any(undoes(change, d) for d in down.changes)
+                or implied.covers(change)
+                or down.mentions(change)
+            ):
+                continue
+            missing.setdefault(change.op.span, []).append(change)
+        for changes in missing.values():
+            op = changes[0].op
+            wanted = "; ".join(_reverse_phrase(c) for c in changes)
+            yield self.finding(
+                rev,
+                _head(op),
+                f"downgrade() does not undo this: nothing there {wanted}. After `alembic downgrade -1` "
+                "the database is left between revisions, and the next upgrade fails or does half its work.",
+                related=((rev.path, downgrade_name(rev), "downgrade()"),),
+            )
+
+    def _extra(self, rev: RevisionFile, up: _Side, down: _Side) -> Iterator[Finding]:
+        if up.opaque:
+            return
+        excuses = _Excuses(up)
+        reported: set[Span] = set()
+        for change in down.changes:
+            if change.op.span in reported:
+                continue
+            if any(undoes(u, change) for u in up.changes) or excuses.covers(change) or up.mentions(change):
+                continue
+            reported.add(change.op.span)
+            yield self.finding(
+                rev,
+                _head(change.op),
+                f"downgrade() {_action_phrase(change)}, which undoes nothing upgrade() does: "
+                "`alembic downgrade -1` fails here or changes something this revision did not change.",
+            )
+
+    def _order(self, rev: RevisionFile, up: _Side, down: _Side) -> Iterator[Finding]:
+        reported: set[Span] = set()
+        for op, message in _order_problems(up, down):
+            if op.span in reported:
+                continue
+            reported.add(op.span)
+            yield self.finding(rev, _head(op), message)
+
+
+def _order_problems(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
+    changes = down.changes
+    for position, change in enumerate(changes):
+        if change.kind == "table" and change.action == "drop" and change.table:
+            for later in changes[position + 1 :]:
+                if later.kind == "table" and later.table == change.table:
+                    break  # re-created (or dropped again): what follows is about the new one
+                if later.kind != "table" and _table_of(later, up) == change.table:
+                    line = change.op.span.line + 1
+                    yield (
+                        later.op,
+                        (
+                            f"Runs after line {line} dropped table `{change.table}`, which took its "
+                            "columns, indexes and constraints with it: downgrade() fails here. Undo "
+                            f"{later.label} before dropping the table."
+                        ),
+                    )
+        if change.kind == "column" and change.action == "drop":
+            for later in changes[position + 1 :]:
+                if later.kind not in ("index", "constraint") or later.action != "drop":
+                    continue
+                made = up.find(later.kind, "create", later.name)
+                if made is not None and made.table == change.table and change.name in made.columns:
+                    yield (
+                        later.op,
+                        (
+                            f"Drops {later.label} after line {change.op.span.line + 1} dropped column "
+                            f"`{change.table}.{change.name}`, which took it along: downgrade() fails here "
+                            f"(it no longer exists). Drop the {later.kind} first."
+                        ),
+                    )
+    yield from _foreign_key_order(up, down)
+
+
+def _foreign_key_order(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
+    """A referenced table must outlive the tables and foreign keys that point at it."""
+    position = {id(c): i for i, c in enumerate(down.changes)}
+    for made in up.changes:
+        if made.action != "create" or made.kind not in ("table", "constraint") or not made.references:
+            continue
+        child = made.table
+        for parent in made.references:
+            dropped = down.find("table", "drop", parent)
+            if dropped is None or parent == child:
+                continue
+            releases = [
+                position[id(c)]
+                for c in down.changes
+                if (c.kind == "table" and c.action == "drop" and c.table == child)
+                or (
+                    made.kind == "constraint"
+                    and c.kind == "constraint"
+                    and c.action == "drop"
+                    and c.name == made.name
+                )
+            ]
+            if releases and min(releases) > position[id(dropped)]:
+                yield (
+                    dropped.op,
+                    (
+                        f"Drops table `{parent}` before line {down.changes[min(releases)].op.span.line + 1} "
+                        f"removes the foreign key from `{child}` that references it: PostgreSQL refuses "
+                        '("cannot drop table ... because other objects depend on it"). Drop the referencing '
+                        "side first."
+                    ),
+                )
+
+
+def _table_of(change: Change, up: _Side) -> str | None:
+    """A downgrade change's table; a bare `drop_index('ix')` gets it from the upgrade's create_index."""
+    if change.table is not None:
+        return change.table
+    if change.kind in ("index", "constraint"):
+        made = up.find(change.kind, "create", change.name)
+        return made.table if made is not None else None
+    return None
+
+
+class _Implied:
+    """Upgrade changes undone implicitly: by dropping the table or column they belong to."""
+
+    def __init__(self, up: _Side, down: _Side) -> None:
+        created = {c.table for c in up.changes if c.kind == "table" and c.action == "create"}
+        dropped = {c.table for c in down.changes if c.kind == "table" and c.action == "drop"}
+        self.tables = created & dropped
+        self.added: set[tuple[str | None, str | None]] = set()
+        for change in up.changes:
+            if change.kind == "column" and change.action == "create":
+                self.added.add((change.table, change.name))
+            elif change.kind == "rename_column" and (change.table, change.name) in self.added:
+                self.added.add((change.table, change.new_name))
+        self.dropped = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "drop"}
+
+    def covers(self, change: Change) -> bool:
+        if change.kind == "table" or change.kind == "rename_table":
+            return False
+        if change.table is not None and change.table in self.tables:
+            return True
+        if change.kind == "column":
+            return False
+        keys = {(change.table, name) for name in change.column_names}
+        return bool(keys & self.added) and bool(keys & self.dropped)
+
+
+class _Excuses:
+    """Downgrade changes that need no explicit counterpart in upgrade()."""
+
+    def __init__(self, up: _Side) -> None:
+        self.created_tables = {c.table for c in up.changes if c.kind == "table" and c.action == "create"}
+        self.dropped_tables = {c.table for c in up.changes if c.kind == "table" and c.action == "drop"}
+        self.dropped_column_tables = {
+            c.table for c in up.changes if c.kind == "column" and c.action == "drop"
+        }
+        # Tables on which upgrade() creates indexes/constraints whose names the file does not say.
+        self.implicit: set[str | None] = {c.table for c in up.changes if _declares_unnamed(c.op)}
+
+    def covers(self, change: Change) -> bool:
+        table = change.table
+        if change.kind in ("index", "constraint"):
+            if change.action == "drop":
+                return table in self.implicit or (table is None and bool(self.implicit))
+            # re-creating what went implicitly with a dropped table or column
+            return table in self.dropped_tables or table in self.dropped_column_tables
+        if change.kind in ("column", "alter", "rename_column"):
+            return table in self.created_tables  # tidying a table that is dropped anyway
+        return False
+
+
+def _declares_unnamed(op: OpCall) -> bool:
+    if op.name == "create_table":
+        return True
+    if op.name in CONSTRAINT_OPS or op.name == "create_index":
+        name = op.args[0] if op.args else op.kwarg("constraint_name") or op.kwarg("index_name")
+        return name is None or (name.is_literal and name.value is None)
+    column = added_column(op)
+    if column is None:
+        return False
+    flags = ("unique", "index", "primary_key")
+    return column.has_extra("ForeignKey") or any(
+        (value := column.kwarg(flag)) is not None and value.value is True for flag in flags
+    )
+
+
+def _reverse_phrase(change: Change) -> str:
+    if change.kind == "alter":
+        return f"restores {change.label}"
+    if change.kind in ("rename_table", "rename_column"):
+        return f"reverses {change.label}"
+    if change.kind == "table_comment":
+        return f"restores {change.label}"
+    return f"{'drops' if change.action == 'create' else 're-creates'} {change.label}"
+
+
+def _action_phrase(change: Change) -> str:
+    if change.kind == "alter":
+        return f"changes {change.label}"
+    if change.kind in ("rename_table", "rename_column"):
+        return f"does {change.label}"
+    return f"{'creates' if change.action == 'create' else 'drops'} {change.label}"
+
+
+def _head(op: OpCall) -> Span:
+    return call_head_span(op.span, f"{op.receiver}.{op.name}")
+
+
+def downgrade_name(rev: RevisionFile) -> Span:
+    downgrade = rev.downgrade
+    assert downgrade is not None
+    return downgrade.name_span
+
+
+def _derived_downgrade(rev: RevisionFile) -> Fix | None:
+    try:
+        plan_downgrade(rev)
+    except FixRefused:
+        return None
+    # Unsafe: it replaces whatever the person wrote in downgrade(), including what it got right.
+    return Fix("Replace downgrade() with the reverse of upgrade()", "derive-downgrade", safe=False)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import added_column, table_of
+from alembic_ls.rules.schema_history import dialect_name, timeline_for
+
+# Values the database fills in itself: the existing rows get one without a default.
+_SELF_FILLING = ("Identity", "Computed", "Sequence")
+
+
+class NotNullWithoutDefault(Rule):
+    code = "AM401"
+    name = "not-null-without-default"
+    severity = Severity.ERROR
+    summary = "A NOT NULL column without server_default is added to a table that already has rows."
+    fixable = True
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision:
+            return
+        timeline = timeline_for(rev)
+        for op in timeline.ops:
+            column = added_column(op)
+            if column is None or column.nullable is not False or column.server_default is not None:
+                continue
+            if any(column.has_extra(kind) for kind in _SELF_FILLING) or timeline.table_is_new(op):
+                continue
+            fix = None
+            if column.name is not None and table_of(op) is not None:
+                fix = Fix(
+                    "Add nullable, backfill, then set NOT NULL (the rule book's 3 steps)",
+                    "nullable-first",
+                    safe=False,  # the backfill value is a placeholder only a person can choose
+                    params={"line": op.span.line, "column": column.name, "dialect": dialect_name(ctx)},
+                )
+            yield self.finding(
+                rev,
+                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                f"Adds NOT NULL column `{column.name or '?'}` to `{table_of(op) or '?'}` with no "
+                "server_default: the existing rows have no value for it, so the upgrade fails as soon "
+                'as the table has rows. The rule book: add it "nullable first", populate existing rows '
+                "with a data migration, then make it non-nullable.",
+                fix,
+            )

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import added_column, column_name, sql_text, table_of
+from alembic_ls.rules.schema_history import earlier_column_type, timeline_for
+from alembic_ls.rules.sql_types import could_hold_same_data, read_type
+
+
+@dataclass(frozen=True)
+class RenamePair:
+    table: str
+    drop: OpCall
+    add: OpCall
+    old: str
+    new: str
+
+
+def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
+    """drop_column + add_column pairs on one table whose types could hold the same values."""
+    timeline = timeline_for(rev)
+    if not any(op.name == "drop_column" for op in timeline.ops):
+        return []
+    drops: dict[str, list[tuple[OpCall, str]]] = {}
+    adds: dict[str, list[tuple[OpCall, str, ArgValue | None]]] = {}
+    for op in timeline.ops:
+        table = table_of(op)
+        if table is None or timeline.table_is_new(op):
+            continue
+        if op.name == "drop_column":
+            dropped = column_name(op)
+            if dropped is not None and not timeline.column_is_new(op):
+                drops.setdefault(table, []).append((op, dropped))
+        elif op.name == "add_column":
+            column = added_column(op)
+            if column is not None and column.name is not None:
+                adds.setdefault(table, []).append((op, column.name, column.type_))
+    copied = [text.lower() for text in (sql_text(o) for o in timeline.ops) if text]
+    pairs: list[RenamePair] = []
+    for table, table_drops in drops.items():
+        table_adds = adds.get(table, [])
+        unambiguous = len(table_drops) == 1 and len(table_adds) == 1
+        used: set[int] = set()
+        for drop, old in table_drops:
+            old_type = read_type(_dropped_type(rev, ctx, table, old))
+            for position, (add, new, new_type_arg) in enumerate(table_adds):
+                if position in used or new == old:
+                    continue
+                new_type = read_type(new_type_arg)
+                if old_type is not None and new_type is not None:
+                    if not could_hold_same_data(old_type, new_type):
+                        continue
+                elif not unambiguous:
+                    continue
+                if any(_mentions(sql, old) and _mentions(sql, new) for sql in copied):
+                    continue  # the upgrade copies old into new itself: a deliberate replacement
+                used.add(position)
+                pairs.append(RenamePair(table, drop, add, old, new))
+                break
+    return pairs
+
+
+def _dropped_type(rev: RevisionFile, ctx: CheckContext, table: str, column: str) -> ArgValue | None:
+    """autogenerate's downgrade re-adds a dropped column with its reflected type; else ask history."""
+    for op in rev.ops_in("downgrade"):
+        added = added_column(op)
+        if added is not None and added.name == column and table_of(op) == table:
+            return added.type_
+    return earlier_column_type(ctx, rev, table, column)
+
+
+def _mentions(sql: str, name: str) -> bool:
+    return re.search(rf"\b{re.escape(name.lower())}\b", sql) is not None
+
+
+class DropAddLooksLikeRename(Rule):
+    code = "AM402"
+    name = "drop-add-looks-like-rename"
+    severity = Severity.WARNING
+    summary = "A column is dropped and another of a compatible type added on the same table: a rename?"
+    fixable = True
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision:
+            return
+        for pair in rename_pairs(rev, ctx):
+            drop, add = pair.drop, pair.add
+            yield self.finding(
+                rev,
+                call_head_span(drop.span, f"{drop.receiver}.{drop.name}"),
+                f"Drops `{pair.table}.{pair.old}` and adds `{pair.new}` (line {add.span.line + 1}) of a "
+                f"compatible type: if this is a rename, every value in `{pair.old}` is lost. The rule "
+                'book: "Alembic sees drop + add, but we want rename" — use '
+                f"`op.alter_column({pair.table!r}, {pair.old!r}, new_column_name={pair.new!r})`.",
+                Fix(
+                    f"Rename `{pair.old}` to `{pair.new}` instead (upgrade and downgrade)",
+                    "rename-column",
+                    safe=False,  # only a person knows it is a rename and not a replacement
+                    params={
+                        "table": pair.table,
+                        "old": pair.old,
+                        "new": pair.new,
+                        "drop_line": drop.span.line,
+                        "add_line": add.span.line,
+                    },
+                ),
+                related=((rev.path, call_head_span(add.span, f"{add.receiver}.{add.name}"), "the add"),),
+            )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, table_of
+from alembic_ls.rules.schema_history import targets_postgresql, timeline_for
+
+
+class IndexNotConcurrent(Rule):
+    code = "AM403"
+    name = "index-not-concurrent"
+    severity = Severity.WARNING
+    summary = "CREATE INDEX on an existing PostgreSQL table without CONCURRENTLY blocks all writes to it."
+    fixable = True
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision or not targets_postgresql(ctx):
+            return
+        timeline = timeline_for(rev)
+        for op in timeline.ops:
+            if op.name != "create_index" or kwarg_is_true(op, "postgresql_concurrently"):
+                continue
+            if timeline.table_is_new(op):
+                continue
+            index = name_text(arg(op, "index_name"))
+            fix = None
+            if index is not None:
+                fix = Fix(
+                    "Create (and drop) the index CONCURRENTLY in an autocommit block",
+                    "concurrent-index",
+                    safe=False,  # the autocommit block commits everything the migration did before it
+                    params={"line": op.span.line, "index": index},
+                )
+            yield self.finding(
+                rev,
+                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                f"Creates index `{index or '?'}` on existing table `{table_of(op) or '?'}` without "
+                "`postgresql_concurrently=True`: PostgreSQL holds a SHARE lock on the table while it "
+                "builds the index, so every INSERT, UPDATE and DELETE waits until it is done. Build it "
+                "CONCURRENTLY, inside `op.get_context().autocommit_block()`.",
+                fix,
+            )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, table_of
+from alembic_ls.rules.schema_history import targets_postgresql, timeline_for
+
+# What PostgreSQL locks while it checks every existing row against the new constraint.
+_LOCKS = {
+    "create_foreign_key": "a SHARE ROW EXCLUSIVE lock on both tables (writes to either wait)",
+    "create_check_constraint": "an ACCESS EXCLUSIVE lock on the table (reads and writes wait)",
+}
+
+
+class ConstraintWithoutNotValid(Rule):
+    code = "AM404"
+    name = "constraint-without-not-valid"
+    severity = Severity.WARNING
+    summary = "A foreign key or check constraint on an existing PostgreSQL table is validated under lock."
+    fixable = True
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision or not targets_postgresql(ctx):
+            return
+        timeline = timeline_for(rev)
+        for op in timeline.ops:
+            if op.name not in _LOCKS or kwarg_is_true(op, "postgresql_not_valid"):
+                continue
+            if timeline.table_is_new(op):
+                continue
+            kind = "foreign key" if op.name == "create_foreign_key" else "check constraint"
+            constraint = name_text(arg(op, "constraint_name"))
+            fix = None
+            if constraint is not None and table_of(op) is not None:
+                fix = Fix(
+                    "Add it NOT VALID, then VALIDATE CONSTRAINT in an autocommit block",
+                    "not-valid-constraint",
+                    safe=False,  # the autocommit block commits everything the migration did before it
+                    params={"line": op.span.line, "constraint": constraint},
+                )
+            yield self.finding(
+                rev,
+                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                f"Adds {kind} `{constraint or '?'}` to existing table `{table_of(op) or '?'}` without "
+                f"`postgresql_not_valid=True`: PostgreSQL checks every row while holding {_LOCKS[op.name]}. "
+                "Add it NOT VALID (new rows are checked at once) and VALIDATE CONSTRAINT afterwards, "
+                "which takes a lock that lets reads and writes continue.",
+                fix,
+            )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import column_name, table_of
+from alembic_ls.rules.schema_history import targets_postgresql, timeline_for
+from alembic_ls.rules.sql_types import is_in_place_change, read_type
+
+
+class ColumnTypeChange(Rule):
+    code = "AM405"
+    name = "column-type-change"
+    severity = Severity.WARNING
+    summary = "Changing a column's type on an existing PostgreSQL table rewrites it under ACCESS EXCLUSIVE."
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision or not targets_postgresql(ctx):
+            return
+        timeline = timeline_for(rev)
+        for op in timeline.ops:
+            new_type = op.kwarg("type_") if op.name == "alter_column" else None
+            if new_type is None or timeline.column_is_new(op):
+                continue
+            old, new = read_type(op.kwarg("existing_type")), read_type(new_type)
+            if old is not None and new is not None and is_in_place_change(old, new):
+                continue  # e.g. varchar(50) -> varchar(100) or text: no rewrite, no scan
+            column = f"{table_of(op) or '?'}.{column_name(op) or '?'}"
+            was = f" from `{old.source}`" if old is not None else ""
+            yield self.finding(
+                rev,
+                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                f"Changes the type of `{column}`{was} to `{new_type.source}`: PostgreSQL "
+                "rewrites the whole table and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock, "
+                "so every read and write waits. Add a new column, backfill it in batches, and switch "
+                "over in later deploys.",
+            )

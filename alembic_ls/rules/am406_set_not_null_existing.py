@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from alembic_ls.analysis.revision_file import OpCall, RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import arg, column_name, sql_text, table_of
+from alembic_ls.rules.schema_history import targets_postgresql, timeline_for
+
+
+class SetNotNullExisting(Rule):
+    code = "AM406"
+    name = "set-not-null-existing"
+    severity = Severity.WARNING
+    summary = "SET NOT NULL on an existing PostgreSQL column scans the whole table under ACCESS EXCLUSIVE."
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision or not targets_postgresql(ctx):
+            return
+        timeline = timeline_for(rev)
+        for op in timeline.ops:
+            nullable = op.kwarg("nullable") if op.name == "alter_column" else None
+            if nullable is None or nullable.value is not False:
+                continue
+            # A column this upgrade adds is the rule book's nullable-first pattern (AM401's fix).
+            if timeline.column_is_new(op) or _proven_not_null(_history(rev, ctx), op):
+                continue
+            column = column_name(op) or "?"
+            yield self.finding(
+                rev,
+                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                f"Sets NOT NULL on existing column `{table_of(op) or '?'}.{column}`: PostgreSQL reads every "
+                "row to check it while holding an ACCESS EXCLUSIVE lock, so reads and writes wait. "
+                f"First add `CHECK ({column} IS NOT NULL) NOT VALID` and VALIDATE it; PostgreSQL 12+ then "
+                "sets NOT NULL without the scan.",
+            )
+
+
+def _history(rev: RevisionFile, ctx: CheckContext) -> Iterator[OpCall]:
+    """upgrade() ops of this revision and of every ancestor (a CHECK may come a deploy earlier)."""
+    yield from rev.ops_in("upgrade")
+    for rid in ctx.graph.ancestors(rev.revision_id) if rev.revision_id else ():
+        ancestor = ctx.graph.revisions.get(rid)
+        if ancestor is not None:
+            yield from ancestor.ops_in("upgrade")
+
+
+def _proven_not_null(ops: Iterable[OpCall], alter: OpCall) -> bool:
+    """A CHECK (`<column> IS NOT NULL`) on the table lets PostgreSQL 12+ skip the scan."""
+    column, table = column_name(alter), table_of(alter)
+    if column is None or table is None:
+        return False
+    pattern = re.compile(rf"\b{re.escape(column)}\b\"?\s+IS\s+NOT\s+NULL", re.I)
+    for op in ops:
+        if op.name == "create_check_constraint" and table_of(op) == table:
+            condition = arg(op, "condition")
+            if condition is not None and pattern.search(condition.source):
+                return True
+        sql = sql_text(op)
+        if (
+            sql
+            and re.search(rf"\b{re.escape(table)}\b", sql)
+            and "CHECK" in sql.upper()
+            and pattern.search(sql)
+        ):
+            return True
+    return False

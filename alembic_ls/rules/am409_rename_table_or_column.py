@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.revision_file import ArgValue, RevisionFile
+from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.rules.op_args import arg, column_name, table_of
+from alembic_ls.rules.schema_history import timeline_for
+
+
+class RenameTableOrColumn(Rule):
+    code = "AM409"
+    name = "rename-table-or-column"
+    severity = Severity.INFO
+    summary = "Renaming a table or column breaks code still running against the old name during a deploy."
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision:
+            return
+        timeline = timeline_for(rev)
+        for op in timeline.ops:
+            if op.name == "rename_table":
+                old, new = arg(op, "old_table_name"), arg(op, "new_table_name")
+                if timeline.table_is_new(op, old.text if old else None):
+                    continue
+                what = f"table `{_text(old)}` to `{_text(new)}`"
+            elif op.name == "alter_column" and op.kwarg("new_column_name") is not None:
+                if timeline.column_is_new(op):
+                    continue
+                new_name = op.kwarg("new_column_name")
+                what = f"column `{table_of(op) or '?'}.{column_name(op) or '?'}` to `{_text(new_name)}`"
+            else:
+                continue
+            yield self.finding(
+                rev,
+                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                f"Renames {what}: code deployed before this migration still uses the old name and fails "
+                "from the moment it runs until the new code is everywhere. A rename keeps the data (the "
+                "rule book's way for a column), but for zero downtime add the new name, write to both, "
+                "backfill, switch reads, then drop the old one.",
+            )
+
+
+def _text(value: ArgValue | None) -> str:
+    return value.text if value is not None and value.text else "?"

@@ -1,0 +1,214 @@
+"""Read an Alembic operation's arguments the same way for `op.x(table, ...)` and `batch_op.x(...)`.
+
+The batch form of every operation drops its table argument (the batch knows its table), so the
+positional index of everything after it shifts by one. Rules ask for arguments by their keyword
+name and this module finds them in either form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alembic_ls.analysis.revision_file import ArgValue, OpCall
+
+# Positional parameters of the plain (non-batch) form of each operation, in order.
+_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "add_column": ("table_name", "column"),
+    "drop_column": ("table_name", "column_name"),
+    "alter_column": ("table_name", "column_name"),
+    "create_table": ("table_name",),
+    "drop_table": ("table_name",),
+    "rename_table": ("old_table_name", "new_table_name"),
+    "create_index": ("index_name", "table_name", "columns"),
+    "drop_index": ("index_name", "table_name"),
+    "create_foreign_key": ("constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"),
+    "create_unique_constraint": ("constraint_name", "table_name", "columns"),
+    "create_primary_key": ("constraint_name", "table_name", "columns"),
+    "create_check_constraint": ("constraint_name", "table_name", "condition"),
+    "create_exclude_constraint": ("constraint_name", "table_name"),
+    "drop_constraint": ("constraint_name", "table_name", "type_"),
+    "create_table_comment": ("table_name", "comment"),
+    "drop_table_comment": ("table_name",),
+    "create_sequence": ("sequence",),
+    "drop_sequence": ("sequence",),
+    "execute": ("sqltext",),
+}
+_TABLE_PARAMETERS = frozenset({"table_name", "source_table"})
+
+CONSTRAINT_OPS = frozenset(
+    {
+        "create_foreign_key",
+        "create_unique_constraint",
+        "create_primary_key",
+        "create_check_constraint",
+        "create_exclude_constraint",
+    }
+)
+# Positional arguments of sa.Column(...) that are not its type.
+_COLUMN_EXTRAS = ("ForeignKey", "Identity", "Computed", "Sequence", "FetchedValue", "DefaultClause")
+
+
+def arg(op: OpCall, parameter: str) -> ArgValue | None:
+    """The argument passed for `parameter`, positionally or by keyword, in either form."""
+    names = _PARAMETERS.get(op.name, ())
+    if parameter not in names:
+        return op.kwarg(parameter)
+    if op.batch_span is not None:
+        if parameter in _TABLE_PARAMETERS:
+            return None
+        names = tuple(n for n in names if n not in _TABLE_PARAMETERS)
+    return op.arg(names.index(parameter), parameter)
+
+
+def table_of(op: OpCall) -> str | None:
+    """The literal table an operation acts on (a batch op's is the batch's table)."""
+    if op.batch_span is not None:
+        return op.batch_table
+    if op.name == "drop_index":
+        value = arg(op, "table_name")
+        return value.text if value else None
+    return op.table
+
+
+def name_text(value: ArgValue | None) -> str | None:
+    """A literal object name: `'ix_a'`, `op.f('ix_a')`, `batch_op.f('ix_a')` or `sa.conv('ix_a')`."""
+    if value is None:
+        return None
+    if value.text is not None:
+        return value.text
+    if value.call_name and value.call_name.split(".")[-1] in ("f", "conv") and value.call_args:
+        return value.call_args[0].text
+    return None
+
+
+def strings(value: ArgValue | None) -> tuple[str, ...]:
+    """A literal list/tuple of strings (`['a', 'b']`), or a single string, as a tuple."""
+    if value is None:
+        return ()
+    if isinstance(value.value, str):
+        return (value.value,)
+    if isinstance(value.value, tuple):
+        return tuple(v for v in value.value if isinstance(v, str))
+    return ()
+
+
+def kwarg_is_true(op: OpCall, name: str) -> bool:
+    value = op.kwarg(name)
+    return value is not None and value.value is True
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    """What a literal `sa.Column('name', Type(), ...)` says about the column."""
+
+    call: ArgValue
+    name: str | None
+    type_: ArgValue | None
+    extras: tuple[ArgValue, ...]  # ForeignKey(...), Identity(...), Computed(...)
+
+    def kwarg(self, name: str) -> ArgValue | None:
+        return self.call.kwarg(name)
+
+    @property
+    def nullable(self) -> bool | None:
+        """The literal `nullable=` given, else None (SQLAlchemy then decides from primary_key)."""
+        value = self.kwarg("nullable")
+        return value.value if value is not None and isinstance(value.value, bool) else None
+
+    @property
+    def is_primary_key(self) -> bool:
+        value = self.kwarg("primary_key")
+        return value is not None and value.value is True
+
+    @property
+    def server_default(self) -> ArgValue | None:
+        value = self.kwarg("server_default")
+        if value is None or (value.is_literal and value.value is None):
+            return None
+        return value
+
+    def has_extra(self, kind: str) -> bool:
+        return any((e.call_name or "").split(".")[-1] == kind for e in self.extras)
+
+    def foreign_tables(self) -> tuple[str, ...]:
+        """Tables this column references through `sa.ForeignKey('table.column')`."""
+        found: list[str] = []
+        for extra in self.extras:
+            if (extra.call_name or "").split(".")[-1] == "ForeignKey" and extra.call_args:
+                target = extra.call_args[0].text
+                if target and "." in target:
+                    found.append(target.rsplit(".", 1)[0].split(".")[-1])
+        return tuple(found)
+
+
+def column_def(value: ArgValue | None) -> ColumnDef | None:
+    """Read `sa.Column(...)` (any spelling ending in `Column`); None for anything else."""
+    if value is None or not value.call_name or value.call_name.split(".")[-1] != "Column":
+        return None
+    positional = list(value.call_args)
+    name: str | None = None
+    if positional and positional[0].is_literal:
+        name = positional.pop(0).text
+    name_kwarg = value.kwarg("name")
+    if name is None and name_kwarg is not None:
+        name = name_kwarg.text
+    type_: ArgValue | None = value.kwarg("type_")
+    extras: list[ArgValue] = []
+    for item in positional:
+        if (item.call_name or "").split(".")[-1] in _COLUMN_EXTRAS:
+            extras.append(item)
+        elif type_ is None:
+            type_ = item
+    return ColumnDef(value, name, type_, tuple(extras))
+
+
+def added_column(op: OpCall) -> ColumnDef | None:
+    """The column an `add_column` adds."""
+    return column_def(arg(op, "column")) if op.name == "add_column" else None
+
+
+def column_name(op: OpCall) -> str | None:
+    """The column an add/drop/alter_column acts on (its name before a rename)."""
+    if op.name == "add_column":
+        column = added_column(op)
+        return column.name if column else None
+    if op.name in ("drop_column", "alter_column"):
+        value = arg(op, "column_name")
+        return value.text if value else None
+    return None
+
+
+def table_columns(op: OpCall) -> list[ColumnDef]:
+    """Columns declared in a `create_table` call."""
+    found = (column_def(value) for value in op.args[1:])
+    return [column for column in found if column is not None]
+
+
+def table_foreign_keys(op: OpCall) -> tuple[str, ...]:
+    """Tables a `create_table` references (column ForeignKeys and ForeignKeyConstraints)."""
+    targets: list[str] = []
+    for value in op.args[1:]:
+        kind = (value.call_name or "").split(".")[-1]
+        if kind == "Column":  # sa.Column('author_id', sa.ForeignKey('user.id'))
+            for part in value.call_args:
+                if (part.call_name or "").split(".")[-1] == "ForeignKey" and part.call_args:
+                    target = part.call_args[0].text
+                    if target and "." in target:
+                        targets.append(target)
+        elif kind == "ForeignKeyConstraint" and len(value.call_args) > 1:
+            targets.extend(t for t in strings(value.call_args[1]) if "." in t)
+    return tuple(target.rsplit(".", 1)[0].split(".")[-1] for target in targets)
+
+
+def sql_text(op: OpCall) -> str | None:
+    """The literal SQL of `op.execute("...")` or `op.execute(sa.text("..."))`."""
+    if op.name != "execute":
+        return None
+    value = arg(op, "sqltext")
+    if value is None:
+        return None
+    if value.text is not None:
+        return value.text
+    if value.call_name and value.call_name.split(".")[-1] == "text" and value.call_args:
+        return value.call_args[0].text
+    return None

@@ -1,0 +1,195 @@
+"""Operations as schema changes that a downgrade can be matched against (AM202).
+
+Each op becomes one or more `Change`s — "creates index ix_a on t", "changes the type of t.c" — and
+`undoes(up, down)` says whether a downgrade change reverses an upgrade change. Mirrors the pairs
+of `alembic.operations.ops.*.reverse()`, but also for drops, whose reverse (re-creating the
+object) cannot be derived from the file yet can still be recognised in a hand-written downgrade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alembic_ls.analysis.revision_file import OpCall
+from alembic_ls.rules.op_args import (
+    CONSTRAINT_OPS,
+    added_column,
+    arg,
+    column_name,
+    name_text,
+    strings,
+    table_foreign_keys,
+    table_of,
+)
+
+ALTERED_ATTRIBUTES = ("nullable", "type_", "server_default", "comment")
+_ATTRIBUTE_WORDS = {
+    "nullable": "nullability",
+    "type_": "type",
+    "server_default": "server default",
+    "comment": "comment",
+}
+_CREATE = {
+    "create_table": "table",
+    "add_column": "column",
+    "create_index": "index",
+    "create_sequence": "sequence",
+    "create_table_comment": "table_comment",
+    **{name: "constraint" for name in CONSTRAINT_OPS},
+}
+_DROP = {
+    "drop_table": "table",
+    "drop_column": "column",
+    "drop_index": "index",
+    "drop_constraint": "constraint",
+    "drop_sequence": "sequence",
+    "drop_table_comment": "table_comment",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    op: OpCall
+    kind: str  # table, column, index, constraint, sequence, table_comment, rename_table, rename_column, alter
+    action: str  # create, drop, rename, or (for kind "alter") the attribute that changes
+    table: str | None
+    name: str | None  # the column/index/constraint/sequence (for renames: the old name)
+    new_name: str | None = None
+    columns: tuple[str, ...] = ()  # what an index or constraint covers
+    references: tuple[str, ...] = ()  # tables a created table or foreign key points at
+
+    @property
+    def label(self) -> str:
+        """`column post.slug`, `index ix_post_slug`, `the type of post.title`."""
+        if self.kind == "alter":
+            return f"the {_ATTRIBUTE_WORDS[self.action]} of {self.table or '?'}.{self.name or '?'}"
+        if self.kind == "column":
+            return f"column {self.table or '?'}.{self.name or '?'}"
+        if self.kind == "table_comment":
+            return f"the comment on table {self.table or '?'}"
+        if self.kind == "rename_table":
+            return f"the rename of table {self.name or '?'} to {self.new_name or '?'}"
+        if self.kind == "rename_column":
+            return f"the rename of {self.table or '?'}.{self.name or '?'} to {self.new_name or '?'}"
+        return f"{self.kind} {self.name or '?'}"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The columns the change is about (before and after a rename)."""
+        if self.kind in ("index", "constraint"):
+            return self.columns
+        if self.kind == "alter":
+            return tuple(n for n in (self.name, _renamed_to(self)) if n)
+        if self.kind in ("column", "rename_column"):
+            return tuple(n for n in (self.name, self.new_name) if n)
+        return ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every object name the change mentions, for finding it in hand-written SQL."""
+        return tuple(n for n in (self.table, self.name, self.new_name, *self.columns) if n)
+
+
+def describe(op: OpCall) -> list[Change]:
+    """The schema changes one op makes; [] for ops that change no schema (execute, get_bind, ...)."""
+    table = table_of(op)
+    if op.name in _CREATE or op.name in _DROP:
+        action = "create" if op.name in _CREATE else "drop"
+        kind = _CREATE.get(op.name) or _DROP[op.name]
+        return [Change(op, kind, action, table, _object_name(op, kind), None, *_coverage(op))]
+    if op.name == "rename_table":
+        old, new = arg(op, "old_table_name"), arg(op, "new_table_name")
+        return [
+            Change(op, "rename_table", "rename", None, old.text if old else None, new.text if new else None)
+        ]
+    if op.name == "alter_column":
+        column = column_name(op)
+        changes = [Change(op, "alter", attribute, table, column) for attribute in _altered(op)]
+        new_name = op.kwarg("new_column_name")
+        if new_name is not None:
+            changes.append(Change(op, "rename_column", "rename", table, column, new_name.text))
+        return changes
+    return []
+
+
+def _altered(op: OpCall) -> list[str]:
+    found: list[str] = []
+    for attribute in ALTERED_ATTRIBUTES:
+        value = op.kwarg(attribute)
+        # alembic's defaults: nullable/type_ None and server_default/comment False mean "unchanged"
+        unchanged = None if attribute in ("nullable", "type_") else False
+        if value is None or (value.is_literal and value.value is unchanged):
+            continue
+        found.append(attribute)
+    return found
+
+
+def _object_name(op: OpCall, kind: str) -> str | None:
+    if kind == "table" or kind == "table_comment":
+        return table_of(op)
+    if kind == "column":
+        return column_name(op)
+    if kind == "index":
+        return name_text(arg(op, "index_name"))
+    if kind == "constraint":
+        return name_text(arg(op, "constraint_name"))
+    if kind == "sequence":
+        sequence = arg(op, "sequence")
+        if sequence is None:
+            return None
+        return sequence.call_args[0].text if sequence.call_args else sequence.text
+    return None
+
+
+def _coverage(op: OpCall) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(columns, referenced tables) of a created index, constraint or table."""
+    if op.name == "create_index":
+        return strings(arg(op, "columns")), ()
+    if op.name == "create_foreign_key":
+        referent = arg(op, "referent_table")
+        return strings(arg(op, "local_cols")), (referent.text,) if referent and referent.text else ()
+    if op.name in ("create_unique_constraint", "create_primary_key"):
+        return strings(arg(op, "columns")), ()
+    if op.name == "create_table":
+        return (), table_foreign_keys(op)  # its columns go with the table; only references matter
+    if op.name == "add_column":
+        column = added_column(op)
+        return (), column.foreign_tables() if column else ()
+    return (), ()
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """Names match; an unknown (non-literal) name matches anything rather than cry wolf."""
+    return a is None or b is None or a == b
+
+
+def undoes(up: Change, down: Change) -> bool:
+    """Does `down` (in downgrade()) reverse `up` (in upgrade())?"""
+    if up.kind == "rename_table":
+        return down.kind == "rename_table" and _same(down.name, up.new_name) and _same(down.new_name, up.name)
+    if up.kind == "rename_column":
+        return (
+            down.kind == "rename_column"
+            and _same(down.table, up.table)
+            and _same(down.name, up.new_name)
+            and _same(down.new_name, up.name)
+        )
+    if up.kind == "alter":
+        return (
+            down.kind == "alter"
+            and down.action == up.action
+            and _same(down.table, up.table)
+            and (down.name in (up.name, _renamed_to(up)) or down.name is None or up.name is None)
+        )
+    if up.kind == "table_comment":  # a comment is undone by dropping it or restoring the old one
+        return down.kind == "table_comment" and _same(up.table, down.table)
+    if up.kind != down.kind or up.action == down.action:
+        return False
+    if up.kind in ("index", "constraint", "sequence"):
+        return _same(up.name, down.name) and (up.name is not None or _same(up.table, down.table))
+    return _same(up.table, down.table) and _same(up.name, down.name)
+
+
+def _renamed_to(change: Change) -> str | None:
+    new_name = change.op.kwarg("new_column_name")
+    return new_name.text if new_name is not None else None

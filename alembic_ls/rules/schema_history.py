@@ -1,0 +1,144 @@
+"""What exists before an operation runs: the schema-safety rules only matter for existing objects.
+
+A table created earlier in the same upgrade() is empty and unseen by running code, so locking it,
+adding NOT NULL columns to it or renaming it is harmless. Anything else — tables from earlier
+revisions, or tables the files do not mention at all — is assumed to exist and to hold rows.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
+from alembic_ls.rules.base import CheckContext
+from alembic_ls.rules.op_args import added_column, arg, column_name, table_columns, table_of
+
+POSTGRESQL = "postgresql"
+
+
+def dialect_name(ctx: CheckContext) -> str | None:
+    """`postgresql+psycopg` and `postgres` both mean PostgreSQL; None when unknown."""
+    if not ctx.dialect:
+        return None
+    name = ctx.dialect.lower().split("+", 1)[0].strip()
+    return POSTGRESQL if name in ("postgres", "postgresql", "pg") else name
+
+
+def targets_postgresql(ctx: CheckContext) -> bool:
+    """PostgreSQL-only rules run when the project is PostgreSQL, or when nobody says which."""
+    return dialect_name(ctx) in (None, POSTGRESQL)
+
+
+def _key(op: OpCall) -> tuple[int, int]:
+    return op.span.line, op.span.col
+
+
+class UpgradeTimeline:
+    """Tables and columns that upgrade() itself brings into being, as seen at each of its ops.
+
+    Each new table or column is recorded with the position of the op that creates it (and of the
+    op that drops or renames it away), so a question about one op is a lookup, not a replay.
+    """
+
+    def __init__(self, rev: RevisionFile) -> None:
+        self.ops: tuple[OpCall, ...] = tuple(
+            o for o in rev.ops_in("upgrade") if o.name != "batch_alter_table"
+        )
+        self._position = {_key(op): index for index, op in enumerate(self.ops)}
+        # name -> [first position that sees it as new, last position that does]
+        self._tables: dict[str, list[tuple[int, int]]] = {}
+        self._columns: dict[tuple[str, str], int] = {}
+        open_tables: dict[str, int] = {}
+        for index, op in enumerate(self.ops):
+            self._advance(index, op, open_tables)
+        for table, start in open_tables.items():
+            self._tables.setdefault(table, []).append((start, len(self.ops)))
+
+    def _advance(self, index: int, op: OpCall, open_tables: dict[str, int]) -> None:
+        table = table_of(op)
+        if op.name == "create_table" and table is not None:
+            open_tables.setdefault(table, index + 1)
+        elif op.name == "drop_table" and table in open_tables:
+            self._tables.setdefault(table, []).append((open_tables.pop(table), index))
+        elif op.name == "rename_table":
+            old, new = arg(op, "old_table_name"), arg(op, "new_table_name")
+            if old is not None and old.text in open_tables and new is not None and new.text is not None:
+                self._tables.setdefault(old.text, []).append((open_tables.pop(old.text), index))
+                open_tables.setdefault(new.text, index + 1)
+        elif op.name == "add_column" and table is not None:
+            column = added_column(op)
+            if column is not None and column.name:
+                self._columns.setdefault((table, column.name), index + 1)
+        elif op.name == "alter_column" and table is not None:
+            old_name, new_name = column_name(op), op.kwarg("new_column_name")
+            if old_name and new_name is not None and new_name.text and (table, old_name) in self._columns:
+                self._columns.setdefault((table, new_name.text), index + 1)
+
+    def table_is_new(self, op: OpCall, table: str | None = None) -> bool:
+        """Was `table` (default: the op's table) created by an earlier op of this upgrade()?"""
+        table = table if table is not None else table_of(op)
+        position = self._position.get(_key(op))
+        if table is None or position is None:
+            return False
+        return any(start <= position <= end for start, end in self._tables.get(table, ()))
+
+    def column_is_new(self, op: OpCall, column: str | None = None) -> bool:
+        """Was the op's column (or its table) created by an earlier op of this upgrade()?"""
+        table = table_of(op)
+        column = column if column is not None else column_name(op)
+        position = self._position.get(_key(op))
+        if table is None or column is None or position is None:
+            return False
+        added = self._columns.get((table, column))
+        return self.table_is_new(op, table) or (added is not None and added <= position)
+
+
+_last: tuple[RevisionFile, UpgradeTimeline] | None = None
+
+
+def timeline_for(rev: RevisionFile) -> UpgradeTimeline:
+    """The timeline of `rev`, shared by the rules that check it one after another."""
+    global _last
+    cached = _last
+    if cached is not None and cached[0] is rev:
+        return cached[1]
+    timeline = UpgradeTimeline(rev)
+    _last = (rev, timeline)
+    return timeline
+
+
+def earlier_column_type(ctx: CheckContext, rev: RevisionFile, table: str, column: str) -> ArgValue | None:
+    """The type a column was last given by the revisions before `rev` (nearest ancestor first)."""
+    graph = ctx.graph
+    queue: deque[str] = deque(rev.parents)
+    seen: set[str] = set()
+    while queue:
+        rid = queue.popleft()
+        if rid in seen:
+            continue
+        seen.add(rid)
+        ancestor = graph.revisions.get(rid)
+        if ancestor is None:
+            continue
+        found = column_type_in(ancestor, table, column)
+        if found is not None:
+            return found
+        queue.extend(ancestor.parents)
+    return None
+
+
+def column_type_in(rev: RevisionFile, table: str, column: str) -> ArgValue | None:
+    """The last type upgrade() of `rev` gives `table.column`, if it mentions one."""
+    found: ArgValue | None = None
+    for op in rev.ops_in("upgrade"):
+        if table_of(op) != table:
+            continue
+        if op.name == "create_table":
+            found = next((c.type_ for c in table_columns(op) if c.name == column), found)
+        elif op.name == "add_column":
+            added = added_column(op)
+            if added is not None and added.name == column:
+                found = added.type_
+        elif op.name == "alter_column" and column_name(op) == column and op.kwarg("type_") is not None:
+            found = op.kwarg("type_")
+    return found

@@ -1,0 +1,302 @@
+"""One agent process: started lazily, one JSON line per message, every call timed out and cancellable.
+
+A call that outlives its timeout is cancelled in the agent; if the agent does not answer that either, the
+whole process group is killed and the next call starts a fresh agent. A dead agent fails every pending
+call with the last lines it wrote to stderr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import itertools
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from alembic_ls.agent.payload.alembic_ls_agent import protocol
+from alembic_ls.runner.errors import AGENT_DIED, AGENT_START_FAILED, INTERPRETER_MISSING, TIMEOUT, AgentError
+from alembic_ls.runner.launch import Launch
+
+Log = Callable[[str], None]
+Progress = Callable[[dict[str, Any]], None]
+
+CANCEL_GRACE = 3.0  # seconds the agent gets to confirm a cancel before it is killed
+STDERR_TAIL = 40
+STREAM_LIMIT = 64 * 1024 * 1024  # one answer may carry a long history or SQL script
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+class AgentProcess:
+    def __init__(self, launch: Launch, timeout: float = 60.0, log: Log | None = None) -> None:
+        self.launch = launch
+        self.timeout = timeout
+        self.log = log or _ignore
+        self.info: dict[str, Any] = {}  # the agent's `ready` announcement
+        self._process: asyncio.subprocess.Process | None = None
+        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._progress: dict[int, Progress] = {}
+        self._ids = itertools.count(1)
+        self._start_lock = asyncio.Lock()
+        self._ready: asyncio.Future[dict[str, Any]] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL)
+        self._exiting = False
+        self.starts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.returncode is None and not self._exiting
+
+    def stderr_tail(self) -> str:
+        return "\n".join(self._stderr)
+
+    async def start(self) -> dict[str, Any]:
+        async with self._start_lock:
+            if self.running:
+                return self.info
+            await self._kill()
+            return await self._spawn()
+
+    async def _spawn(self) -> dict[str, Any]:
+        self._stderr.clear()
+        self._exiting = False
+        self.log(
+            f"starting agent ({self.launch.reason}): {self.launch.command_line}  [cwd {self.launch.cwd}]"
+        )
+        loop = asyncio.get_running_loop()
+        self._ready = loop.create_future()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *self.launch.argv,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                cwd=str(self.launch.cwd),
+                env=self.launch.environment(),
+                limit=STREAM_LIMIT,
+                start_new_session=sys.platform != "win32",
+            )
+        except FileNotFoundError as exc:
+            raise AgentError(
+                INTERPRETER_MISSING, f"`{self.launch.prefix[0]}` was not found ({exc.strerror})"
+            ) from exc
+        except OSError as exc:
+            raise AgentError(AGENT_START_FAILED, f"cannot run `{self.launch.command_line}`: {exc}") from exc
+        self._process = process
+        self.starts += 1
+        self._spawn_task(self._read_stdout(process))
+        self._spawn_task(self._read_stderr(process))
+        try:
+            self.info = await asyncio.wait_for(asyncio.shield(self._ready), self.timeout)
+        except asyncio.TimeoutError:
+            self._ready.cancel()
+            await self._kill()
+            raise AgentError(
+                AGENT_START_FAILED,
+                f"`{self.launch.command_line}` did not start within {self.timeout:g} s",
+                extra={"stderr": self.stderr_tail()},
+            ) from None
+        self.log(
+            f"agent ready: pid {self.info.get('pid')}, Python {self.info.get('python')} "
+            f"({self.info.get('executable')}), alembic {self.info.get('alembic')}, "
+            f"SQLAlchemy {self.info.get('sqlalchemy')}"
+        )
+        return self.info
+
+    def _spawn_task(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _read_stdout(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        while True:
+            line = await process.stdout.readline()
+            if not line:
+                break
+            try:
+                message = protocol.decode(line)
+            except ValueError:
+                self.log(f"agent wrote something that is not a protocol message: {line[:200]!r}")
+                continue
+            self._dispatch(message)
+        # No more answers can come: make sure the agent and the workers it forked are gone (a worker
+        # still holding stderr would keep `wait()` from returning).
+        _kill_group(process)
+        returncode = await process.wait()
+        if process is self._process:
+            self._on_exit(returncode)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        event = message.get("event")
+        if event == protocol.READY_EVENT:
+            if self._ready is not None and not self._ready.done():
+                self._ready.set_result(message)
+            return
+        if event == "exiting":
+            self._exiting = True
+            return
+        request_id = message.get("id")
+        if not isinstance(request_id, int):
+            return
+        if "progress" in message:
+            callback = self._progress.get(request_id)
+            if callback is not None:
+                callback(message["progress"])
+            return
+        future = self._pending.pop(request_id, None)
+        self._progress.pop(request_id, None)
+        if future is None or future.done():
+            return
+        if "error" in message:
+            future.set_exception(AgentError.from_agent(message["error"]))
+        else:
+            future.set_result(message.get("result") or {})
+
+    async def _read_stderr(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stderr is not None
+        while True:
+            line = await process.stderr.readline()
+            if not line:
+                return
+            text = line.decode("utf-8", "replace").rstrip()
+            self._stderr.append(text)
+            self.log(f"[agent] {text}")
+
+    def _on_exit(self, returncode: int) -> None:
+        expected = self._exiting
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(
+                AgentError(
+                    AGENT_START_FAILED,
+                    f"`{self.launch.command_line}` exited with code {returncode} before it was ready",
+                    extra={"stderr": self.stderr_tail()},
+                )
+            )
+        if not expected or self._pending:
+            self.log(f"agent exited with code {returncode}")
+        error = AgentError(
+            AGENT_DIED,
+            f"the agent process exited (code {returncode}) before it answered",
+            extra={"stderr": self.stderr_tail(), "returncode": returncode},
+        )
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(error)
+        self._pending.clear()
+        self._progress.clear()
+
+    async def call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        timeout: float | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Run one request. Cancelling the awaiting task cancels the request in the agent."""
+        await self.start()
+        process = self._process
+        assert process is not None and process.stdin is not None
+        request_id = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        if progress is not None:
+            self._progress[request_id] = progress
+        limit = self.timeout if timeout is None else timeout
+        self.log(f"-> {method} #{request_id} {_short(params)}")
+        try:
+            process.stdin.write(protocol.encode({"id": request_id, "method": method, "params": params or {}}))
+            await process.stdin.drain()
+            return await asyncio.wait_for(asyncio.shield(future), limit)
+        except asyncio.TimeoutError:
+            await self._give_up(request_id, future)
+            raise AgentError(
+                TIMEOUT,
+                f"`{method}` did not finish within {limit:g} s; the agent was stopped",
+                extra={"stderr": self.stderr_tail(), "timeout": limit},
+            ) from None
+        except asyncio.CancelledError:
+            self._send_cancel(request_id)
+            raise
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            self._pending.pop(request_id, None)
+            raise AgentError(AGENT_DIED, f"the agent process is gone ({exc})") from exc
+        finally:
+            self._pending.pop(request_id, None)
+            self._progress.pop(request_id, None)
+
+    def _send_cancel(self, request_id: int) -> None:
+        process = self._process
+        if process is None or process.stdin is None or process.returncode is not None:
+            return
+        if not self.info.get("fork", False):
+            # Without fork the request runs inside the agent itself: stopping it means stopping the agent.
+            self._spawn_task(self._kill())
+            return
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            process.stdin.write(protocol.encode({"method": protocol.CANCEL, "params": {"id": request_id}}))
+
+    async def _give_up(self, request_id: int, future: asyncio.Future[dict[str, Any]]) -> None:
+        self._send_cancel(request_id)
+        # The answer is the cancel confirmation, another error, or nothing at all: all fine here.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(asyncio.shield(future), CANCEL_GRACE)
+        if not future.done():
+            self.log(
+                f"agent did not confirm the cancel of #{request_id} within {CANCEL_GRACE:g} s: killing it"
+            )
+            await self._kill()
+
+    async def stop(self) -> None:
+        process = self._process
+        if process is not None and process.returncode is None and process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                process.stdin.write(protocol.encode({"method": protocol.SHUTDOWN}))
+                process.stdin.close()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(process.wait(), 2.0)
+        await self._kill()
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def _kill(self) -> None:
+        process = self._process
+        if process is None:
+            return
+        if process.returncode is None:
+            _kill_group(process)
+            await process.wait()
+        # Wait for the readers so pending calls are failed before anyone starts a new agent.
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(asyncio.shield(task), 1.0)
+
+
+def _kill_group(process: asyncio.subprocess.Process) -> None:
+    """Kill the agent and everything it started (it leads its own process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if sys.platform == "win32":
+            if process.returncode is None:
+                process.kill()
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _short(params: dict[str, Any] | None) -> str:
+    if not params:
+        return ""
+    shown = {k: v for k, v in params.items() if k != "project"}
+    text = json.dumps(shown, default=str)
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,245 @@
+"""`workspace/executeCommand` handlers for the database commands (run through the project's agent).
+
+Each command: finds the project (`args["project"]`, optional with one project), refuses in an untrusted
+workspace, reports work-done progress (cancellable: cancelling stops the request in the agent), opens
+generated files and SQL with `window/showDocument`, and answers `{"ok", "message", ...}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from alembic_ls import operations
+from alembic_ls.operations import OperationResult, ProjectSession
+from alembic_ls.server.agent_hub import UNTRUSTED, hub_for
+from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
+from alembic_ls.server.paths import path_to_uri
+from alembic_ls.server.server import AlembicLanguageServer
+
+logger = logging.getLogger("alembic_ls.agent")
+
+Operation = Callable[[ProjectSession], Awaitable[OperationResult]]
+
+
+def _text(args: dict[str, Any], key: str, default: str = "") -> str:
+    value = args.get(key, default)
+    return value if isinstance(value, str) else default
+
+
+class _Progress:
+    """Work-done progress when the client supports it; cancelling it cancels the command."""
+
+    def __init__(self, server: AlembicLanguageServer, title: str) -> None:
+        self.server = server
+        self.title = title
+        self.token = f"alembic-ls/{uuid.uuid4()}"
+        self.active = False
+        self.cancelled = False
+
+    def report(self, message: str) -> None:
+        logger.info("%s: %s", self.title, message)
+        if self.active:
+            self.server.work_done_progress.report(self.token, types.WorkDoneProgressReport(message=message))
+
+    async def begin(self) -> None:
+        window = self.server.client_capabilities.window
+        if not (window and window.work_done_progress):
+            return
+        try:
+            await self.server.work_done_progress.create_async(self.token)
+        except Exception:  # the client refused the token: run without a progress bar
+            logger.info("the client did not accept a progress token for %s", self.title)
+            return
+        self.active = True
+        self.server.work_done_progress.begin(
+            self.token, types.WorkDoneProgressBegin(title=f"alembic-ls: {self.title}", cancellable=True)
+        )
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        future = self.server.work_done_progress.tokens.get(self.token)
+        if task is not None and future is not None:
+
+            def on_cancel(done: Any) -> None:
+                if done.cancelled():
+                    self.cancelled = True
+                    loop.call_soon_threadsafe(task.cancel)
+
+            future.add_done_callback(on_cancel)
+
+    def end(self, message: str) -> None:
+        if self.active:
+            self.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+            self.server.work_done_progress.tokens.pop(self.token, None)
+
+
+@contextlib.asynccontextmanager
+async def _progress(server: AlembicLanguageServer, title: str) -> AsyncIterator[_Progress]:
+    progress = _Progress(server, title)
+    await progress.begin()
+    try:
+        yield progress
+    finally:
+        progress.end("cancelled" if progress.cancelled else "done")
+
+
+def _can_show_documents(server: AlembicLanguageServer) -> bool:
+    window = server.client_capabilities.window
+    show = window.show_document if window else None
+    return bool(show and show.support)
+
+
+async def _show(server: AlembicLanguageServer, paths: list[Path]) -> bool:
+    if not paths or not _can_show_documents(server):
+        return False
+    shown = True
+    for path in paths:
+        result = await server.window_show_document_async(
+            types.ShowDocumentParams(uri=path_to_uri(str(path.resolve())), take_focus=True)
+        )
+        shown = shown and bool(result and result.success)
+    return shown
+
+
+def _files_changed(server: AlembicLanguageServer, paths: list[str]) -> None:
+    """Tell the static side about revision files the command created or removed on disk."""
+    if server.diagnostics is None:
+        return
+    for path in paths:
+        server.diagnostics.file_changed_on_disk(str(Path(path).resolve()))
+
+
+async def _run(
+    server: AlembicLanguageServer,
+    args: dict[str, Any],
+    title: str,
+    operation: Operation,
+    *,
+    changes_database: bool = False,
+) -> Result:
+    state = await server.query(lambda: resolve_project(server, args), None, "finding the project")
+    if state is None:
+        named = args.get("project")
+        where = f" for {named}" if named else " (several projects: pass `project`)"
+        return {"ok": False, "message": f"No Alembic project found{where}."}
+    if not state.client.trusted:
+        return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
+    hub = hub_for(server)
+    before = await server.query(lambda: set(state.index.files), set(), "listing revision files")
+    async with _progress(server, title) as progress:
+        try:
+            async with hub.lock(state):
+                result = await operation(hub.session(state, progress.report))
+        except asyncio.CancelledError:
+            if not progress.cancelled:
+                raise
+            return {"ok": False, "message": f"{title} was cancelled.", "error": "cancelled"}
+    created = [str(p) for p in result.show if p.suffix == ".py"]
+    removed = [p for p in before if not Path(p).exists()]
+    _files_changed(server, [*created, *removed])
+    body = result.to_json()
+    if result.show:
+        body["shown"] = await _show(server, result.show)
+    if changes_database or created or removed:
+        hub.refresh_status(server)
+    return body
+
+
+async def generate_migration(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    message = _text(args, "message")
+    return await _run(server, args, "generate migration", lambda s: operations.generate(s, message))
+
+
+async def upgrade(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    target = _text(args, "target", "head") or "head"
+    return await _run(
+        server, args, f"upgrade {target}", lambda s: operations.upgrade(s, target), changes_database=True
+    )
+
+
+async def downgrade(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    target = _text(args, "target", "-1") or "-1"
+    confirmed = args.get("confirmed") is True
+    return await _run(
+        server,
+        args,
+        f"downgrade {target}",
+        lambda s: operations.downgrade(s, target, confirmed),
+        changes_database=confirmed,
+    )
+
+
+async def test_cycle(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    return await _run(server, args, "test cycle", operations.run_test_cycle, changes_database=True)
+
+
+async def current(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    return await _run(server, args, "current", operations.current)
+
+
+async def heads(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    return await _run(server, args, "heads", operations.heads)
+
+
+async def history(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    return await _run(server, args, "history", operations.history)
+
+
+async def merge_heads(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    message = _text(args, "message", "merge heads") or "merge heads"
+    return await _run(server, args, "merge heads", lambda s: operations.merge_heads(s, message))
+
+
+async def regenerate(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    revision = _text(args, "revision")
+    return await _run(
+        server,
+        args,
+        f"regenerate {revision}",
+        lambda s: operations.regenerate(s, revision),
+        changes_database=True,
+    )
+
+
+async def show_sql(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    revision = _text(args, "revision")
+    return await _run(server, args, f"SQL of {revision}", lambda s: operations.show_sql(s, revision))
+
+
+async def restart_agent(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    stopped = await hub_for(server).pool.restart()
+    hub_for(server).refresh_status(server)
+    return {"ok": True, "message": f"Stopped {stopped} agent(s); each starts again on its next command."}
+
+
+async def refresh_status(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    hub_for(server).refresh_status(server)
+    return {"ok": True, "message": "alembic-ls/status will be sent for every trusted project."}
+
+
+COMMANDS: dict[str, Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[Result]]] = {
+    "alembic-ls.generateMigration": generate_migration,
+    "alembic-ls.upgrade": upgrade,
+    "alembic-ls.downgrade": downgrade,
+    "alembic-ls.testCycle": test_cycle,
+    "alembic-ls.current": current,
+    "alembic-ls.heads": heads,
+    "alembic-ls.history": history,
+    "alembic-ls.mergeHeads": merge_heads,
+    "alembic-ls.regenerate": regenerate,
+    "alembic-ls.showSql": show_sql,
+    "alembic-ls.restartAgent": restart_agent,
+    "alembic-ls.refreshStatus": refresh_status,
+}
+
+
+def register(registry: CommandRegistry) -> None:
+    for name, handler in COMMANDS.items():
+        registry.add(name, handler)

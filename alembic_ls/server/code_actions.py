@@ -1,0 +1,333 @@
+"""Code actions: each rule's quick fix, disabling a rule for a line or file, and fix-all.
+
+A diagnostic carries its fix recipe in `data`, so an action is rebuilt from what the client sends
+back. Edits are built against the document's current text; clients that can resolve code actions
+lazily get the edit only for the action the user picks (`codeAction/resolve`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from alembic_ls.analysis.revision_file import Span
+from alembic_ls.analysis.source_text import split_lines
+from alembic_ls.fixes import FixRefused, build_edits
+from alembic_ls.fixes.comments import PLACEHOLDER
+from alembic_ls.fixes.edits import TextEdit
+from alembic_ls.server.diagnostics import SOURCE
+from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_edits, workspace_edit
+from alembic_ls.server.fix_all import fix_all_text, replacement_edit
+from alembic_ls.server.paths import uri_to_path
+from alembic_ls.server.positions import from_range
+from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.server.state import ProjectState
+
+logger = logging.getLogger("alembic_ls.server")
+
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.alembic-ls
+NOT_SUPPRESSIBLE = frozenset({"AM000", "AM001", "AM002"})  # a syntax error or a suppression itself
+TEMPLATE_IMPORT_ANCHOR = re.compile(r"^import sqlalchemy as sa[ \t]*$", re.M)
+TEMPLATE_HAS_SQLMODEL = re.compile(r"^\s*(import sqlmodel\b|from sqlmodel\b)", re.M)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding as the client showed it: code, range, fix recipe and the diagnostic itself."""
+
+    code: str
+    span: Span
+    fix: dict[str, Any] | None
+    diagnostic: types.Diagnostic | None
+
+
+def kind_requested(only: list[str] | None, kind: str) -> bool:
+    if only is None:
+        return True
+    return any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
+
+
+def supports_resolve(capabilities: types.ClientCapabilities) -> bool:
+    document = capabilities.text_document
+    code_action = document.code_action if document else None
+    support = code_action.resolve_support if code_action else None
+    return bool(support and "edit" in support.properties)
+
+
+class CodeActions:
+    def __init__(self, server: AlembicLanguageServer) -> None:
+        self.server = server
+
+    # -- codeAction ---------------------------------------------------------------------------
+
+    def actions(
+        self, params: types.CodeActionParams, version: int | None, text: str
+    ) -> list[types.CodeAction]:
+        """Analysis thread: the actions for a range of a document."""
+        uri = params.text_document.uri
+        path = uri_to_path(uri)
+        project = self.server.state.project_for(path) if path else None
+        if path is None or project is None or project.index.get(path) is None:
+            return []
+        lines = split_lines(text)
+        encoding = self.server.encoding
+        only = list(params.context.only) if params.context.only else None
+        actions: list[types.CodeAction] = []
+        if kind_requested(only, types.CodeActionKind.QuickFix.value):
+            requested = from_range(params.range, lines, encoding)
+            for problem in self._problems(params.context.diagnostics, project, path, requested, lines):
+                actions.extend(self._problem_actions(uri, path, version, text, project, problem))
+        if kind_requested(only, FIX_ALL_KIND) and self._has_safe_fix(project, path):
+            data = {"uri": uri, "version": version, "fixAll": True}
+            action = self._action("Fix all safe alembic-ls problems", FIX_ALL_KIND, data, text)
+            if action is not None:
+                actions.append(action)
+        return actions
+
+    def _problems(
+        self,
+        diagnostics: Sequence[types.Diagnostic],
+        project: ProjectState,
+        path: str,
+        requested: Span,
+        lines: list[str],
+    ) -> list[Problem]:
+        encoding = self.server.encoding
+        current = project.published.get(path) or []
+        problems: list[Problem] = []
+        seen: set[tuple[str, Span]] = set()
+        for diagnostic in diagnostics:
+            if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
+                continue
+            span = from_range(diagnostic.range, lines, encoding)
+            fix: dict[str, Any] | None
+            if isinstance(diagnostic.data, dict) and "fix" in diagnostic.data:
+                fix = diagnostic.data["fix"] if isinstance(diagnostic.data["fix"], dict) else None
+            else:  # a client that drops `data`: find the finding again
+                match = next((f for f in current if f.code == diagnostic.code and f.span == span), None)
+                fix = _fix_dict(match.fix) if match and match.fix else None
+            seen.add((diagnostic.code, span))
+            problems.append(Problem(diagnostic.code, span, fix, diagnostic))
+        # Clients that send no diagnostics with the request still get the actions under the cursor.
+        for finding in current:
+            if (finding.code, finding.span) in seen or not _overlaps(finding.span, requested):
+                continue
+            problems.append(Problem(finding.code, finding.span, _fix_dict(finding.fix), None))
+        return problems
+
+    def _problem_actions(
+        self, uri: str, path: str, version: int | None, text: str, project: ProjectState, problem: Problem
+    ) -> list[types.CodeAction]:
+        found: list[types.CodeAction] = []
+        diagnostics = [problem.diagnostic] if problem.diagnostic else None
+        fix = problem.fix
+        if fix is not None and isinstance(fix.get("kind"), str):
+            action = self._action(
+                str(fix.get("title") or fix["kind"]),
+                types.CodeActionKind.QuickFix.value,
+                {"uri": uri, "version": version, "kind": fix["kind"], "params": fix.get("params") or {}},
+                text,
+                diagnostics,
+                preferred=bool(fix.get("safe")),
+            )
+            if action is not None:
+                found.append(action)
+        if problem.code not in NOT_SUPPRESSIBLE:
+            line_fix = {"code": problem.code, "end_line": problem.span.end_line}
+            for title, kind, params in (
+                (f"Disable {problem.code} for this line", "suppress-line", line_fix),
+                (f"Disable {problem.code} for this file", "suppress-file", {"code": problem.code}),
+            ):
+                action = self._action(
+                    title,
+                    types.CodeActionKind.QuickFix.value,
+                    {"uri": uri, "version": version, "kind": kind, "params": params},
+                    text,
+                    diagnostics,
+                )
+                if action is not None:
+                    found.append(action)
+        template = self._template_needing_sqlmodel(project, problem)
+        if template is not None:
+            action = self._action(
+                "Add `import sqlmodel` to script.py.mako",
+                types.CodeActionKind.QuickFix.value,
+                {"uri": uri, "version": version, "template": str(template)},
+                text,
+                diagnostics,
+            )
+            if action is not None:
+                found.append(action)
+        return found
+
+    def _action(
+        self,
+        title: str,
+        kind: str,
+        data: dict[str, Any],
+        text: str,
+        diagnostics: list[types.Diagnostic] | None = None,
+        preferred: bool = False,
+    ) -> types.CodeAction | None:
+        action = types.CodeAction(
+            title=title,
+            kind=kind,
+            diagnostics=diagnostics,
+            is_preferred=True if preferred else None,
+            data=data,
+        )
+        if supports_resolve(self.server.client_capabilities):
+            return action
+        try:
+            action.edit = self.edit_for(data, text)
+        except FixRefused as refused:
+            logger.info("%s: not offered: %s", title, refused)
+            return None
+        return action
+
+    # -- building edits -----------------------------------------------------------------------
+
+    def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        """Analysis thread: fill in the edit of an action the user picked."""
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        if not isinstance(uri, str):
+            return action
+        snapshot = self.server.snapshot(uri)
+        if snapshot is None:
+            self.server.warn_user(f"{action.title}: the file is gone")
+            return action
+        _path, version, text = snapshot
+        if data.get("version") is not None and version != data.get("version"):
+            self.server.warn_user(f"{action.title}: the document changed; ask for the fix again")
+            return action
+        try:
+            action.edit = self.edit_for(data, text)
+        except FixRefused as refused:
+            self.server.warn_user(f"{action.title}: {refused}")
+        return action
+
+    def edit_for(self, data: dict[str, Any], text: str) -> types.WorkspaceEdit:
+        """The edit an action's data describes, against `text` (the document's current text)."""
+        uri = str(data["uri"])
+        version = data.get("version")
+        path = uri_to_path(uri)
+        if path is None:
+            raise FixRefused("not a file")
+        capabilities = self.server.client_capabilities
+        encoding = self.server.encoding
+        if data.get("fixAll"):
+            edit = self.fix_all_edit(path, text)
+            if edit is None:
+                raise FixRefused("nothing to fix")
+            return workspace_edit(capabilities, [(uri, version, lsp_edits([edit], text, encoding))])
+        if "template" in data:
+            return self._template_edit(Path(str(data["template"])))
+        kind = str(data["kind"])
+        params = data.get("params") or {}
+        edits = build_edits(path, text, kind, dict(params))
+        if not edits:
+            raise FixRefused("nothing to change")
+        if kind == "explain-comment" and supports_snippet_edits(capabilities):
+            return workspace_edit(capabilities, [(uri, version, self._snippets(edits, text))])
+        return workspace_edit(capabilities, [(uri, version, lsp_edits(edits, text, encoding))])
+
+    def fix_all_edit(self, path: str, text: str) -> TextEdit | None:
+        project = self.server.state.project_for(path)
+        if project is None:
+            return None
+        fixed, _count = fix_all_text(project.index, project.checker.settings, path, text)
+        return replacement_edit(text, fixed)
+
+    def _snippets(self, edits: list[TextEdit], text: str) -> list[types.TextEdit | types.SnippetTextEdit]:
+        """`# MANUAL: <why>` with the placeholder selected, for clients that take snippet edits."""
+        result: list[types.TextEdit | types.SnippetTextEdit] = []
+        for edit, plain in zip(edits, lsp_edits(edits, text, self.server.encoding), strict=True):
+            before, marker, after = edit.new_text.partition(PLACEHOLDER)
+            if not marker:
+                result.append(plain)
+                continue
+            value = snippet_escape(before) + "${1:why}" + snippet_escape(after)
+            result.append(types.SnippetTextEdit(range=plain.range, snippet=types.StringValue(value=value)))
+        return result
+
+    # -- the script.py.mako template ----------------------------------------------------------
+
+    def _template_needing_sqlmodel(self, project: ProjectState, problem: Problem) -> Path | None:
+        if problem.code != "AM501" or not _names_sqlmodel(problem):
+            return None
+        template = project.project.script_location / "script.py.mako"
+        snapshot = self.server.snapshot(self.server.uri_for(str(template.resolve())))
+        text = snapshot[2] if snapshot else None
+        if text is None or TEMPLATE_HAS_SQLMODEL.search(text) or not TEMPLATE_IMPORT_ANCHOR.search(text):
+            return None
+        return template
+
+    def _template_edit(self, template: Path) -> types.WorkspaceEdit:
+        resolved = str(template.resolve())
+        uri = self.server.uri_for(resolved)
+        snapshot = self.server.snapshot(uri)
+        if snapshot is None:
+            raise FixRefused(f"{template} is gone")
+        _path, version, text = snapshot
+        if TEMPLATE_HAS_SQLMODEL.search(text):
+            raise FixRefused("script.py.mako already imports sqlmodel")
+        lines = split_lines(text)
+        line = next((i for i, t in enumerate(lines) if TEMPLATE_IMPORT_ANCHOR.match(t)), None)
+        if line is None:
+            raise FixRefused("script.py.mako has no `import sqlalchemy as sa` line to add it after")
+        edit = TextEdit(Span(line, len(lines[line]), line, len(lines[line])), "\nimport sqlmodel")
+        return workspace_edit(
+            self.server.client_capabilities, [(uri, version, lsp_edits([edit], text, self.server.encoding))]
+        )
+
+    def _has_safe_fix(self, project: ProjectState, path: str) -> bool:
+        return any(f.fix is not None and f.fix.safe for f in project.published.get(path) or [])
+
+
+def _names_sqlmodel(problem: Problem) -> bool:
+    params = (problem.fix or {}).get("params") or {}
+    if params.get("name") == "sqlmodel":
+        return True
+    diagnostic = problem.diagnostic
+    return diagnostic is not None and diagnostic.message.startswith("`sqlmodel`")
+
+
+def _fix_dict(fix: Any) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {"kind": fix.kind, "params": fix.params, "title": fix.title, "safe": fix.safe}
+
+
+def _overlaps(span: Span, requested: Span) -> bool:
+    starts_before_end = (span.line, span.col) <= (requested.end_line, requested.end_col)
+    ends_after_start = (span.end_line, span.end_col) >= (requested.line, requested.col)
+    return starts_before_end and ends_after_start
+
+
+def register(server: AlembicLanguageServer) -> None:
+    code_actions = CodeActions(server)
+    options = types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+        resolve_provider=True,
+    )
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)
+    async def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        snapshot = server.snapshot(params.text_document.uri)
+        if snapshot is None:
+            return None
+        _path, version, text = snapshot
+        return await server.query(lambda: code_actions.actions(params, version, text), None, "codeAction")
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def resolve(action: types.CodeAction) -> types.CodeAction:
+        return await server.query(lambda: code_actions.resolve(action), action, "codeAction/resolve")
+
+    server.code_actions = code_actions

@@ -1,0 +1,203 @@
+"""`workspace/executeCommand`: the command registry, and the commands the static server offers.
+
+Adding commands from another module (e.g. `alembic_ls/server/agent_commands.py`): define
+
+    def register(registry: CommandRegistry) -> None:
+        registry.add("alembic-ls.upgrade", upgrade)
+
+where a handler is `handler(server, args) -> dict` (or an `async def`), `args` being the command's
+single object argument (`{}` when the client sent none), and list the module in
+`EXTENSION_MODULES`. A missing extension module is skipped. Every handler is guarded: an exception
+becomes `{"ok": false, "message": ...}` and a log line, never a JSON-RPC failure. Results are
+objects with at least `ok` and `message`. `resolve_project` finds the project an `args["project"]`
+names (a file URI or a folder path inside it; optional when there is one project).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from alembic_ls.docs import doc_path, doc_uri
+from alembic_ls.rules.registry import lookup
+from alembic_ls.server.paths import uri_to_path
+from alembic_ls.server.positions import to_range
+from alembic_ls.server.revisions import declaration_span, targets
+from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.server.state import ProjectState
+
+logger = logging.getLogger("alembic_ls.server")
+
+Result = dict[str, Any]
+CommandHandler = Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[Result] | Result]
+EXTENSION_MODULES: tuple[str, ...] = ("alembic_ls.server.agent_commands",)
+
+
+class CommandRegistry:
+    def __init__(self) -> None:
+        self.handlers: dict[str, CommandHandler] = {}
+
+    def add(self, name: str, handler: CommandHandler) -> None:
+        if name in self.handlers:
+            raise ValueError(f"command {name!r} is registered twice")
+        self.handlers[name] = handler
+
+
+def resolve_project(server: AlembicLanguageServer, args: dict[str, Any]) -> ProjectState | None:
+    """Analysis thread: the project `args["project"]` names, or the only project."""
+    projects = server.state.projects
+    named = args.get("project") or args.get("uri")
+    if not isinstance(named, str) or not named:
+        return projects[0] if len(projects) == 1 else None
+    path = uri_to_path(named) if "://" in named else str(Path(named).resolve())
+    if path is None:
+        return None
+    owner = server.state.project_for(path)
+    if owner is not None:
+        return owner
+    target = Path(path)
+    # A folder inside a project's root, or (failing that) a folder holding the project.
+    candidates = [p for p in projects if p.project.root == target or p.project.root in target.parents]
+    candidates = candidates or [p for p in projects if target in p.project.root.parents]
+    return max(candidates, key=lambda p: len(str(p.project.root))) if candidates else None
+
+
+# -- built-in commands ----------------------------------------------------------------------------
+
+
+async def fix_all(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    uri = args.get("uri")
+    if not isinstance(uri, str) or server.code_actions is None:
+        return {"ok": False, "message": "alembic-ls.fixAll needs {uri}"}
+    snapshot = server.snapshot(uri)
+    if snapshot is None:
+        return {"ok": False, "message": f"cannot read {uri}"}
+    path, version, text = snapshot
+    code_actions = server.code_actions
+    edit = await server.query(lambda: code_actions.fix_all_edit(path, text), None, "fixAll")
+    if edit is None:
+        return {"ok": True, "message": "nothing to fix", "applied": False}
+    from alembic_ls.server.edits import lsp_edits, workspace_edit
+
+    change = workspace_edit(
+        server.client_capabilities, [(uri, version, lsp_edits([edit], text, server.encoding))]
+    )
+    response = await server.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=change, label="alembic-ls: fix all")
+    )
+    if not response.applied:
+        return {"ok": False, "message": response.failure_reason or "the editor did not apply the edit"}
+    return {"ok": True, "message": "applied the safe fixes", "applied": True}
+
+
+async def show_rule_doc(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    rule = lookup(str(args.get("code", "")))
+    if rule is None or not doc_path(rule.code).is_file():
+        return {"ok": False, "message": f"unknown rule {args.get('code')!r}"}
+    uri = doc_uri(rule.code)
+    result: Result = {"ok": True, "message": f"{rule.code} {rule.name}", "uri": uri}
+    if _can_show_documents(server):
+        shown = await server.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=True))
+        result["shown"] = bool(shown and shown.success)
+    result["markdown"] = doc_path(rule.code).read_text(encoding="utf-8")
+    return result
+
+
+async def open_revision(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    rid = args.get("revision")
+    if not isinstance(rid, str):
+        return {"ok": False, "message": "alembic-ls.openRevision needs {revision}"}
+
+    def find() -> tuple[str, types.Range] | None:
+        project = resolve_project(server, args)
+        found = targets(project, rid) if project else []
+        if not found:
+            return None
+        target = found[0]
+        return target.path, to_range(
+            declaration_span(target), server.state.lines_of(target.path), server.encoding
+        )
+
+    located = await server.query(find, None, "openRevision")
+    if located is None:
+        return {"ok": False, "message": f"revision {rid} is not in the project"}
+    path, selection = located
+    uri = server.uri_for(path)
+    result: Result = {
+        "ok": True,
+        "message": path,
+        "uri": uri,
+        "range": {
+            "start": {"line": selection.start.line, "character": selection.start.character},
+            "end": {"line": selection.end.line, "character": selection.end.character},
+        },
+    }
+    if _can_show_documents(server):
+        shown = await server.window_show_document_async(
+            types.ShowDocumentParams(uri=uri, take_focus=True, selection=selection)
+        )
+        result["shown"] = bool(shown and shown.success)
+    return result
+
+
+async def restart(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    if server.diagnostics is None:
+        return {"ok": False, "message": "not running"}
+    await server.diagnostics.load_workspace(server.workspace_folders())
+    names = [p.name for p in server.state.projects]
+    return {"ok": True, "message": f"re-indexed {len(names)} project(s)", "projects": names}
+
+
+def _can_show_documents(server: AlembicLanguageServer) -> bool:
+    window = server.client_capabilities.window
+    show = window.show_document if window else None
+    return bool(show and show.support)
+
+
+BUILTIN: dict[str, CommandHandler] = {
+    "alembic-ls.fixAll": fix_all,
+    "alembic-ls.showRuleDoc": show_rule_doc,
+    "alembic-ls.openRevision": open_revision,
+    "alembic-ls.restart": restart,
+}
+
+
+def register_commands(server: AlembicLanguageServer) -> CommandRegistry:
+    registry = CommandRegistry()
+    for name, handler in BUILTIN.items():
+        registry.add(name, handler)
+    for module_name in EXTENSION_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # that extension is not installed in this build
+            raise
+        module.register(registry)
+    for name, handler in registry.handlers.items():
+        server.command(name)(_guarded(name, handler))
+    return registry
+
+
+def _guarded(name: str, handler: CommandHandler) -> Callable[..., Awaitable[Result]]:
+    async def run(ls: AlembicLanguageServer, *arguments: object) -> Result:
+        args = arguments[0] if arguments and isinstance(arguments[0], dict) else {}
+        try:
+            result = handler(ls, args)
+            if inspect.isawaitable(result):
+                result = await result
+            return result
+        except Exception as exc:
+            logger.exception("command %s failed", name)
+            return {"ok": False, "message": f"{name} failed: {exc}"}
+
+    return run
+
+
+register = register_commands

@@ -1,0 +1,344 @@
+"""Diagnostics: findings to LSP, and when to compute and publish them.
+
+Scheduling, per open document: an edit starts an analysis at once when none is running for that
+document; edits that arrive while one runs are folded into a single re-run on the newest text when
+it returns (a fixed debounce delay would put a floor under the edit-to-diagnostics latency the
+benchmark measures, and coalescing already stops a burst of keystrokes from queueing a burst of
+analyses). A result is published only if the document is still at the version it was computed
+for and no other edit changed the project's graph meanwhile — an older result is never published.
+
+Edits that change what other files' findings depend on (see `state.py`) queue a re-check of those
+files; it runs in small chunks on the same analysis thread, so a keystroke never waits behind a
+thousand files, and only files whose findings changed are re-published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from lsprotocol import types
+
+from alembic_ls.docs import doc_uri
+from alembic_ls.rules.base import Finding, Fix, Severity
+from alembic_ls.server.paths import uri_to_path
+from alembic_ls.server.positions import to_range
+from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.server.state import Folder, ProjectState
+
+logger = logging.getLogger("alembic_ls.server")
+
+SOURCE = "alembic-ls"
+RECHECK_CHUNK = 100  # files per analysis-thread job while re-checking a project
+SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+UNNECESSARY_CODES = frozenset({"AM001"})  # an unused suppression is dead text: editors fade it
+
+
+def fix_payload(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {"kind": fix.kind, "params": fix.params, "title": fix.title, "safe": fix.safe}
+
+
+def to_diagnostic(
+    finding: Finding,
+    lines: list[str],
+    encoding: str,
+    lines_of: Callable[[str], list[str]],
+    uri_for: Callable[[str], str],
+) -> types.Diagnostic:
+    related = [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(uri=uri_for(path), range=to_range(span, lines_of(path), encoding)),
+            message=message,
+        )
+        for path, span, message in finding.related
+    ]
+    return types.Diagnostic(
+        range=to_range(finding.span, lines, encoding),
+        message=finding.message,
+        severity=SEVERITIES[finding.severity],
+        code=finding.code,
+        code_description=types.CodeDescription(href=doc_uri(finding.code)),
+        source=SOURCE,
+        related_information=related or None,
+        tags=[types.DiagnosticTag.Unnecessary] if finding.code in UNNECESSARY_CODES else None,
+        data={"fix": fix_payload(finding.fix)},
+    )
+
+
+@dataclass
+class Publication:
+    uri: str
+    version: int | None
+    diagnostics: list[types.Diagnostic]
+
+
+class DiagnosticsEngine:
+    def __init__(self, server: AlembicLanguageServer) -> None:
+        self.server = server
+        self._documents: dict[str, Any] = {}  # uri -> running analysis task
+        self._rechecks: dict[str, set[str]] = {}  # project -> paths waiting to be re-checked
+        self._recheck_tasks: dict[str, Any] = {}
+        self._reload_task: Any = None
+        self._reload_again = False
+        # Versions the client holds, readable from the analysis thread (plain dict reads).
+        self.client_versions: dict[str, int] = {}
+
+    # -- entry points (event loop) ------------------------------------------------------------
+
+    async def load_workspace(self, folders: list[Folder]) -> None:
+        """Index every project and publish what it finds; requests wait for the indexing."""
+        server = self.server
+        async with server.progress_bar("alembic-ls: indexing migrations") as report:
+            try:
+                before = {path for project in server.state.projects for path in project.published}
+                await server.analyse(lambda: server.state.load(folders))
+                server.report_problems()
+                after = {path for project in server.state.projects for path in project.paths()}
+                for gone in sorted(before - after):
+                    self._publish(Publication(server.uri_for(gone), None, []))
+                names = ", ".join(p.name for p in server.state.projects) or "none"
+                logger.info("alembic-ls: indexed projects: %s", names)
+            finally:
+                server.ready.set()
+            report(f"checking {sum(len(p.paths()) for p in server.state.projects)} revision files")
+            for project in server.state.projects:
+                self.recheck(project, project.paths())
+            for uri in list(self.client_versions):
+                self.document_changed(uri)
+            await self.rechecks_done()
+        await server.notify_projects_changed(server.state.projects)
+
+    async def rechecks_done(self) -> None:
+        """Wait until every queued re-check has been published."""
+        while True:
+            running = [task for task in self._recheck_tasks.values() if not task.done()]
+            if not running:
+                return
+            await asyncio.wait(running)
+
+    def reload_workspace(self) -> None:
+        """Re-discover and re-index every project (a configuration file changed)."""
+        if self._reload_task is not None and not self._reload_task.done():
+            self._reload_again = True
+            return
+
+        async def run() -> None:
+            await self.server.ready.wait()
+            while True:
+                self._reload_again = False
+                await self.load_workspace(self.server.workspace_folders())
+                if not self._reload_again:
+                    return
+
+        self._reload_task = self.server.spawn(run(), "re-indexing the workspace")
+
+    def refresh_settings(self) -> None:
+        """Settings changed: re-check everything under the new settings."""
+
+        async def run() -> None:
+            await self.server.ready.wait()
+            await self.server.analyse(self.server.state.refresh_settings)
+            self.server.report_problems()
+            for project in self.server.state.projects:
+                self.recheck(project, [*project.paths(), *project.published])
+            for uri in list(self.client_versions):
+                self.document_changed(uri)
+
+        self.server.spawn(run(), "applying new settings")
+
+    def document_opened(self, uri: str, version: int) -> None:
+        path = uri_to_path(uri)
+        if path is not None:
+            self.server.open_uris[path] = uri
+        self.client_versions[uri] = version
+        self.document_changed(uri)
+
+    def document_changed(self, uri: str) -> None:
+        document = self.server.open_document(uri)
+        if document is None:
+            return
+        if document.version is not None:
+            self.client_versions[uri] = document.version
+        task = self._documents.get(uri)
+        if task is None or task.done():
+            self._documents[uri] = self.server.spawn(self._analyse_document(uri), f"analysing {uri}")
+        # Otherwise the running analysis sees the newer version when it returns and runs again.
+
+    def document_closed(self, uri: str) -> None:
+        self.client_versions.pop(uri, None)
+        path = uri_to_path(uri)
+        if path is None:
+            return
+        self.server.open_uris.pop(path, None)
+        self.server.spawn(self._reload_from_disk(path, uri), f"closing {uri}")
+
+    def file_changed_on_disk(self, path: str) -> None:
+        """A watched revision file was created, changed or deleted outside the editor."""
+        if path in self.server.open_uris:
+            return  # the editor's text is what counts while the file is open
+        self.server.spawn(self._reload_from_disk(path, None), f"re-reading {path}")
+
+    def recheck(self, project: ProjectState, paths: Iterable[str]) -> None:
+        pending = self._rechecks.setdefault(project.name, set())
+        pending.update(paths)
+        task = self._recheck_tasks.get(project.name)
+        if task is None or task.done():
+            self._recheck_tasks[project.name] = self.server.spawn(
+                self._run_rechecks(project.name), f"re-checking {project.name}"
+            )
+
+    # -- work ---------------------------------------------------------------------------------
+
+    async def _analyse_document(self, uri: str) -> None:
+        server = self.server
+        await server.ready.wait()
+        path = uri_to_path(uri)
+        if path is None:
+            return
+        while True:
+            document = server.open_document(uri)
+            if document is None:
+                return
+            version, text = document.version, document.source
+
+            def job(version: int | None = version, text: str = text) -> tuple[Any, Publication | None]:
+                outcome = server.state.analyse_document(path, version, text)
+                if outcome is None:
+                    return None, None
+                publication = None
+                if outcome.findings is not None:
+                    outcome.project.published[path] = outcome.findings
+                    publication = self._publication(path, version, outcome.findings)
+                elif outcome.project.published.pop(path, None) is not None:
+                    publication = Publication(uri, version, [])
+                return outcome, publication
+
+            outcome, publication = await server.analyse(job)
+            if outcome is not None and outcome.affected:
+                self.recheck(outcome.project, outcome.affected)
+            current = server.open_document(uri)
+            if current is None:
+                return  # closed meanwhile: closing re-reads the file and publishes
+            if current.version != version:
+                continue
+            if outcome is not None and outcome.project.generation != outcome.generation:
+                continue  # another edit changed the graph under this result
+            if publication is not None:
+                self._publish(publication)
+            if outcome is not None and outcome.affected:
+                await server.notify_projects_changed([outcome.project])
+            return
+
+    async def _reload_from_disk(self, path: str, closed_uri: str | None) -> None:
+        server = self.server
+        await server.ready.wait()
+
+        def job() -> tuple[Any, Publication | None]:
+            outcome = server.state.analyse_document(path, None, None)
+            if outcome is None:
+                return None, Publication(closed_uri, None, []) if closed_uri else None
+            project = outcome.project
+            if outcome.findings is None or not project.client.diagnose_closed_files:
+                had = project.published.pop(path, None) is not None
+                return outcome, Publication(server.uri_for(path), None, []) if had or closed_uri else None
+            project.published[path] = outcome.findings
+            return outcome, self._publication(path, None, outcome.findings)
+
+        outcome, publication = await server.analyse(job)
+        if publication is not None and path not in server.open_uris:
+            self._publish(publication)
+        if outcome is not None and outcome.affected:
+            self.recheck(outcome.project, outcome.affected)
+            await server.notify_projects_changed([outcome.project])
+
+    async def _run_rechecks(self, project_name: str) -> None:
+        server = self.server
+        await server.ready.wait()
+        while self._rechecks.get(project_name):
+            paths = sorted(self._rechecks.pop(project_name))
+            for start in range(0, len(paths), RECHECK_CHUNK):
+                chunk = paths[start : start + RECHECK_CHUNK]
+                publications = await server.analyse(partial(self._recheck_job, project_name, chunk))
+                for publication in publications:
+                    self._publish(publication)
+
+    def _recheck_job(self, project_name: str, paths: list[str]) -> list[Publication]:
+        """Analysis thread: re-check files and return those whose findings changed."""
+        state = self.server.state
+        project = next((p for p in state.projects if p.name == project_name), None)
+        if project is None:
+            return []
+        publications: list[Publication] = []
+        for path in paths:
+            uri = self.server.uri_for(path)
+            document = state.documents.get(path)
+            is_open = path in self.server.open_uris
+            if is_open and (document is None or self.client_versions.get(uri) != document[0]):
+                continue  # a newer edit is on its way; its own analysis publishes
+            findings = state.check(project, path)
+            if findings is None or not (is_open or project.client.diagnose_closed_files):
+                if project.published.pop(path, None) is not None:
+                    publications.append(Publication(uri, document[0] if document else None, []))
+                continue
+            if project.published.get(path, []) == findings and path in project.published:
+                continue
+            if not findings and path not in project.published and not is_open:
+                project.published[path] = findings
+                continue  # nothing was ever shown for it: no need to say "nothing"
+            project.published[path] = findings
+            publications.append(self._publication(path, document[0] if document else None, findings))
+        return publications
+
+    def _publication(self, path: str, version: int | None, findings: list[Finding]) -> Publication:
+        """Analysis thread: convert findings with the text they were computed on."""
+        state = self.server.state
+        lines_cache: dict[str, list[str]] = {}
+
+        def lines_of(other: str) -> list[str]:
+            if other not in lines_cache:
+                lines_cache[other] = state.lines_of(other)
+            return lines_cache[other]
+
+        encoding = self.server.encoding
+        lines = lines_of(path) if findings else []
+        diagnostics = [to_diagnostic(f, lines, encoding, lines_of, self.server.uri_for) for f in findings]
+        return Publication(self.server.uri_for(path), version, diagnostics)
+
+    def _publish(self, publication: Publication) -> None:
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=publication.uri, diagnostics=publication.diagnostics, version=publication.version
+            )
+        )
+
+
+def register(server: AlembicLanguageServer) -> None:
+    engine = DiagnosticsEngine(server)
+    server.diagnostics = engine
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        engine.document_opened(params.text_document.uri, params.text_document.version)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        engine.document_changed(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        engine.document_changed(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        engine.document_closed(params.text_document.uri)

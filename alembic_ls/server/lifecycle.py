@@ -1,0 +1,50 @@
+"""initialize / initialized / shutdown, and workspace folders coming and going."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from lsprotocol import types
+
+from alembic_ls.server import configuration, file_watching
+from alembic_ls.server.client_settings import unwrap
+from alembic_ls.server.server import AlembicLanguageServer
+
+logger = logging.getLogger("alembic_ls.server")
+
+
+def register(server: AlembicLanguageServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        server.loop = asyncio.get_running_loop()
+        server.initialization_options = unwrap(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(params: types.InitializedParams) -> None:
+        try:
+            await configuration.pull(server)
+            await configuration.register_for_changes(server)
+            if not await file_watching.register_watchers(server):
+                logger.info(
+                    "the client does not watch files: changes made outside the editor are seen on open"
+                )
+        except Exception:
+            logger.exception("setting up settings and file watching failed")
+        if server.diagnostics is not None:
+            await server.diagnostics.load_workspace(server.workspace_folders())
+        else:
+            server.ready.set()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_workspace_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        try:
+            await configuration.pull(server)  # the new folders' settings
+        except Exception:
+            logger.exception("reading the new folders' settings failed")
+        if server.diagnostics is not None:
+            server.diagnostics.reload_workspace()
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(params: None) -> None:
+        server.analysis_pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,244 @@
+"""What the server knows about the workspace: projects, their indexes, settings and last findings.
+
+Nothing here speaks LSP. Every method runs on the server's single analysis thread, one at a time,
+so the indexes are never read half-updated; the event loop only ever sees the results.
+
+Incremental checking: an edit re-checks the edited file. Other files are re-checked only when the
+edit changed facts their findings can depend on — the revision graph (ids, parents, labels,
+dependencies) affects every file of the project; the file's operations affect its descendants
+(schema history rules look at what earlier revisions did).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from alembic_ls.analysis.index import IndexCache, ProjectIndex
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.source_text import decode_source, split_lines
+from alembic_ls.checker import Checker
+from alembic_ls.project import Project, discover_projects, project_for_path
+from alembic_ls.rules.base import Finding
+from alembic_ls.server.client_settings import ClientSettings, effective_settings
+from alembic_ls.settings import ConfigError, Settings
+
+GraphFacts = tuple[object, ...]
+
+
+@dataclass
+class ProjectState:
+    project: Project
+    index: ProjectIndex
+    client: ClientSettings
+    settings: Settings
+    checker: Checker
+    folder: str | None  # the workspace folder URI the project belongs to
+    # Bumped whenever an edit changes facts other files' findings depend on; a result computed
+    # against an older generation may be stale for reasons outside its own document.
+    generation: int = 0
+    published: dict[str, list[Finding]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.project.script_location)
+
+    def paths(self) -> list[str]:
+        return [*self.index.files, *self.index.stray]
+
+
+@dataclass
+class DocumentOutcome:
+    project: ProjectState
+    findings: list[Finding] | None  # None: the file is not a revision file of the project
+    generation: int
+    affected: list[str]  # other files of the project to re-check
+
+
+@dataclass
+class Folder:
+    uri: str | None
+    path: Path
+
+
+class WorkspaceState:
+    def __init__(self, cache: IndexCache) -> None:
+        self.cache = cache
+        self.folders: list[Folder] = []
+        self.projects: list[ProjectState] = []
+        # path -> (version, text) of open documents, as last handed to the index.
+        self.documents: dict[str, tuple[int | None, str]] = {}
+        self.settings_for: Callable[[str | None], ClientSettings] = lambda _folder: ClientSettings()
+        self.problems: list[str] = []  # configuration problems found since the caller last looked
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self, folders: Iterable[Folder]) -> None:
+        """Discover and index every project under the folders (replacing what was there)."""
+        self.folders = list(folders)
+        found: dict[Path, ProjectState] = {}
+        for folder in self.folders:
+            projects, errors = discover_projects([folder.path])
+            self.problems.extend(errors)
+            for project in projects:
+                if project.script_location not in found:
+                    found[project.script_location] = self._project_state(project, folder.uri)
+        self.projects = sorted(found.values(), key=lambda p: p.name)
+
+    def adopt(self, path: str) -> ProjectState | None:
+        """The project of a file opened outside every workspace folder (single-file mode).
+
+        Inside a folder, discovery has already found every project; looking again on each
+        keystroke in, say, a model file would only re-read the same configuration files.
+        """
+        candidate = Path(path)
+        if any(folder.path == candidate or folder.path in candidate.parents for folder in self.folders):
+            return None
+        project = project_for_path(candidate)
+        if project is None or any(
+            p.project.script_location == project.script_location for p in self.projects
+        ):
+            return None
+        state = self._project_state(project, None)
+        self.projects.append(state)
+        return state
+
+    def _project_state(self, project: Project, folder: str | None) -> ProjectState:
+        client = self.settings_for(folder)
+        settings = effective_settings(project.root, client, self.problems)
+        index = ProjectIndex.build(project, self.cache)
+        for path, (_version, text) in self.documents.items():
+            if _may_belong(project, path):
+                index.update(path, text)
+        return ProjectState(project, index, client, settings, self._checker(index, settings), folder)
+
+    def _checker(self, index: ProjectIndex, settings: Settings) -> Checker:
+        try:
+            return Checker(index, settings)
+        except ConfigError as exc:  # e.g. a baseline naming a revision that is not there
+            self.problems.append(str(exc))
+            return Checker(index, replace(settings, baseline=None))
+
+    def refresh_settings(self) -> None:
+        """Re-read pyproject and client settings for every project (no re-indexing)."""
+        for state in self.projects:
+            state.client = self.settings_for(state.folder)
+            state.settings = effective_settings(state.project.root, state.client, self.problems)
+            state.checker = self._checker(state.index, state.settings)
+            state.generation += 1
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def project_for(self, path: str) -> ProjectState | None:
+        candidates = [p for p in self.projects if path in p.index.files or path in p.index.stray]
+        if not candidates:
+            candidates = [p for p in self.projects if _may_belong(p.project, path)]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda p: len(p.name))
+
+    def revision(self, path: str) -> RevisionFile | None:
+        state = self.project_for(path)
+        return state.index.get(path) if state else None
+
+    def lines_of(self, path: str) -> list[str]:
+        """The text the index holds for `path`: the open document's, else the file on disk."""
+        document = self.documents.get(path)
+        if document is not None:
+            return split_lines(document[1])
+        return split_lines(read_text(path) or "")
+
+    def text_of(self, path: str) -> str | None:
+        document = self.documents.get(path)
+        return document[1] if document is not None else read_text(path)
+
+    # -- checking -----------------------------------------------------------------------------
+
+    def check(self, state: ProjectState, path: str) -> list[Finding] | None:
+        rev = state.index.get(path)
+        if rev is None:
+            return None
+        return state.checker.check_file(rev)
+
+    def check_all(self, state: ProjectState) -> dict[str, list[Finding]]:
+        return {path: self.check(state, path) or [] for path in state.paths()}
+
+    def analyse_document(self, path: str, version: int | None, text: str | None) -> DocumentOutcome | None:
+        """Hand a document's text to its project's index (None: re-read the file from disk)."""
+        if text is None:
+            self.documents.pop(path, None)
+        else:
+            self.documents[path] = (version, text)
+        state = self.project_for(path) or (self.adopt(path) if text is not None else None)
+        if state is None:
+            return None
+        before = state.index.get(path)
+        before_loaded = state.index.is_loaded(path)
+        after = state.index.update(path, text)
+        if after is None:
+            state.index.stray.pop(path, None)  # it stopped being a revision file
+        affected: list[str] = []
+        if _graph_facts(before, before_loaded) != _graph_facts(after, state.index.is_loaded(path)):
+            state.checker = self._checker(state.index, state.settings)
+            state.generation += 1
+            # Every file of the project, and those that just left it (their findings must go).
+            affected = [p for p in {*state.paths(), *state.published} if p != path]
+        elif _history_facts(before) != _history_facts(after) and after is not None:
+            rid = after.revision_id
+            if rid is not None and state.index.graph.revisions.get(rid) is after:
+                descendants = state.index.graph.descendants(rid)
+                if descendants:
+                    state.generation += 1
+                    affected = [
+                        rev.path
+                        for d in descendants
+                        if (rev := state.index.graph.revisions.get(d)) is not None
+                    ]
+        findings = state.checker.check_file(after) if after is not None else None
+        return DocumentOutcome(state, findings, state.generation, sorted(set(affected)))
+
+
+def _may_belong(project: Project, path: str) -> bool:
+    """Could `path` be one of the project's revision files (loaded or stray)?"""
+    candidate = Path(path)
+    return project.owns(candidate) or project.script_location in candidate.parents
+
+
+def _graph_facts(rev: RevisionFile | None, loaded: bool) -> GraphFacts | None:
+    if rev is None or not rev.is_revision:
+        return None
+    return (
+        loaded,
+        rev.revision_id,
+        rev.parents,
+        rev.down_revision.values if rev.down_revision else "absent",
+        rev.labels,
+        rev.dependencies,
+        # Other files' findings point at this line (AM301/AM303 related information).
+        rev.revision.span if rev.revision else None,
+    )
+
+
+def _history_facts(rev: RevisionFile | None) -> tuple[object, ...] | None:
+    if rev is None:
+        return None
+    return tuple(
+        (
+            op.function,
+            op.name,
+            op.table,
+            tuple(arg.source for arg in op.args),
+            tuple((key, arg.source) for key, arg in op.kwargs),
+        )
+        for op in rev.ops
+    )
+
+
+def read_text(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return decode_source(data)[0]

