@@ -1,255 +1,29 @@
 """The static index of one Alembic project: every revision file's summary plus the graph.
 
-Summaries are cached on disk keyed by (path, mtime, size) and by a fingerprint of the analyzer's
-own source, so a second start re-parses only what changed and a new analyzer never reads stale
-summaries.
-
-Speed (see bench/README.md for the targets):
-- The cache file holds, per revision file, the four graph fields (revision, down_revision,
-  branch_labels, depends_on) and the whole summary as separately pickled bytes. A warm start is
-  a stat per file and one pickle load; a summary's other fields are unpickled the first time one
-  is read (`_StoredRevisionFile`), so the graph is ready before the 400-odd objects of each
-  summary exist.
-- Pickling uses a dispatch table that rebuilds each frozen dataclass with one constructor call;
-  the default path for slotted dataclasses calls `dataclasses.fields()` per object and is about
-  ten times slower.
-- A cold build with many files parses them in worker processes (the analysis is pure Python and
-  CPU-bound, so threads would not help). Workers return pickled summaries, which become lazy
-  summaries in this process exactly as cached ones do.
-- The garbage collector is paused while a build allocates: its full passes over the growing heap
-  otherwise cost more than the parsing itself.
+Summaries are cached on disk (`index_cache`) so a second start re-parses only what changed. A
+warm start is a stat per file and one pickle load; a cold one with many files parses in worker
+processes (`parse_workers`). Summaries from either source are unpickled lazily
+(`stored_summary`). See bench/README.md for the speed targets and how they are measured.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copyreg
-import dataclasses
-import enum
 import gc
-import hashlib
-import io
-import multiprocessing
-import operator
 import os
-import pickle
-import sys
-import tempfile
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from alembic_ls.analysis import parser, prefilter, revision_file, source_text
 from alembic_ls.analysis.graph import RevisionGraph
+from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache, default_cache_dir
+from alembic_ls.analysis.parse_workers import parse_in_workers
 from alembic_ls.analysis.parser import parse_revision, read_revision_file
-from alembic_ls.analysis.revision_file import IdentifierAssignment, RevisionFile
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.stored_summary import dumps, graph_fields, restore
 from alembic_ls.project import Project
 
-# Below this many files to parse, worker processes cost more than they save (with fork; other
-# start methods need four times as many). Each worker gets at least half this many files.
-PARALLEL_MIN_FILES = 48
-_CACHE_FORMAT = 2
-
-
-def _fingerprint() -> str:
-    digest = hashlib.sha1(str(_CACHE_FORMAT).encode())
-    for module in (parser, prefilter, revision_file, source_text):
-        with open(module.__file__ or "", "rb") as handle:
-            digest.update(handle.read())
-    return digest.hexdigest()[:16]
-
-
-ANALYZER_FINGERPRINT = _fingerprint()
-
-
-def default_cache_dir() -> Path:
-    configured = os.environ.get("ALEMBIC_LS_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "alembic-ls"
-
-
-# -- pickling -----------------------------------------------------------------------------------
-
-
-def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
-    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
-    for value in vars(revision_file).values():
-        if not isinstance(value, type) or value.__module__ != revision_file.__name__:
-            continue
-        if issubclass(value, enum.Enum):
-            table[value] = _reduce_enum
-        elif dataclasses.is_dataclass(value):
-            fields = dataclasses.fields(value)
-            if all(f.init and f.kw_only is not True for f in fields):
-                table[value] = _positional_reducer(value, [f.name for f in fields])
-    return table
-
-
-def _positional_reducer(cls: type, names: list[str]) -> Callable[[Any], Any]:
-    if len(names) == 1:
-        name = names[0]
-        return lambda obj: (cls, (getattr(obj, name),))
-    get_all = operator.attrgetter(*names)
-    return lambda obj: (cls, get_all(obj))
-
-
-def _reduce_enum(member: enum.Enum) -> tuple[object, tuple[object, ...]]:
-    return getattr, (type(member), member.name)
-
-
-_DISPATCH = _dispatch_table()
-
-
-def _dumps(obj: object) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
-    pickler.dump(obj)
-    return buffer.getvalue()
-
-
-# -- summaries restored from pickled bytes -------------------------------------------------------
-
-_FIELDS = tuple(f.name for f in dataclasses.fields(RevisionFile))
-_GRAPH_FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
-GraphFields = tuple[IdentifierAssignment | None, ...]
-
-
-class _StoredRevisionFile(RevisionFile):
-    """A RevisionFile whose path and graph fields are set and whose other fields are unpickled
-    from `_stored` the first time any of them is read. Reads and writes behave as on a plain
-    RevisionFile; only the moment the work happens differs."""
-
-    __slots__ = ("_stored",)
-    _stored: bytes
-
-    def __getattr__(self, name: str) -> Any:
-        # Python calls this only when normal lookup fails: here, for a slot not filled yet.
-        if name not in _FIELDS:
-            raise AttributeError(name)
-        try:
-            stored = object.__getattribute__(self, "_stored")
-        except AttributeError:  # another thread filled every field a moment ago
-            return object.__getattribute__(self, name)
-        full = pickle.loads(stored)
-        for field_name in _FIELDS:
-            try:
-                object.__getattribute__(self, field_name)
-            except AttributeError:  # not set yet (a field set by a caller is kept)
-                setattr(self, field_name, getattr(full, field_name))
-        with contextlib.suppress(AttributeError):
-            del self._stored  # every field is set: the bytes are garbage now
-        return object.__getattribute__(self, name)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RevisionFile):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
-
-
-def _restore(path: str, graph_fields: GraphFields, stored: bytes) -> RevisionFile:
-    summary = _StoredRevisionFile.__new__(_StoredRevisionFile)
-    summary.path = path
-    summary.revision, summary.down_revision, summary.branch_labels, summary.depends_on = graph_fields
-    summary._stored = stored
-    return summary
-
-
-def _graph_fields(summary: RevisionFile) -> GraphFields:
-    return (summary.revision, summary.down_revision, summary.branch_labels, summary.depends_on)
-
-
-# -- the on-disk cache --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _CacheEntry:
-    mtime_ns: int
-    size: int
-    graph_fields: GraphFields
-    stored: bytes  # the whole RevisionFile, pickled with _DISPATCH
-
-    def as_tuple(self) -> tuple[int, int, GraphFields, bytes]:
-        return (self.mtime_ns, self.size, self.graph_fields, self.stored)
-
-    @classmethod
-    def from_tuple(cls, value: object) -> _CacheEntry | None:
-        if not (isinstance(value, tuple) and len(value) == 4):
-            return None
-        mtime_ns, size, graph_fields, stored = value
-        if not (
-            isinstance(mtime_ns, int)
-            and isinstance(size, int)
-            and isinstance(stored, bytes)
-            and isinstance(graph_fields, tuple)
-            and len(graph_fields) == len(_GRAPH_FIELDS)
-            and all(g is None or isinstance(g, IdentifierAssignment) for g in graph_fields)
-        ):
-            return None
-        return cls(mtime_ns, size, graph_fields, stored)
-
-
-@dataclass
-class IndexCache:
-    directory: Path | None
-
-    def _file(self, project: Project) -> Path | None:
-        if self.directory is None:
-            return None
-        key = hashlib.sha1(str(project.script_location).encode()).hexdigest()[:20]
-        return self.directory / f"index-{key}.pickle"
-
-    @property
-    def enabled(self) -> bool:
-        return self.directory is not None
-
-    def load(self, project: Project) -> dict[str, _CacheEntry]:
-        path = self._file(project)
-        if path is None or not path.is_file():
-            return {}
-        try:
-            with open(path, "rb") as handle:
-                data = pickle.load(handle)
-        except Exception:  # a corrupt or foreign cache is just a cold start
-            return {}
-        if not isinstance(data, dict) or data.get("fingerprint") != ANALYZER_FINGERPRINT:
-            return {}
-        raw = data.get("entries")
-        if not isinstance(raw, dict):
-            return {}
-        entries: dict[str, _CacheEntry] = {}
-        for key, value in raw.items():
-            entry = _CacheEntry.from_tuple(value)
-            if isinstance(key, str) and entry is not None:
-                entries[key] = entry
-        return entries
-
-    def save(self, project: Project, entries: dict[str, _CacheEntry]) -> None:
-        path = self._file(project)
-        if path is None:
-            return
-        payload = {
-            "fingerprint": ANALYZER_FINGERPRINT,
-            "entries": {key: entry.as_tuple() for key, entry in entries.items()},
-        }
-        tmp: str | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_dumps(payload))
-            os.replace(tmp, path)
-        except OSError:
-            # The cache is an optimisation; a read-only home must not break checks.
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+__all__ = ["ANALYZER_FINGERPRINT", "IndexCache", "ProjectIndex", "default_cache_dir"]
 
 
 # -- finding the files --------------------------------------------------------------------------
@@ -308,6 +82,8 @@ def _stray_candidates(project: Project, loaded: set[str]) -> list[str]:
 
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
+    """The collector's passes over a heap that grows by thousands of objects per file cost more
+    than the parsing itself; nothing a build allocates is garbage until it returns."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -317,78 +93,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_chunk(paths: list[str]) -> bytes:
-    """Worker-process entry point: (path, graph fields, pickled summary) for each path, pickled."""
-    gc.disable()  # this process exists for this call only
-    results = []
-    for path in paths:
-        summary = read_revision_file(path)
-        results.append((path, _graph_fields(summary), _dumps(summary)))
-    return _dumps(results)
-
-
-def _worker_count() -> int:
-    configured = os.environ.get("ALEMBIC_LS_JOBS", "").strip()
-    if configured.isdigit():
-        return max(int(configured), 1)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    # fork is cheapest but unsafe once other threads exist (one may hold a lock the child needs).
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def _parse_in_workers(
-    paths: list[str], workers: int, context: multiprocessing.context.BaseContext
-) -> list[tuple[str, GraphFields, bytes]] | None:
-    """None when worker processes cannot be started here (the caller parses in-process)."""
-    per_chunk = -(-len(paths) // (workers * 2))  # two chunks per worker evens out slow files
-    chunks = [paths[i : i + per_chunk] for i in range(0, len(paths), per_chunk)]
-    if context.get_start_method() == "fork":
-        # A forked worker flushes the stdio buffers it inherited when it exits: text still
-        # buffered here (an LSP message on stdout) would be written twice.
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_parse_chunk, chunks))
-    except (OSError, BrokenProcessPool):
-        return None
-    return [item for result in results for item in pickle.loads(result)]
-
-
 def _parse_files(
     todo: list[tuple[str, os.stat_result]], keep: bool, jobs: int | None
-) -> Iterator[tuple[str, RevisionFile, _CacheEntry | None]]:
+) -> Iterator[tuple[str, RevisionFile, CacheEntry | None]]:
     """Parse the files; `keep` asks for cache entries (pickled summaries) as well."""
-    parsed = None
-    if len(todo) >= PARALLEL_MIN_FILES and (jobs or _worker_count()) > 1:
-        context = _process_context()
-        # Forking costs ~20 ms; other start methods re-import the program in each worker.
-        minimum = PARALLEL_MIN_FILES * (1 if context.get_start_method() == "fork" else 4)
-        workers = min(jobs or _worker_count(), len(todo) // (minimum // 2))
-        if workers > 1:
-            parsed = _parse_in_workers([p for p, _ in todo], workers, context)
+    parsed = parse_in_workers([path for path, _ in todo], jobs)
     if parsed is not None:
-        for (path, stat), (_same, graph_fields, stored) in zip(todo, parsed, strict=True):
-            restored = _restore(path, graph_fields, stored)
-            yield path, restored, _CacheEntry(stat.st_mtime_ns, stat.st_size, graph_fields, stored)
+        for (path, stat), (fields, stored) in zip(todo, parsed, strict=True):
+            yield (
+                path,
+                restore(path, fields, stored),
+                CacheEntry(stat.st_mtime_ns, stat.st_size, fields, stored),
+            )
         return
     for path, stat in todo:
         summary = read_revision_file(path)
-        new_entry = None
+        entry = None
         if keep:
-            pickled = _dumps(summary)
-            new_entry = _CacheEntry(stat.st_mtime_ns, stat.st_size, _graph_fields(summary), pickled)
-        yield path, summary, new_entry
+            entry = CacheEntry(stat.st_mtime_ns, stat.st_size, graph_fields(summary), dumps(summary))
+        yield path, summary, entry
 
 
 @dataclass
@@ -412,7 +135,7 @@ class ProjectIndex:
     def _build(cls, project: Project, cache: IndexCache | None, jobs: int | None) -> ProjectIndex:
         index = cls(project=project, cache=cache)
         stored = cache.load(project) if cache else {}
-        fresh: dict[str, _CacheEntry] = {}
+        fresh: dict[str, CacheEntry] = {}
         summaries: dict[str, RevisionFile] = {}
         todo: list[tuple[str, os.stat_result]] = []
         candidates = _revision_candidates(project)
@@ -425,7 +148,7 @@ class ProjectIndex:
             entry = stored.get(path)
             if entry is not None and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size:
                 fresh[path] = entry
-                summaries[path] = _restore(path, entry.graph_fields, entry.stored)
+                summaries[path] = restore(path, entry.graph_fields, entry.stored)
             else:
                 todo.append((path, stat))
         keep = cache is not None and cache.enabled

@@ -14,8 +14,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# Every name `_sql_call_name` accepts: execute, exec_driver_sql, bulk_insert, text.
-_SQL_WORD = re.compile(r"\b(?:execute|exec_driver_sql|bulk_insert|text)\b")
+# Every name `_sql_call_name` accepts: execute, exec_driver_sql, bulk_insert, text. (A leading
+# `\b` would cost the regex its fast literal scan; the start is checked by hand instead.)
+_SQL_WORD = re.compile(r"(?:execute|exec_driver_sql|bulk_insert|text)\b")
 _SQL_HINTS = ("exec", "bulk_insert", "text")
 
 # Comments and string literals (escape-aware; the file is known to parse, so all are closed).
@@ -43,7 +44,12 @@ def sql_word_lines(lines: list[str]) -> set[int] | None:
         return None
     if not any(hint in text for hint in _SQL_HINTS):
         return set()
-    return {text.count("\n", 0, match.start()) for match in _SQL_WORD.finditer(text)}
+    found: set[int] = set()
+    for match in _SQL_WORD.finditer(text):
+        start = match.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            found.add(text.count("\n", 0, start))
+    return found
 
 
 def possible_name_loads(text: str) -> set[str] | None:
@@ -125,10 +131,11 @@ def _bindings(
             bound.add(node.name)
         elif isinstance(node, ast.Global | ast.Nonlocal):
             bound.update(node.names)
-        for block in _BLOCKS:
-            children = getattr(node, block, None)
-            if isinstance(children, list):
-                stack.extend(children)
+        if "body" in node._fields or "cases" in node._fields:  # compound statements only
+            for block in _BLOCKS:
+                children = getattr(node, block, None)
+                if isinstance(children, list):
+                    stack.extend(children)
 
 
 def _blank_out(lines: list[str], nodes: list[ast.stmt]) -> str | None:

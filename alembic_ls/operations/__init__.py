@@ -1,6 +1,7 @@
 """The database commands, in plain Python on top of the runner (no LSP here): each returns an
 OperationResult the language server, the CLI or a test can use."""
 
+from alembic_ls.operations.drift import DriftReport, drift
 from alembic_ls.operations.generate import generate, regenerate
 from alembic_ls.operations.inspect import current, heads, history, status
 from alembic_ls.operations.merge import merge_heads
@@ -11,11 +12,13 @@ from alembic_ls.operations.session import ProjectSession
 from alembic_ls.operations.sql import show_sql
 
 __all__ = [
+    "DriftReport",
     "OperationResult",
     "ProjectSession",
     "ScratchReport",
     "current",
     "downgrade",
+    "drift",
     "generate",
     "heads",
     "history",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
@@ -17,6 +18,18 @@ from alembic_ls.settings import Settings
 
 
 def _ignore(_message: str) -> None:
+    return None
+
+
+def rule_code(error: AgentError, project: Project) -> str | None:
+    """The rule a failure belongs to, when it is one of the environment rules."""
+    if error.kind == protocol.DATABASE_UNREACHABLE:
+        return "AM603"
+    in_revision = error.file is not None and project.owns(Path(error.file))
+    if error.kind in (protocol.ALEMBIC_MISSING, protocol.SCRATCH_UNSAFE) or (
+        error.kind == protocol.USER_CODE and not in_revision
+    ):
+        return "AM605"
     return None
 
 
@@ -73,6 +86,9 @@ class ProjectSession:
     async def failure(self, error: AgentError, action: str, **data: Any) -> OperationResult:
         error = await self.enrich(error)
         body: dict[str, Any] = {"error": error.kind, **data}
+        code = rule_code(error, self.project)
+        if code is not None:
+            body["code"] = code
         if error.file:
             body["file"] = error.file
             body["line"] = error.line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic_ls.rules.am601_model_drift import ModelDrift
 from alembic_ls.rules.am603_database_unreachable import DatabaseUnreachable
+from alembic_ls.rules.am604_migration_not_committed import MigrationNotCommitted
 from alembic_ls.rules.am605_environment_error import EnvironmentBroken
 from alembic_ls.rules.am701_upgrade_fails import UpgradeFails
 from alembic_ls.rules.am702_downgrade_fails import DowngradeFails
@@ -13,6 +14,7 @@ from alembic_ls.rules.base import Rule
 AGENT_RULES: list[Rule] = [
     ModelDrift(),
     DatabaseUnreachable(),
+    MigrationNotCommitted(),
     EnvironmentBroken(),
     UpgradeFails(),
     DowngradeFails(),

@@ -132,7 +132,8 @@ async def _run(
     if not state.client.trusted:
         return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
     hub = hub_for(server)
-    before = await server.query(lambda: set(state.index.files), set(), "listing revision files")
+    no_files: set[str] = set()
+    before = await server.query(lambda: set(state.index.files), no_files, "listing revision files")
     async with _progress(server, title) as progress:
         try:
             async with hub.lock(state):
@@ -149,6 +150,7 @@ async def _run(
         body["shown"] = await _show(server, result.show)
     if changes_database or created or removed:
         hub.refresh_status(server)
+        hub.drift.schedule(server, state)
     return body
 
 
@@ -213,6 +215,30 @@ async def show_sql(server: AlembicLanguageServer, args: dict[str, Any]) -> Resul
     return await _run(server, args, f"SQL of {revision}", lambda s: operations.show_sql(s, revision))
 
 
+async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    """Run the drift check now; its findings are published on the model files as with a save."""
+    state = await server.query(lambda: resolve_project(server, args), None, "finding the project")
+    if state is None:
+        return {"ok": False, "message": "No Alembic project found (several projects: pass `project`)."}
+    if not state.client.trusted:
+        return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
+    watcher = hub_for(server).drift
+    async with _progress(server, "drift check"):
+        report = await watcher.check(server, state)
+    watcher.publish(server, state, report)
+    return {
+        "ok": report.ok,
+        "message": report.message,
+        "upToDate": report.up_to_date,
+        "differences": report.diffs,
+        "findings": [
+            {"code": f.code, "path": f.path, "line": f.span.line + 1, "message": f.message}
+            for f in report.findings
+        ],
+        "suggestedMessage": report.suggestion,
+    }
+
+
 async def restart_agent(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     stopped = await hub_for(server).pool.restart()
     hub_for(server).refresh_status(server)
@@ -235,6 +261,7 @@ COMMANDS: dict[str, Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[
     "alembic-ls.mergeHeads": merge_heads,
     "alembic-ls.regenerate": regenerate,
     "alembic-ls.showSql": show_sql,
+    "alembic-ls.checkDrift": check_drift,
     "alembic-ls.restartAgent": restart_agent,
     "alembic-ls.refreshStatus": refresh_status,
 }

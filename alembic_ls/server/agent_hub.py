@@ -12,8 +12,11 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+from lsprotocol import types
+
 from alembic_ls.operations import ProjectSession, status
 from alembic_ls.runner.pool import AgentPool
+from alembic_ls.server.agent_drift import DriftWatcher, saved_path_matters
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState
@@ -41,6 +44,7 @@ class AgentHub:
         self._locks: dict[Path, asyncio.Lock] = {}
         self._status_task: asyncio.Task[None] | None = None
         self._status_again = False
+        self.drift = DriftWatcher(self)
 
     def lock(self, state: ProjectState) -> asyncio.Lock:
         """One agent command at a time per project: two upgrades must never race."""
@@ -71,7 +75,9 @@ class AgentHub:
                 if not state.client.trusted:
                     continue
                 async with self.lock(state):
-                    entries.append(await status(self.session(state)))
+                    entry = await status(self.session(state))
+                entry["drift"] = self.drift.counts.get(state.project.script_location, 0)
+                entries.append(entry)
             if entries:
                 send_status(server, entries)
             if not self._status_again:
@@ -88,10 +94,47 @@ def hub_for(server: AlembicLanguageServer) -> AgentHub:
     return hub
 
 
-def register(server: AlembicLanguageServer) -> None:
-    """Push the status when the projects are indexed (server start, re-index, graph edits)."""
+def document_saved(server: AlembicLanguageServer, uri: str) -> None:
+    """A saved model file (or any project module, before the model files are known) -> drift check."""
+    path = uri_to_path(uri)
+    if path is None:
+        return
+    watcher = hub_for(server).drift
+    for state in list(server.state.projects):
+        if saved_path_matters(watcher, state, path):
+            watcher.schedule(server, state)
 
-    def projects_changed(changed_server: AlembicLanguageServer, _projects: list[ProjectState]) -> None:
-        hub_for(changed_server).refresh_status(changed_server)
+
+def register(server: AlembicLanguageServer) -> None:
+    """Status and drift when the projects are indexed (start, re-index, graph edits) and on saves."""
+
+    def projects_changed(changed_server: AlembicLanguageServer, projects: list[ProjectState]) -> None:
+        hub = hub_for(changed_server)
+        hub.refresh_status(changed_server)
+        for state in projects:
+            hub.drift.schedule(changed_server, state)
 
     server.projects_listeners.append(projects_changed)
+    _listen_to_saves(server)
+
+
+def _listen_to_saves(server: AlembicLanguageServer) -> None:
+    """pygls takes one handler per notification and the diagnostics engine owns didSave: run it, then
+    ours. (Registered normally when nobody else handles didSave.)"""
+    features = server.protocol.fm.features
+    original = features.get(types.TEXT_DOCUMENT_DID_SAVE)
+    if original is None:
+
+        @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+        def did_save(params: types.DidSaveTextDocumentParams) -> None:
+            document_saved(server, params.text_document.uri)
+
+        return
+
+    def did_save_too(params: types.DidSaveTextDocumentParams) -> Any:
+        try:
+            return original(params)
+        finally:
+            document_saved(server, params.text_document.uri)
+
+    features[types.TEXT_DOCUMENT_DID_SAVE] = did_save_too

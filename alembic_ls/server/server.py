@@ -60,6 +60,9 @@ class AlembicLanguageServer(LanguageServer):
         # Called after projects are (re)indexed or a project's graph changed: the place for the
         # `alembic-ls/status` notification (see alembic_ls.server.status) and similar summaries.
         self.projects_listeners: list[ProjectsListener] = []
+        # Called with (server, uri) after didSave (pygls takes one handler per notification; the
+        # diagnostics module owns it): e.g. the drift check on save.
+        self.save_listeners: list[Callable[[AlembicLanguageServer, str], None]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
 

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
+from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, split_lines
 from alembic_ls.checker import Checker
@@ -77,13 +79,18 @@ class WorkspaceState:
     def load(self, folders: Iterable[Folder]) -> None:
         """Discover and index every project under the folders (replacing what was there)."""
         self.folders = list(folders)
+        previous = {state.project.script_location: state for state in self.projects}
         found: dict[Path, ProjectState] = {}
         for folder in self.folders:
             projects, errors = discover_projects([folder.path])
             self.problems.extend(errors)
             for project in projects:
                 if project.script_location not in found:
-                    found[project.script_location] = self._project_state(project, folder.uri)
+                    state = self._project_state(project, folder.uri)
+                    old = previous.get(project.script_location)
+                    if old is not None:  # what the client shows, so a finding that went away is cleared
+                        state.published = old.published
+                    found[project.script_location] = state
         self.projects = sorted(found.values(), key=lambda p: p.name)
 
     def adopt(self, path: str) -> ProjectState | None:
@@ -175,7 +182,7 @@ class WorkspaceState:
             return None
         before = state.index.get(path)
         before_loaded = state.index.is_loaded(path)
-        after = state.index.update(path, text)
+        after = _update(state.index, path, text, before, before_loaded)
         if after is None:
             state.index.stray.pop(path, None)  # it stopped being a revision file
         affected: list[str] = []
@@ -197,6 +204,35 @@ class WorkspaceState:
                     ]
         findings = state.checker.check_file(after) if after is not None else None
         return DocumentOutcome(state, findings, state.generation, sorted(set(affected)))
+
+
+def _update(
+    index: ProjectIndex, path: str, text: str | None, before: RevisionFile | None, loaded: bool
+) -> RevisionFile | None:
+    """`index.update(path, text)`, without rebuilding the graph when the edit left it as it was.
+
+    Rebuilding the graph of 1,000 revisions costs about a third of parsing a 500-line revision, on
+    every keystroke. When the edited file stays a loaded revision with the same graph facts, the
+    graph's structure (children, heads, labels, cycles, missing ids) is unchanged and only its two
+    maps from ids to summaries need the new summary. Anything else takes the index's own path.
+    """
+    if text is None or before is None or not loaded:
+        return index.update(path, text)
+    after = parse_revision(path, text)
+    if not after.is_revision:
+        return index.update(path, text)
+    index.files[path] = after
+    if _graph_facts(before, True) != _graph_facts(after, True):
+        index.graph = RevisionGraph(index.revision_files())
+        return after
+    graph = index.graph
+    rid = after.revision_id
+    if rid is not None:
+        if graph.revisions.get(rid) is before:
+            graph.revisions[rid] = after
+        if rid in graph.by_id:
+            graph.by_id[rid] = [after if rev is before else rev for rev in graph.by_id[rid]]
+    return after
 
 
 def _may_belong(project: Project, path: str) -> bool:

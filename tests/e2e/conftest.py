@@ -14,8 +14,10 @@ from e2e_support import CLIENTS, CONFIG, RecordingClient, start
 async def client(
     lsp_client: RecordingClient, request: pytest.FixtureRequest, demo_copy: Path
 ) -> AsyncIterator[None]:
-    """Initialised on a copy of examples/blog."""
-    await start(lsp_client, demo_copy, request.param)
+    """Initialised on a copy of examples/blog, untrusted: the static server only, no agent process.
+
+    (The tests that start from `fresh_client` run with the default, trusted, settings.)"""
+    await start(lsp_client, demo_copy, request.param, initialization_options={"trusted": False})
     yield
     await lsp_client.shutdown_session()
 

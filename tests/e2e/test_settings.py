@@ -81,3 +81,22 @@ async def test_bad_settings_are_reported_and_ignored(fresh_client: RecordingClie
     warnings = [m.message for m in client.messages if m.type == types.MessageType.Warning]
     assert any("`select` must be a list of rule codes" in m for m in warnings), warnings
     assert any("agentTimeout" in m for m in warnings), warnings
+
+
+async def test_a_changed_pyproject_is_picked_up_from_the_file_watcher(
+    client: RecordingClient, demo_copy: Path
+) -> None:
+    slug = uri_of(demo_copy, SLUG)
+    assert codes(await wait_for(client, slug, where=lambda d: len(d) == 2)) == [("AM104", 30), ("AM306", 4)]
+    tag = uri_of(demo_copy, TAG)
+    assert codes(await wait_for(client, tag, where=lambda d: len(d) > 0)) == [("AM101", 23)]
+    pyproject = demo_copy / "pyproject.toml"
+    pyproject.write_text('[tool.alembic-ls]\nignore = ["AM104", "AM101"]\n')
+    mark = len(client.publications)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=path_to_uri(str(pyproject.resolve())), type=types.FileChangeType.Created)]
+        )
+    )
+    assert codes(await wait_for(client, slug, after=mark)) == [("AM306", 4)]
+    assert list(await wait_for(client, tag, after=mark)) == []  # a finding that went away is cleared

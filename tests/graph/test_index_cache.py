@@ -11,7 +11,7 @@ import pytest
 from graph_facts import our_facts
 from synth import SynthProject, generate_history
 
-from alembic_ls.analysis import index as index_module
+from alembic_ls.analysis import index_cache, parse_workers
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.parser import read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
@@ -131,7 +131,7 @@ def test_a_cache_from_another_analyzer_version_is_not_used(
     project: Project, cache: IndexCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ProjectIndex.build(project, cache)
-    monkeypatch.setattr(index_module, "ANALYZER_FINGERPRINT", "another-version")
+    monkeypatch.setattr(index_cache, "ANALYZER_FINGERPRINT", "another-version")
     assert ProjectIndex.build(project, cache).parsed_count == N
 
 
@@ -173,7 +173,7 @@ def test_deleted_files_disappear(synth: SynthProject, project: Project, cache: I
 
 def _parallel_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     # Forty files in two workers of at least ten each, whichever start method is in use.
-    monkeypatch.setattr(index_module, "PARALLEL_MIN_FILES", 5)
+    monkeypatch.setattr(parse_workers, "PARALLEL_MIN_FILES", 5)
     synth = generate_history(tmp_path / "big", 40, seed=9)
     loaded = load_ini(synth.ini_path)
     assert loaded is not None
@@ -203,7 +203,7 @@ def test_worker_processes_from_a_threaded_process(tmp_path: Path, monkeypatch: p
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert index_module._process_context().get_start_method() != "fork"
+        assert parse_workers.process_context().get_start_method() != "fork"
         _assert_parallel_equals_serial(project, tmp_path)
     finally:
         stop.set()

@@ -35,6 +35,10 @@ EDGE_CASES = {
         "def upgrade():\n    from alembic import op\n    op.execute('x')\n    sqlmodel.x\n"
     ),
     "star import": "from x import *\nanything_goes\n",
+    "match statement": (
+        "def f(x):\n    match x:\n        case [a, *rest]:\n"
+        "            with open(a) as fh:\n                print(fh, rest, missing_m)\n"
+    ),
     # An annotation's last name is followed by `=` just like a keyword argument's name.
     "annotated assignments": (
         "revision: MissingModule = 'a'\nclass C:\n    x: int | MissingClass = 1\n"
@@ -83,7 +87,7 @@ def test_edge_cases(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_edge_cases_are_not_vacuous(monkeypatch: pytest.MonkeyPatch) -> None:
     """The cases above do reach both answers: some names are undefined, some SQL is found."""
     undefined = {n.name for text in EDGE_CASES.values() for n in parse_revision("x.py", text).undefined_names}
-    expected = {"missing_a", "missing_d", "missing_g", "missing_i", "sqlmodel", "MissingModule"}
+    expected = {"missing_a", "missing_d", "missing_g", "missing_i", "missing_m", "sqlmodel", "MissingModule"}
     assert expected | {"MissingClass", "MissingLocal", "MissingParam"} <= undefined
     assert "anything_goes" not in undefined
     sql = [c.what for text in EDGE_CASES.values() for c in parse_revision("x.py", text).sql_calls]

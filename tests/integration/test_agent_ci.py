@@ -1,4 +1,4 @@
-"""`alembic-ls check --database scratch` on the demo: findings on the revision's line, scratch always dropped."""
+"""`alembic-ls check --database scratch` on the demo: findings on the revision's line, scratch dropped."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agent_support import PG_SERVER, Blog, blog, scratch_databases, sqlite_blog  # noqa: F401  (fixtures)
+from agent_support import PG_SERVER, Blog, blog_fixture, scratch_databases, sqlite_blog_fixture  # noqa: F401  (fixtures)
 
 from alembic_ls.cli import main
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from agent_support import Blog, blog, postgres_admin, session_for  # noqa: F401  (fixture)
+from agent_support import Blog, blog_fixture, postgres_admin, session_for  # noqa: F401  (fixtures)
 
 from alembic_ls import operations
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
@@ -116,8 +116,8 @@ async def test_test_cycle_fails_on_a_downgrade_that_does_not_undo_its_upgrade(bl
     assert result.message.startswith("Test cycle failed at `upgrade head`")
     assert result.data["error"] == protocol.MIGRATION_FAILED
     assert (
-        "bio" in result.message and "already exists" in result.message or "duplicate column" in result.message
-    )
+        "bio" in result.message and "already exists" in result.message
+    ) or "duplicate column" in result.message
     assert result.steps[0].startswith(f"downgrade -1: reverted {BEFORE_HEAD}")
 
 

@@ -16,7 +16,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from agent_support import Blog, agent_for, sqlite_blog  # noqa: F401  (fixture)
+from agent_support import Blog, agent_for, sqlite_blog_fixture  # noqa: F401  (fixtures)
 
 from alembic_ls.agent import PAYLOAD_DIR
 from alembic_ls.agent.payload.alembic_ls_agent import protocol

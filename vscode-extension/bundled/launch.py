@@ -1,6 +1,6 @@
 """Start the bundled alembic-ls language server with the running interpreter.
 
-The extension runs this file as `python -I launch.py`: -I keeps the user's environment variables, user site and
+The extension runs this file as `python -I launch.py`: -I keeps the environment variables, user site and
 current directory out of sys.path, and the bundled packages are put in front of the interpreter's own
 site-packages, so whatever the user has installed cannot replace the server's dependencies.
 """

@@ -254,7 +254,7 @@ async function main() {
       await wb.until("the status item back at head", atHead(HEAD), 90000);
     }, { needs: ["Alembic: Downgrade One asks first (modal), then steps back one revision"] });
 
-    await step("Alembic: Generate Migration… opens the new revision", async () => {
+    await step("saving a model change reports drift (AM601 on the model, count in the status bar)", async () => {
       if (!hasVenv) throw new Error("no .venv with alembic and sqlmodel in the repository (run the README set-up)");
       await wb.openFile("models.py");
       await wb.goToLine(25, 5); // `created_at: ...`, the last field of Post
@@ -262,6 +262,18 @@ async function main() {
       await page.keyboard.press("Enter");
       await page.keyboard.type("views: int = 0");
       await page.keyboard.press("Control+S");
+      await wb.until("AM601 for post.views in the Problems panel", async () =>
+        (await wb.problemRows()).some((row) => row.includes("AM601") && row.includes("post.views")), 90000);
+      const status = await wb.until("the drift count in the status bar", async () => {
+        const item = await wb.statusItem();
+        return item.label.includes("1 model change") ? item : null;
+      }, 60000);
+      figures.statusWithDrift = status.text;
+      await page.keyboard.press("Control+Shift+M");
+      await shot("drift");
+    }, { needs: ["clicking the status bar item offers the commands (Upgrade Head again)"] });
+
+    await step("Alembic: Generate Migration… opens the new revision", async () => {
       await wb.runCommand("Alembic: Generate Migration…");
       const input = page.locator(".quick-input-widget input.input");
       await input.waitFor({ state: "visible", timeout: 10000 });
@@ -275,7 +287,7 @@ async function main() {
       if (!/add_column\(.*'views'/s.test(source)) throw new Error(`the new revision does not add post.views:\n${source}`);
       await wb.until("the Generated notification", async () => (await wb.notifications()).some((n) => n.includes(`Generated ${created}`)), 30000);
       await shot("generate-migration");
-    }, { needs: ["clicking the status bar item offers the commands (Upgrade Head again)"] });
+    }, { needs: ["saving a model change reports drift (AM601 on the model, count in the status bar)"] });
 
     await step("Alembic: Show History opens a revision from the quick pick", async () => {
       await wb.runCommand("Alembic: Show History");
@@ -287,6 +299,29 @@ async function main() {
       await wb.until("one matching revision", async () => (await rows.count()) === 1);
       await page.keyboard.press("Enter");
       await wb.until("the picked revision's tab", async () => (await wb.activeTab()).includes("3c4d5e6f7081_create_tag_table.py"));
+    }, { needs: ["trusting the folder starts the database features"] });
+
+    await step("Alembic: Restart Server restarts it, Alembic: Show Output shows its log", async () => {
+      // Every text the status item takes, so the short-lived "starting" state cannot be missed.
+      await page.evaluate((selector) => {
+        const item = document.querySelector(selector);
+        window.__alembicStatusTexts = [];
+        new MutationObserver(() => window.__alembicStatusTexts.push(item.getAttribute("aria-label") || "")).observe(item, {
+          subtree: true, childList: true, characterData: true, attributes: true,
+        });
+      }, STATUS_ITEM);
+      await wb.runCommand("Alembic: Restart Server");
+      await wb.until("the status item to show the server starting", () =>
+        page.evaluate(() => window.__alembicStatusTexts.some((label) => label.includes("starting"))), 30000);
+      await wb.until("the status item back with the database revision", async () => {
+        const item = await wb.statusItem();
+        return item.label.includes("Database at") ? item : null;
+      }, 60000);
+      await wb.runCommand("Alembic: Show Output");
+      await wb.until("the Alembic LS log in the Output panel", async () => {
+        const text = await page.locator(".output-view .view-lines").first().innerText().catch(() => "");
+        return /alembic/i.test(text); // the channel's newest lines: server, agent or client, all say so
+      }, 30000);
     }, { needs: ["trusting the folder starts the database features"] });
   } finally {
     figures.e2eSeconds = (Date.now() - began) / 1000;

@@ -31,8 +31,11 @@ try:
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name, parse_wheel_filename
 except ImportError:  # pip always carries a copy
-    from pip._vendor.packaging.requirements import Requirement
-    from pip._vendor.packaging.utils import canonicalize_name, parse_wheel_filename
+    from pip._vendor.packaging.requirements import Requirement  # type: ignore[assignment]
+    from pip._vendor.packaging.utils import (  # type: ignore[assignment]
+        canonicalize_name,
+        parse_wheel_filename,
+    )
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -104,7 +107,9 @@ def wheels_by_name(directory: Path) -> dict[str, Path]:
     return {canonicalize_name(parse_wheel_filename(w.name)[0]): w for w in directory.glob("*.whl")}
 
 
-def needed_wheels(roots: list[Requirement], wheels: dict[str, Path], environment: dict[str, str]):
+def needed_wheels(
+    roots: list[Requirement], wheels: dict[str, Path], environment: dict[str, str]
+) -> tuple[dict[str, Path], list[Requirement]]:
     """Walk the dependency graph from `roots` under the target's markers: (needed wheels, missing names)."""
     needed: dict[str, Path] = {}
     missing: list[Requirement] = []
@@ -145,8 +150,18 @@ def bundle_version(target: str, version: str, requirements: list[str], wheel_dir
     platform_args = [arg for tag in PLATFORMS[target] for arg in ("--platform", tag)]
     wanted = [str(r) for r in roots]
     while True:
-        pip("download", "--dest", str(wheel_dir), "--only-binary=:all:", "--implementation", "cp",
-            "--python-version", version, *platform_args, *wanted)
+        pip(
+            "download",
+            "--dest",
+            str(wheel_dir),
+            "--only-binary=:all:",
+            "--implementation",
+            "cp",
+            "--python-version",
+            version,
+            *platform_args,
+            *wanted,
+        )
         needed, missing = needed_wheels(roots, wheels_by_name(wheel_dir), environment)
         if not missing:
             break

@@ -188,6 +188,12 @@ export class AlembicClient implements vscode.Disposable {
     client.onDidChangeState((event) => {
       if (event.newState === State.Running) this.setState("running");
       else if (event.newState === State.Starting) this.setState("starting");
+      else if (event.newState === State.Stopped && this.client === client) this.setState("failed");
+    });
+    // Registered before start: the first status is sent right after indexing, which can beat start()'s return.
+    client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
+      this.projects = parseStatus(params);
+      this.statusEmitter.fire(this.projects);
     });
     this.client = client;
     try {
@@ -200,10 +206,6 @@ export class AlembicClient implements vscode.Disposable {
       return;
     }
     this.log(`The server answered initialize ${Date.now() - began} ms after the extension started it.`);
-    client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
-      this.projects = parseStatus(params);
-      this.statusEmitter.fire(this.projects);
-    });
     this.setState("running");
   }
 

@@ -6,6 +6,8 @@ the server can place it on the model's line and CI can print it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Any
 
 from . import guard
@@ -57,7 +59,49 @@ def drift(job: Job) -> dict[str, Any]:
     for script in revision_context.generated_revisions[-1:]:
         for ops in script.upgrade_ops_list:
             diffs.extend(ops.as_diffs())
-    return {"upToDate": True, "current": state["current"], "heads": heads, "diffs": structure(diffs)}
+    return {
+        "upToDate": True,
+        "current": state["current"],
+        "heads": heads,
+        "diffs": structure(diffs),
+        "sources": table_sources(job.roots, str(job.project.get("scriptLocation") or "")),
+    }
+
+
+def table_sources(roots: list[str], script_location: str) -> dict[str, dict[str, Any]]:
+    """Where each mapped table is defined: {table: {"file", "line", "class"}}, from the imported models."""
+    import inspect
+    import sys
+
+    from .errors import is_user_file
+
+    real_roots = [os.path.realpath(r) for r in roots]
+    scripts = os.path.realpath(script_location) + os.sep if script_location else None
+    found: dict[str, dict[str, Any]] = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not path or not is_user_file(path, real_roots):
+            continue
+        real = os.path.realpath(path)
+        if scripts and real.startswith(scripts):
+            continue  # env.py and revisions are not models
+        for name, value in list(vars(module).items()):
+            table = getattr(value, "__table__", None) if inspect.isclass(value) else value
+            table_name = getattr(table, "name", None)
+            if type(table).__name__ != "Table" or not isinstance(table_name, str):
+                continue
+            if inspect.isclass(value) and getattr(value, "__module__", None) != module.__name__:
+                continue  # imported from elsewhere: the defining module reports it
+            entry: dict[str, Any] = {
+                "file": real,
+                "line": None,
+                "class": name if inspect.isclass(value) else None,
+            }
+            if inspect.isclass(value):
+                with contextlib.suppress(OSError, TypeError):  # defined in a string or a C module
+                    entry["line"] = inspect.getsourcelines(value)[1]
+            found.setdefault(table_name, entry)
+    return found
 
 
 def structure(diffs: list[Any]) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ def _system_dirs() -> list[str]:
     return [os.path.realpath(d) + os.sep for d in dirs if d]
 
 
-def _is_user_file(path: str, roots: list[str]) -> bool:
+def is_user_file(path: str, roots: list[str]) -> bool:
     if not path or path.startswith("<"):
         return False
     real = os.path.realpath(path)
@@ -52,10 +52,10 @@ def _is_user_file(path: str, roots: list[str]) -> bool:
 def user_location(exc: BaseException, roots: list[str]) -> tuple[str | None, int | None]:
     """The innermost frame in the project's own files (env.py, a revision, a model)."""
     real_roots = [os.path.realpath(r) for r in roots]
-    if isinstance(exc, SyntaxError) and exc.filename and _is_user_file(exc.filename, real_roots):
+    if isinstance(exc, SyntaxError) and exc.filename and is_user_file(exc.filename, real_roots):
         return os.path.realpath(exc.filename), exc.lineno
     for filename, lineno, _name in reversed(_frames(exc.__traceback__)):
-        if _is_user_file(filename, real_roots):
+        if is_user_file(filename, real_roots):
             return os.path.realpath(filename), lineno
     return None, None
 

@@ -125,17 +125,17 @@ async def session_for(blog: Blog, timeout: float = 60.0) -> AsyncIterator[Projec
         yield ProjectSession(blog.project, agent)
 
 
-@pytest.fixture(params=DIALECTS)
-def blog(request: pytest.FixtureRequest, demo_copy: Path) -> Iterator[Blog]:
+@pytest.fixture(params=DIALECTS, name="blog")
+def blog_fixture(request: pytest.FixtureRequest, demo_copy: Path) -> Iterator[Blog]:
     """The demo on SQLite, then on a fresh PostgreSQL database."""
     yield from make_blog(demo_copy, request.param)
 
 
-@pytest.fixture
-def sqlite_blog(demo_copy: Path) -> Iterator[Blog]:
+@pytest.fixture(name="sqlite_blog")
+def sqlite_blog_fixture(demo_copy: Path) -> Iterator[Blog]:
     yield from make_blog(demo_copy, "sqlite")
 
 
-@pytest.fixture
-def pg_blog(demo_copy: Path) -> Iterator[Blog]:
+@pytest.fixture(name="pg_blog")
+def pg_blog_fixture(demo_copy: Path) -> Iterator[Blog]:
     yield from make_blog(demo_copy, "postgresql")

@@ -1,0 +1,84 @@
+"""Parse many revision files in worker processes.
+
+The analysis is pure Python and CPU-bound, so threads would not help. Each worker returns its
+summaries pickled; this process turns them into lazily unpickled summaries (`stored_summary`),
+exactly as it does with cached ones, and never pays for unpickling what nobody reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from alembic_ls.analysis.parser import read_revision_file
+from alembic_ls.analysis.stored_summary import GraphFields, dumps, graph_fields
+
+# Below this many files to parse, worker processes cost more than they save (with fork; other
+# start methods need four times as many). Each worker gets at least half this many files.
+PARALLEL_MIN_FILES = 48
+
+
+def _parse_chunk(paths: list[str]) -> bytes:
+    """Worker-process entry point: (graph fields, pickled summary) for each path, pickled."""
+    gc.disable()  # this process exists for this call only
+    results = []
+    for path in paths:
+        summary = read_revision_file(path)
+        results.append((graph_fields(summary), dumps(summary)))
+    return dumps(results)
+
+
+def worker_count() -> int:
+    """ALEMBIC_LS_JOBS when set, else the CPUs this process may run on."""
+    configured = os.environ.get("ALEMBIC_LS_JOBS", "").strip()
+    if configured.isdigit():
+        return max(int(configured), 1)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def process_context() -> multiprocessing.context.BaseContext:
+    """fork when this process has no other thread, else forkserver (or spawn)."""
+    methods = multiprocessing.get_all_start_methods()
+    # fork is cheapest but unsafe once other threads exist (one may hold a lock the child needs).
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def parse_in_workers(paths: list[str], jobs: int | None = None) -> list[tuple[GraphFields, bytes]] | None:
+    """(graph fields, pickled summary) for each path, in order, parsed by up to `jobs` worker
+    processes (default: one per CPU). None when that would not pay off (few files, one CPU) or
+    the workers cannot start here: the caller then parses in-process."""
+    available = jobs or worker_count()
+    if len(paths) < PARALLEL_MIN_FILES or available < 2:
+        return None
+    context = process_context()
+    # Forking costs ~20 ms; other start methods re-import the program in each worker.
+    minimum = PARALLEL_MIN_FILES * (1 if context.get_start_method() == "fork" else 4)
+    workers = min(available, len(paths) // (minimum // 2))
+    if workers < 2:
+        return None
+    per_chunk = -(-len(paths) // (workers * 2))  # two chunks per worker evens out slow files
+    chunks = [paths[i : i + per_chunk] for i in range(0, len(paths), per_chunk)]
+    if context.get_start_method() == "fork":
+        # A forked worker flushes the stdio buffers it inherited when it exits: text still
+        # buffered here (an LSP message on stdout) would be written twice.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = list(pool.map(_parse_chunk, chunks))
+    except (OSError, BrokenProcessPool):
+        return None
+    return [item for result in results for item in pickle.loads(result)]

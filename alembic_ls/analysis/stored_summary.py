@@ -1,0 +1,111 @@
+"""Revision summaries as bytes, and back: the form both the disk cache and worker processes use.
+
+Pickling goes through a dispatch table that rebuilds each frozen dataclass with one constructor
+call; the default for slotted dataclasses calls `dataclasses.fields()` per object and is about
+ten times slower. A summary comes back as a `StoredRevisionFile`: path and graph fields set at
+once, everything else unpickled the first time it is read, so a graph over a thousand files is
+ready before the 400-odd objects of each summary exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import dataclasses
+import enum
+import io
+import operator
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+from alembic_ls.analysis import revision_file
+from alembic_ls.analysis.revision_file import IdentifierAssignment, RevisionFile
+
+
+def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
+    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
+    for value in vars(revision_file).values():
+        if not isinstance(value, type) or value.__module__ != revision_file.__name__:
+            continue
+        if issubclass(value, enum.Enum):
+            table[value] = _reduce_enum
+        elif dataclasses.is_dataclass(value):
+            fields = dataclasses.fields(value)
+            if all(f.init and f.kw_only is not True for f in fields):
+                table[value] = _positional_reducer(value, [f.name for f in fields])
+    return table
+
+
+def _positional_reducer(cls: type, names: list[str]) -> Callable[[Any], Any]:
+    if len(names) == 1:
+        name = names[0]
+        return lambda obj: (cls, (getattr(obj, name),))
+    get_all = operator.attrgetter(*names)
+    return lambda obj: (cls, get_all(obj))
+
+
+def _reduce_enum(member: enum.Enum) -> tuple[object, tuple[object, ...]]:
+    return getattr, (type(member), member.name)
+
+
+DISPATCH = _dispatch_table()
+
+
+def dumps(obj: object) -> bytes:
+    """Pickle with the fast reducers (plain `pickle.loads` reads the result)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = DISPATCH
+    pickler.dump(obj)
+    return buffer.getvalue()
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(RevisionFile))
+GRAPH_FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
+GraphFields = tuple[IdentifierAssignment | None, ...]
+
+
+class StoredRevisionFile(RevisionFile):
+    """A RevisionFile whose path and graph fields are set and whose other fields are unpickled
+    from `_stored` the first time any of them is read. Reads and writes behave as on a plain
+    RevisionFile; only the moment the work happens differs."""
+
+    __slots__ = ("_stored",)
+    _stored: bytes
+
+    def __getattr__(self, name: str) -> Any:
+        # Python calls this only when normal lookup fails: here, for a slot not filled yet.
+        if name not in _FIELDS:
+            raise AttributeError(name)
+        try:
+            stored = object.__getattribute__(self, "_stored")
+        except AttributeError:  # another thread filled every field a moment ago
+            return object.__getattribute__(self, name)
+        full = pickle.loads(stored)
+        for field_name in _FIELDS:
+            try:
+                object.__getattribute__(self, field_name)
+            except AttributeError:  # not set yet (a field set by a caller is kept)
+                setattr(self, field_name, getattr(full, field_name))
+        with contextlib.suppress(AttributeError):
+            del self._stored  # every field is set: the bytes are garbage now
+        return object.__getattribute__(self, name)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RevisionFile):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
+
+
+def restore(path: str, fields: GraphFields, stored: bytes) -> RevisionFile:
+    """The summary pickled in `stored`; `fields` are its graph fields, set right away."""
+    summary = StoredRevisionFile.__new__(StoredRevisionFile)
+    summary.path = path
+    summary.revision, summary.down_revision, summary.branch_labels, summary.depends_on = fields
+    summary._stored = stored
+    return summary
+
+
+def graph_fields(summary: RevisionFile) -> GraphFields:
+    return (summary.revision, summary.down_revision, summary.branch_labels, summary.depends_on)

@@ -1,0 +1,61 @@
+"""The drift check (AM601): compare models and database through the agent, place findings on model lines.
+
+Nothing is written: the agent runs autogenerate's comparison on a read-only connection. When the database
+is not at the head revision, comparing is meaningless (every unapplied revision would show up), so the
+report says so instead of listing differences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from alembic_ls.drift.locate import locate
+from alembic_ls.operations.inspect import pending_revisions
+from alembic_ls.operations.session import ProjectSession, short
+from alembic_ls.rules.base import Finding
+from alembic_ls.runner.errors import AgentError
+
+
+@dataclass
+class DriftReport:
+    ok: bool
+    message: str
+    findings: list[Finding] = field(default_factory=list)
+    diffs: list[dict[str, Any]] = field(default_factory=list)
+    model_files: list[str] = field(default_factory=list)
+    up_to_date: bool = True
+    suggestion: str | None = None
+
+
+async def drift(session: ProjectSession) -> DriftReport:
+    try:
+        answer = await session.call("drift")
+    except AgentError as error:
+        return DriftReport(False, session.explain(await session.enrich(error), "the drift check"))
+    sources: dict[str, dict[str, Any]] = answer.get("sources") or {}
+    model_files = sorted({str(s["file"]) for s in sources.values()})
+    if not answer.get("upToDate", True):
+        graph = session.index().graph
+        pending = pending_revisions(graph, answer.get("current") or [])
+        what = (
+            "does not exist yet" if answer.get("databaseMissing") else f"is {len(pending)} revision(s) behind"
+        )
+        return DriftReport(
+            True,
+            f"Not compared: the database {what} the head ({', '.join(short(h) for h in graph.heads)}); "
+            "upgrade it first, then models and migrations can be compared.",
+            model_files=model_files,
+            up_to_date=False,
+        )
+    diffs: list[dict[str, Any]] = answer.get("diffs") or []
+    fallback = model_files[0] if model_files else str(session.project.script_location / "env.py")
+    root = str(session.project.root)
+    located = locate(diffs, sources, fallback, lambda message: {"project": root, "message": message})
+    if not diffs:
+        message = "Models and migrations agree: autogenerate would find nothing to do."
+    else:
+        message = f"{len(diffs)} difference(s) between the models and the database at head."
+    return DriftReport(
+        True, message, located.findings, diffs, model_files, suggestion=located.suggestion if diffs else None
+    )
