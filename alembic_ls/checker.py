@@ -38,12 +38,13 @@ def unknown_codes(settings: Settings) -> list[str]:
 class Checker:
     index: ProjectIndex
     settings: Settings
+    database: tuple[str, ...] | None = None  # the database's current revisions, when known (AM602)
 
     def __post_init__(self) -> None:
         self.rules = enabled_rules(self.settings)
         self.enabled_codes = {rule.code for rule in self.rules}
         dialect = self.settings.dialect or self.index.project.dialect
-        self.context = CheckContext(self.index, dialect=dialect)
+        self.context = CheckContext(self.index, dialect=dialect, database_current=self.database)
         self.skipped = self._baseline_revisions()
 
     def _baseline_revisions(self) -> set[str]:

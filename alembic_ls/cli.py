@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
+    # vscode-languageclient and other clients append --stdio; stdio is already the default.
+    serve.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 

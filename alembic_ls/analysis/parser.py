@@ -533,22 +533,23 @@ class _Analyzer:
         return op_recorded or sql_recorded
 
     def _arg(self, node: ast.expr, depth: int = 0) -> ArgValue:
+        # Every op argument (and theirs, two levels down) passes here: cheapest checks first.
         span = self.pos.span(node)
         source = self.pos.segment(span)
-        value: object = NOT_LITERAL
         if isinstance(node, ast.Constant):
-            value = node.value
-        elif isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
-            value = tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
+            return ArgValue(source, span, node.value)
         if isinstance(node, ast.Call) and depth < 2:
             return ArgValue(
                 source,
                 span,
-                value,
+                NOT_LITERAL,
                 call_name=_dotted(node.func),
-                call_args=tuple(self._arg(a, depth + 1) for a in node.args),
-                call_kwargs=tuple((k.arg, self._arg(k.value, depth + 1)) for k in node.keywords if k.arg),
+                call_args=tuple([self._arg(a, depth + 1) for a in node.args]),
+                call_kwargs=tuple([(k.arg, self._arg(k.value, depth + 1)) for k in node.keywords if k.arg]),
             )
+        value: object = NOT_LITERAL
+        if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
+            value = tuple([e.value for e in node.elts])  # type: ignore[attr-defined]
         return ArgValue(source, span, value)
 
     # -- comments -----------------------------------------------------------------------------

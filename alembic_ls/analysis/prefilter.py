@@ -76,7 +76,7 @@ def all_names_bound(lines: list[str], tree: ast.Module, builtins: Iterable[str])
         return False
     # `_NAME` skips the `T` of `x: T = v` and `def f(a: T = v)` as if it were a keyword argument.
     for annotation in annotations:
-        candidates.update(n.id for n in ast.walk(annotation) if isinstance(n, ast.Name))
+        _names_in(annotation, candidates)
     candidates.difference_update(builtins)
     return not candidates - bound
 
@@ -155,6 +155,25 @@ def _blank_out(lines: list[str], nodes: list[ast.stmt]) -> str | None:
                 copy[index] = ""
             copy[last] = " " * end + copy[last][end:]
     return "\n".join(copy)
+
+
+def _names_in(expr: ast.expr, names: set[str]) -> None:
+    """Add every Name in an annotation (`Union[str, Sequence[str], None]`, `int | T`, ...)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Subscript):
+            stack += (node.value, node.slice)
+        elif isinstance(node, ast.Tuple | ast.List):
+            stack += node.elts
+        elif isinstance(node, ast.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, ast.BinOp):
+            stack += (node.left, node.right)
+        elif not isinstance(node, ast.Constant):
+            names.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
 
 
 def _target_names(target: ast.expr, bound: set[str]) -> None:

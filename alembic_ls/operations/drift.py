@@ -36,8 +36,10 @@ async def drift(session: ProjectSession) -> DriftReport:
     sources: dict[str, dict[str, Any]] = answer.get("sources") or {}
     model_files = sorted({str(s["file"]) for s in sources.values()})
     if not answer.get("upToDate", True):
-        graph = session.index().graph
-        pending = pending_revisions(graph, answer.get("current") or [])
+        current = answer.get("current") or []
+        graph, pending = await session.on_index(
+            lambda index: (index.graph, pending_revisions(index.graph, current))
+        )
         what = (
             "does not exist yet" if answer.get("databaseMissing") else f"is {len(pending)} revision(s) behind"
         )

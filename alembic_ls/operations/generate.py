@@ -35,7 +35,7 @@ async def generate(session: ProjectSession, message: str) -> OperationResult:
         )
     path = Path(created[0]["path"])
     session.report(f"linting {path.name}")
-    done = new_revision.finish(session, path)
+    done = await new_revision.finish(session, path)
     changes = answer.get("changes") or []
     what = f" ({'; '.join(changes[:4])}{'; ...' if len(changes) > 4 else ''})" if changes else ""
     text = f"Generated {path.name}{what}. {new_revision.describe(done)} Review it, then upgrade."
@@ -61,7 +61,7 @@ async def regenerate(session: ProjectSession, revision: str) -> OperationResult:
     database would be left at a revision that no longer exists). The original file is put back when
     generating fails or finds nothing to write.
     """
-    graph = session.index().graph
+    graph = await session.graph()
     matches = [rid for rid in graph.revisions if rid.startswith(revision.strip())] if revision.strip() else []
     if len(matches) != 1:
         what = "matches several revisions" if matches else "is not a revision of this project"
@@ -117,9 +117,9 @@ async def _generate_again(
     session: ProjectSession, parents: tuple[str, ...], current: list[str], message: str
 ) -> OperationResult:
     """With the old file gone: bring the database to the new head if needed, then autogenerate."""
-    graph = session.index().graph
+    applied = await session.on_index(lambda index: applied_set(index.graph, current))
     steps: list[str] = []
-    if any(p not in applied_set(graph, current) for p in parents):
+    if any(p not in applied for p in parents):
         moved = await upgrade(session, "head")
         steps.append(moved.message)
         if not moved.ok:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from alembic_ls.analysis.graph import RevisionGraph
@@ -19,11 +20,29 @@ def applied_set(graph: RevisionGraph, current: list[str]) -> set[str]:
 
 
 def pending_revisions(graph: RevisionGraph, current: list[str]) -> list[str]:
-    """Revisions on disk that the database has not applied, oldest first."""
+    """Revisions on disk that the database has not applied, oldest first (linear in the graph's size)."""
     applied = applied_set(graph, current)
+    depth: dict[str, int] = {}
+
+    def depth_of(rid: str) -> int:
+        # Longest path down to a base, iteratively: a history is thousands of revisions deep.
+        stack = [rid]
+        while stack:
+            top = stack[-1]
+            if top in depth:
+                stack.pop()
+                continue
+            parents = [p for p in graph.parents(top) if p in graph.revisions and p not in graph.in_cycle]
+            waiting = [p for p in parents if p not in depth]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            depth[top] = 1 + max((depth.get(p, 0) for p in parents), default=0)
+            stack.pop()
+        return depth[rid]
+
     missing = [rid for rid in graph.revisions if rid not in applied]
-    order = {rid: len(graph.ancestors(rid)) for rid in missing}
-    return sorted(missing, key=lambda rid: (order[rid], rid))
+    return sorted(missing, key=lambda rid: (depth_of(rid), rid))
 
 
 def describe_position(graph: RevisionGraph, current: list[str]) -> str:
@@ -44,8 +63,9 @@ async def current(session: ProjectSession) -> OperationResult:
     except AgentError as error:
         return await session.failure(error, "current")
     revisions: list[str] = answer.get("current", [])
-    graph = session.index().graph
-    pending = pending_revisions(graph, revisions)
+    graph, pending = await session.on_index(
+        lambda index: (index.graph, pending_revisions(index.graph, revisions))
+    )
     message = f"The database is at {describe_position(graph, revisions)}."
     if answer.get("databaseMissing"):
         message = "The database does not exist yet (no SQLite file): no revision applied."
@@ -94,8 +114,9 @@ async def history(session: ProjectSession) -> OperationResult:
         return await session.failure(AgentError.from_agent(history_step["error"]), "history")
     revisions: list[dict[str, Any]] = history_step["result"]["revisions"]
     current_ids: list[str] = current_step["result"]["current"] if current_step["ok"] else []
-    graph = session.index().graph
-    applied = applied_set(graph, current_ids)
+    graph, applied = await session.on_index(
+        lambda index: (index.graph, applied_set(index.graph, current_ids))
+    )
     lines = []
     for rev in revisions:
         rev["applied"] = rev["revision"] in applied if current_step["ok"] else None
@@ -113,23 +134,43 @@ async def history(session: ProjectSession) -> OperationResult:
     return OperationResult(True, message, data)
 
 
-async def status(session: ProjectSession) -> dict[str, Any]:
-    """One project's entry of the `alembic-ls/status` notification. Reads alembic_version only."""
-    graph = session.index().graph
-    entry: dict[str, Any] = {
-        "scriptLocation": str(session.project.script_location),
-        "current": None,
-        "heads": list(graph.heads),
-        "pending": 0,
-        "drift": 0,
-        "databaseError": None,
-    }
+@dataclass
+class DatabasePosition:
+    """What `alembic_version` says, with the revision files it is compared to."""
+
+    current: list[str] | None  # None: the database could not be read
+    heads: list[str]
+    pending: int
+    missing: bool = False  # the database does not exist yet (no SQLite file)
+    error: str | None = None  # why it could not be read, for the user
+
+    def status_entry(self, script_location: str, drift: int = 0) -> dict[str, Any]:
+        """One project's entry of the `alembic-ls/status` notification."""
+        return {
+            "scriptLocation": script_location,
+            "current": self.current,
+            "heads": self.heads,
+            "pending": self.pending,
+            "drift": drift,
+            "databaseError": self.error,
+        }
+
+
+async def position(session: ProjectSession) -> DatabasePosition:
+    """Where the database is. Reads alembic_version only."""
     try:
         answer = await session.call("current")
     except AgentError as error:
-        entry["databaseError"] = session.explain(await session.enrich(error), "reading the current revision")
-        return entry
+        explained = session.explain(await session.enrich(error), "reading the current revision")
+        graph = await session.graph()
+        return DatabasePosition(None, list(graph.heads), 0, error=explained)
     revisions: list[str] = answer.get("current", [])
-    entry["current"] = revisions
-    entry["pending"] = len(pending_revisions(graph, revisions))
-    return entry
+    heads, pending = await session.on_index(
+        lambda index: (list(index.graph.heads), len(pending_revisions(index.graph, revisions)))
+    )
+    return DatabasePosition(revisions, heads, pending, missing=bool(answer.get("databaseMissing")))
+
+
+async def status(session: ProjectSession) -> dict[str, Any]:
+    """One project's entry of the `alembic-ls/status` notification. Reads alembic_version only."""
+    return (await position(session)).status_entry(str(session.project.script_location))

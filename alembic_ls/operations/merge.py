@@ -11,7 +11,7 @@ from alembic_ls.runner.errors import AgentError
 
 
 async def merge_heads(session: ProjectSession, message: str = "merge heads") -> OperationResult:
-    heads = session.index().graph.heads
+    heads = (await session.graph()).heads
     if len(heads) < 2:
         only = f" ({short(heads[0])})" if heads else ""
         return OperationResult(True, f"Nothing to merge: the project has one head{only}.", {"created": []})
@@ -24,8 +24,8 @@ async def merge_heads(session: ProjectSession, message: str = "merge heads") -> 
     if not created:
         return OperationResult(False, "alembic wrote no merge revision.", {"error": "not-created"})
     path = Path(created[0]["path"])
-    done = new_revision.finish(session, path)
-    remaining = session.index().graph.heads
+    done = await new_revision.finish(session, path)
+    remaining = done.heads
     return OperationResult(
         True,
         f"Merged {', '.join(short(h) for h in heads)} in {path.name}; the project now has "

@@ -23,7 +23,7 @@ async def _where_now(session: ProjectSession) -> str:
         answer = await session.call("current")
     except AgentError:
         return ""
-    return f" The database is now at {describe_position(session.index().graph, answer.get('current', []))}."
+    return f" The database is now at {describe_position(await session.graph(), answer.get('current', []))}."
 
 
 async def upgrade(session: ProjectSession, target: str = "head") -> OperationResult:

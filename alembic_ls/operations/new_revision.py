@@ -11,10 +11,12 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.checker import Checker
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
 from alembic_ls.operations.session import ProjectSession
 from alembic_ls.rules.base import Finding
+from alembic_ls.settings import Settings
 
 UNDEFINED_NAME = "AM501"
 MAX_ROUNDS = 10
@@ -25,11 +27,30 @@ class Finished:
     findings: list[Finding] = field(default_factory=list)
     imports_added: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    heads: tuple[str, ...] = ()  # the project's heads with the new file
 
 
-def finish(session: ProjectSession, path: Path) -> Finished:
+async def finish(session: ProjectSession, path: Path) -> Finished:
+    """Lint the new file against the project's other revisions (off the event loop), fixing AM501."""
+    done = await session.on_index(lambda index: _finish(_with_new_file(index), session.settings, path))
+    if any("sqlmodel" in added for added in done.imports_added):
+        template = session.project.script_location / "script.py.mako"
+        if template.is_file() and "import sqlmodel" not in template.read_text(encoding="utf-8"):
+            done.notes.append(
+                f"add `import sqlmodel` to {template.name} (next to `import sqlalchemy as sa`) so future "
+                "revisions need no fix"
+            )
+    return done
+
+
+def _with_new_file(index: ProjectIndex) -> ProjectIndex:
+    """A private copy to add the new file to: the index read may be the language server's own, which
+    learns about the file from its file events. The summaries are shared; none is ever changed."""
+    return ProjectIndex(index.project, dict(index.files), dict(index.stray), index.graph)
+
+
+def _finish(index: ProjectIndex, settings: Settings, path: Path) -> Finished:
     done = Finished()
-    index = session.index()
     text = path.read_text(encoding="utf-8")
     original = text
     for _round in range(MAX_ROUNDS):
@@ -38,7 +59,7 @@ def finish(session: ProjectSession, path: Path) -> Finished:
             break
         fixable = [
             f
-            for f in Checker(index, session.settings).check_file(rev)
+            for f in Checker(index, settings).check_file(rev)
             if f.code == UNDEFINED_NAME and f.fix is not None and f.fix.safe
         ]
         if not fixable:
@@ -58,14 +79,8 @@ def finish(session: ProjectSession, path: Path) -> Finished:
         path.write_text(text, encoding="utf-8", newline="")
     rev = index.update(str(path), text)
     if rev is not None:
-        done.findings = Checker(index, session.settings).check_file(rev)
-    if any("sqlmodel" in added for added in done.imports_added):
-        template = session.project.script_location / "script.py.mako"
-        if template.is_file() and "import sqlmodel" not in template.read_text(encoding="utf-8"):
-            done.notes.append(
-                f"add `import sqlmodel` to {template.name} (next to `import sqlalchemy as sa`) so future "
-                "revisions need no fix"
-            )
+        done.findings = Checker(index, settings).check_file(rev)
+    done.heads = index.graph.heads
     return done
 
 

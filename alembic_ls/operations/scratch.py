@@ -76,8 +76,8 @@ def error_finding(session: ProjectSession, error: AgentError, action: str) -> Fi
     return _finding(ENVIRONMENT_ERROR, env, line_span(env, 1), message)
 
 
-def _downgrade_line(session: ProjectSession, rid: str) -> tuple[str, Span] | None:
-    rev = session.index().graph.revisions.get(rid)
+async def _downgrade_line(session: ProjectSession, rid: str) -> tuple[str, Span] | None:
+    rev = (await session.graph()).revisions.get(rid)
     if rev is None:
         return None
     function = rev.downgrade
@@ -95,7 +95,13 @@ async def scratch_check(session: ProjectSession, server_url: str | None = None) 
     report.database = str(made.get("display"))
     session.report(f"scratch database {report.database}")
     scratch = ProjectSession(
-        session.project, session.agent, session.settings, session.report, url=str(made["url"]), scratch=True
+        session.project,
+        session.agent,
+        session.settings,
+        session.report,
+        url=str(made["url"]),
+        scratch=True,
+        revisions=session.revisions,
     )
     try:
         report.findings.extend(await _checks(scratch))
@@ -138,7 +144,7 @@ async def _drift(session: ProjectSession, revisions: list[dict[str, Any]]) -> li
         return []
     head = next((r for r in revisions if r.get("isHead")), revisions[0])
     path = str(head["path"])
-    rev = session.index().get(path)
+    rev = await session.on_index(lambda index: index.get(path))
     line = rev.revision.span.line + 1 if rev is not None and rev.revision is not None else 1
     return [
         _finding(
@@ -175,7 +181,7 @@ async def _round_trip(session: ProjectSession, revisions: list[dict[str, Any]]) 
             return [error_finding(session, failed, CHECK_COMMAND)]
         reason = session.explain(failed, CHECK_COMMAND)
         if method == "upgrade":
-            where = _downgrade_line(session, rid)
+            where = await _downgrade_line(session, rid)
             path, span = where if where else (failed.file or "", line_span(failed.file or "", failed.line))
             return [
                 _finding(
@@ -186,7 +192,7 @@ async def _round_trip(session: ProjectSession, revisions: list[dict[str, Any]]) 
                     f"undo its upgrade. {reason}",
                 )
             ]
-        path = failed.file or (_downgrade_line(session, rid) or ("", Span(0, 0, 0, 0)))[0]
+        path = failed.file or (await _downgrade_line(session, rid) or ("", Span(0, 0, 0, 0)))[0]
         return [
             _finding(
                 DOWNGRADE_FAILS,

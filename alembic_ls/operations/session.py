@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
+from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.operations.result import OperationResult
 from alembic_ls.project import Project
@@ -16,9 +18,32 @@ from alembic_ls.runner.messages import explain
 from alembic_ls.runner.process import AgentProcess, Progress
 from alembic_ls.settings import Settings
 
+T = TypeVar("T")
+
 
 def _ignore(_message: str) -> None:
     return None
+
+
+class RevisionSource(Protocol):
+    """Where an operation reads the project's revision files from (never by executing them)."""
+
+    async def read(self, job: Callable[[ProjectIndex], T]) -> T:
+        """Run `job` on the project's index off the event loop; `job` must not change the index."""
+        ...
+
+
+@dataclass(frozen=True)
+class DiskRevisions:
+    """The revision files as they are on disk now, indexed afresh on a worker thread for each read.
+
+    For the CLI and tests; the language server passes its own index instead (kept current by edits
+    and file events), so a status push never re-reads a thousand files."""
+
+    project: Project
+
+    async def read(self, job: Callable[[ProjectIndex], T]) -> T:
+        return await asyncio.to_thread(lambda: job(ProjectIndex.build(self.project, IndexCache(None))))
 
 
 def rule_code(error: AgentError, project: Project) -> str | None:
@@ -45,6 +70,7 @@ class ProjectSession:
     report: Callable[[str], None] = _ignore  # progress sentences for the user
     url: str | None = None  # run against this database instead of sqlalchemy.url (scratch checks)
     scratch: bool = False
+    revisions: RevisionSource | None = None  # None: DiskRevisions(project)
 
     def project_params(self) -> dict[str, Any]:
         return {
@@ -63,16 +89,21 @@ class ProjectSession:
             method, {**(params or {}), "project": self.project_params()}, progress=progress
         )
 
-    def index(self) -> ProjectIndex:
-        """The static view of the revision files as they are on disk now (never executes them)."""
-        return ProjectIndex.build(self.project, IndexCache(None))
+    async def on_index(self, job: Callable[[ProjectIndex], T]) -> T:
+        """Run `job` on the static view of the revision files, off the event loop (read only)."""
+        source = self.revisions if self.revisions is not None else DiskRevisions(self.project)
+        return await source.read(job)
+
+    async def graph(self) -> RevisionGraph:
+        """The revision graph now. Reading it is cheap; walk a large one inside `on_index` instead."""
+        return await self.on_index(lambda index: index.graph)
 
     def explain(self, error: AgentError, action: str) -> str:
         return explain(error, self.project, action, self.agent.launch)
 
     async def enrich(self, error: AgentError) -> AgentError:
         """Add what the message needs that the agent did not send (heads, current revision)."""
-        graph = self.index().graph
+        graph = await self.graph()
         if error.kind in (protocol.MULTIPLE_HEADS, protocol.NOT_UP_TO_DATE):
             error.extra.setdefault("heads", [short(h) for h in graph.heads])
         if error.kind == protocol.NOT_UP_TO_DATE and "current" not in error.extra:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic_ls.rules.am601_model_drift import ModelDrift
+from alembic_ls.rules.am602_database_behind_head import DatabaseBehindHead
 from alembic_ls.rules.am603_database_unreachable import DatabaseUnreachable
 from alembic_ls.rules.am604_migration_not_committed import MigrationNotCommitted
 from alembic_ls.rules.am605_environment_error import EnvironmentBroken
@@ -13,6 +14,7 @@ from alembic_ls.rules.base import Rule
 
 AGENT_RULES: list[Rule] = [
     ModelDrift(),
+    DatabaseBehindHead(),
     DatabaseUnreachable(),
     MigrationNotCommitted(),
     EnvironmentBroken(),

@@ -60,10 +60,26 @@ class CheckContext:
 
     index: ProjectIndex
     dialect: str | None = None
+    # The revisions in the configured database's alembic_version, when the language server has read
+    # them through the agent (AM602); None everywhere else: static checks never connect to a database.
+    database_current: tuple[str, ...] | None = None
+    _applied: tuple[RevisionGraph, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     @property
     def graph(self) -> RevisionGraph:
         return self.index.graph
+
+    def applied_revisions(self) -> frozenset[str] | None:
+        """The revisions the database has applied (current ones and their ancestors); None: unknown."""
+        if self.database_current is None:
+            return None
+        graph = self.graph
+        if self._applied is None or self._applied[0] is not graph:  # computed once per graph
+            applied = set(self.database_current)
+            for rid in self.database_current:
+                applied |= graph.ancestors(rid)
+            self._applied = (graph, frozenset(applied))
+        return self._applied[1]
 
     def is_loaded(self, rev: RevisionFile) -> bool:
         return self.index.is_loaded(rev.path)

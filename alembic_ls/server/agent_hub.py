@@ -1,7 +1,8 @@
 """The language server's side of the agent: one pool of agents, one lock per project, status pushes.
 
 Only trusted workspaces (client setting `trusted`, default true) ever start an agent. Passive work
-(the status shown to clients) reads alembic_version and nothing else.
+(the status shown to clients) reads alembic_version and nothing else. Operations read the revision
+files from the server's own index (`ServerRevisions`), never by re-indexing the project.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from lsprotocol import types
-
-from alembic_ls.operations import ProjectSession, status
+from alembic_ls.operations import ProjectSession
+from alembic_ls.operations.inspect import position
 from alembic_ls.runner.pool import AgentPool
 from alembic_ls.server.agent_drift import DriftWatcher, saved_path_matters
+from alembic_ls.server.agent_revisions import ServerRevisions
+from alembic_ls.server.database_position import learn_position
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState
@@ -39,12 +41,15 @@ def _ignore(_message: str) -> None:
 
 
 class AgentHub:
-    def __init__(self) -> None:
+    def __init__(self, server: AlembicLanguageServer) -> None:
+        self._server = weakref.ref(server)  # the hub is kept per server, in a weak mapping
         self.pool = AgentPool(log=_log)
         self._locks: dict[Path, asyncio.Lock] = {}
         self._status_task: asyncio.Task[None] | None = None
         self._status_again = False
         self.drift = DriftWatcher(self)
+        # The last status entry sent per project (script location): what the revision graph marks as applied.
+        self.statuses: dict[Path, dict[str, Any]] = {}
 
     def lock(self, state: ProjectState) -> asyncio.Lock:
         """One agent command at a time per project: two upgrades must never race."""
@@ -55,7 +60,11 @@ class AgentHub:
         interpreter = list(state.client.interpreter) if state.client.interpreter else None
         launch = self.pool.launch_for(state.project.root, Path(folder) if folder else None, interpreter)
         self.pool.set_timeout(state.client.agent_timeout)
-        return ProjectSession(state.project, self.pool.get(launch), state.settings, report)
+        server = self._server()
+        revisions = ServerRevisions(server, state.project) if server is not None else None
+        return ProjectSession(
+            state.project, self.pool.get(launch), state.settings, report, revisions=revisions
+        )
 
     # -- the alembic-ls/status notification ---------------------------------------------------
 
@@ -73,11 +82,17 @@ class AgentHub:
             entries = []
             for state in list(server.state.projects):
                 if not state.client.trusted:
+                    await learn_position(server, state, None)  # it may have been trusted before
                     continue
                 async with self.lock(state):
-                    entry = await status(self.session(state))
-                entry["drift"] = self.drift.counts.get(state.project.script_location, 0)
+                    found = await position(self.session(state))
+                key = state.project.script_location
+                entry = found.status_entry(str(key), self.drift.counts.get(key, 0))
+                self.statuses[key] = entry
                 entries.append(entry)
+                # No database yet (a SQLite file never created) is not a database behind: no AM602.
+                known = tuple(found.current) if found.current is not None and not found.missing else None
+                await learn_position(server, state, known)
             if entries:
                 send_status(server, entries)
             if not self._status_again:
@@ -90,8 +105,14 @@ _HUBS: weakref.WeakKeyDictionary[AlembicLanguageServer, AgentHub] = weakref.Weak
 def hub_for(server: AlembicLanguageServer) -> AgentHub:
     hub = _HUBS.get(server)
     if hub is None:
-        hub = _HUBS[server] = AgentHub()
+        hub = _HUBS[server] = AgentHub(server)
     return hub
+
+
+def known_status(server: AlembicLanguageServer, state: ProjectState) -> dict[str, Any] | None:
+    """The project's last `alembic-ls/status` entry, or None when none was computed (no agent, untrusted)."""
+    hub = _HUBS.get(server)
+    return hub.statuses.get(state.project.script_location) if hub is not None else None
 
 
 def document_saved(server: AlembicLanguageServer, uri: str) -> None:
@@ -115,26 +136,4 @@ def register(server: AlembicLanguageServer) -> None:
             hub.drift.schedule(changed_server, state)
 
     server.projects_listeners.append(projects_changed)
-    _listen_to_saves(server)
-
-
-def _listen_to_saves(server: AlembicLanguageServer) -> None:
-    """pygls takes one handler per notification and the diagnostics engine owns didSave: run it, then
-    ours. (Registered normally when nobody else handles didSave.)"""
-    features = server.protocol.fm.features
-    original = features.get(types.TEXT_DOCUMENT_DID_SAVE)
-    if original is None:
-
-        @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-        def did_save(params: types.DidSaveTextDocumentParams) -> None:
-            document_saved(server, params.text_document.uri)
-
-        return
-
-    def did_save_too(params: types.DidSaveTextDocumentParams) -> Any:
-        try:
-            return original(params)
-        finally:
-            document_saved(server, params.text_document.uri)
-
-    features[types.TEXT_DOCUMENT_DID_SAVE] = did_save_too
+    server.save_listeners.append(document_saved)

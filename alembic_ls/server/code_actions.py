@@ -2,7 +2,9 @@
 
 A diagnostic carries its fix recipe in `data`, so an action is rebuilt from what the client sends
 back. Edits are built against the document's current text; clients that can resolve code actions
-lazily get the edit only for the action the user picks (`codeAction/resolve`).
+lazily get the edit only for the action the user picks (`codeAction/resolve`). A recipe of kind
+"command" (AM601's "Generate migration…" on a model file, AM602's "Upgrade the database to here")
+becomes an action that runs the command, in any file, in a project's index or not.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from alembic_ls.server.state import ProjectState
 logger = logging.getLogger("alembic_ls.server")
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.alembic-ls
+COMMAND_FIX = "command"  # a fix recipe that runs a command: params {"command": name, "arguments": [...]}
 NOT_SUPPRESSIBLE = frozenset({"AM000", "AM001", "AM002"})  # a syntax error or a suppression itself
 TEMPLATE_IMPORT_ANCHOR = re.compile(r"^import sqlalchemy as sa[ \t]*$", re.M)
 TEMPLATE_HAS_SQLMODEL = re.compile(r"^\s*(import sqlmodel\b|from sqlmodel\b)", re.M)
@@ -73,11 +76,15 @@ class CodeActions:
         uri = params.text_document.uri
         path = uri_to_path(uri)
         project = self.server.state.project_for(path) if path else None
+        only = list(params.context.only) if params.context.only else None
         if path is None or project is None or project.index.get(path) is None:
-            return []
+            # Not a revision file (a model file, say): only fixes that run a command apply.
+            if not kind_requested(only, types.CodeActionKind.QuickFix.value):
+                return []
+            ours = [d for d in params.context.diagnostics if d.source == SOURCE]
+            return [a for d in ours if (a := command_action(_fix_of(d), d)) is not None]
         lines = split_lines(text)
         encoding = self.server.encoding
-        only = list(params.context.only) if params.context.only else None
         actions: list[types.CodeAction] = []
         if kind_requested(only, types.CodeActionKind.QuickFix.value):
             requested = from_range(params.range, lines, encoding)
@@ -108,7 +115,7 @@ class CodeActions:
             span = from_range(diagnostic.range, lines, encoding)
             fix: dict[str, Any] | None
             if isinstance(diagnostic.data, dict) and "fix" in diagnostic.data:
-                fix = diagnostic.data["fix"] if isinstance(diagnostic.data["fix"], dict) else None
+                fix = _fix_of(diagnostic)
             else:  # a client that drops `data`: find the finding again
                 match = next((f for f in current if f.code == diagnostic.code and f.span == span), None)
                 fix = _fix_dict(match.fix) if match and match.fix else None
@@ -127,7 +134,11 @@ class CodeActions:
         found: list[types.CodeAction] = []
         diagnostics = [problem.diagnostic] if problem.diagnostic else None
         fix = problem.fix
-        if fix is not None and isinstance(fix.get("kind"), str):
+        if fix is not None and fix.get("kind") == COMMAND_FIX:
+            command = command_action(fix, problem.diagnostic)
+            if command is not None:
+                found.append(command)
+        elif fix is not None and isinstance(fix.get("kind"), str):
             action = self._action(
                 str(fix.get("title") or fix["kind"]),
                 types.CodeActionKind.QuickFix.value,
@@ -289,6 +300,31 @@ class CodeActions:
 
     def _has_safe_fix(self, project: ProjectState, path: str) -> bool:
         return any(f.fix is not None and f.fix.safe for f in project.published.get(path) or [])
+
+
+def command_action(
+    fix: dict[str, Any] | None, diagnostic: types.Diagnostic | None
+) -> types.CodeAction | None:
+    """The quick fix that runs a command (a recipe of kind "command"); None for any other recipe."""
+    if fix is None or fix.get("kind") != COMMAND_FIX:
+        return None
+    params = fix.get("params") or {}
+    name, arguments = params.get("command"), params.get("arguments")
+    if not isinstance(name, str) or not name or not isinstance(arguments, list):
+        return None
+    title = str(fix.get("title") or name)
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic] if diagnostic is not None else None,
+        command=types.Command(title=title, command=name, arguments=arguments),
+    )
+
+
+def _fix_of(diagnostic: types.Diagnostic) -> dict[str, Any] | None:
+    data = diagnostic.data
+    fix = data.get("fix") if isinstance(data, dict) else None
+    return fix if isinstance(fix, dict) else None
 
 
 def _names_sqlmodel(problem: Problem) -> bool:

@@ -1,13 +1,15 @@
 """Code lens above `revision = ...`: parents, children, and the revision's place in the graph.
 
 Clicking a parent or child opens it (the `alembic-ls.openRevision` command asks the client to show
-the file); the role lens is a label.
+the file); the role lens is a label. When the database is known to be behind the revision (AM602),
+"Not applied · Upgrade to here" comes first.
 """
 
 from __future__ import annotations
 
 from lsprotocol import types
 
+from alembic_ls.server.database_position import upgrade_lens
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import DocumentView, roles, view_of
 from alembic_ls.server.server import AlembicLanguageServer
@@ -24,6 +26,9 @@ def lenses(view: DocumentView, uri: str, encoding: str) -> list[types.CodeLens]:
     graph = view.project.index.graph
     at = to_range(rev.revision.span, view.lines, encoding)
     found: list[types.CodeLens] = []
+    upgrade = upgrade_lens(view.project, rid, at, uri)
+    if upgrade is not None:
+        found.append(upgrade)
 
     def add(title: str, target: str | None = None) -> None:
         command = types.Command(title=title, command="")

@@ -36,7 +36,7 @@ logger = logging.getLogger("alembic_ls.server")
 
 Result = dict[str, Any]
 CommandHandler = Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[Result] | Result]
-EXTENSION_MODULES: tuple[str, ...] = ("alembic_ls.server.agent_commands",)
+EXTENSION_MODULES: tuple[str, ...] = ("alembic_ls.server.agent_commands", "alembic_ls.server.graph_command")
 
 
 class CommandRegistry:

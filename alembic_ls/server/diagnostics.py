@@ -30,7 +30,7 @@ from alembic_ls.rules.base import Finding, Fix, Severity
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import Folder, ProjectState
+from alembic_ls.server.state import Folder, ProjectState, newest_first
 
 logger = logging.getLogger("alembic_ls.server")
 
@@ -89,7 +89,8 @@ class DiagnosticsEngine:
     def __init__(self, server: AlembicLanguageServer) -> None:
         self.server = server
         self._documents: dict[str, Any] = {}  # uri -> running analysis task
-        self._rechecks: dict[str, set[str]] = {}  # project -> paths waiting to be re-checked
+        # project -> paths waiting to be re-checked, in the order they should be (a dict as an ordered set)
+        self._rechecks: dict[str, dict[str, None]] = {}
         self._recheck_tasks: dict[str, Any] = {}
         self._reload_task: Any = None
         self._reload_again = False
@@ -116,7 +117,8 @@ class DiagnosticsEngine:
             files = sum(len(p.paths()) for p in server.state.projects)
             report(f"checking {files} revision files")
             for project in server.state.projects:
-                self.recheck(project, project.paths())
+                # Newest first: what people are working on gets its diagnostics first.
+                self.recheck(project, newest_first(project))
             for uri in list(self.client_versions):
                 self.document_changed(uri)
             await self.rechecks_done()
@@ -206,8 +208,8 @@ class DiagnosticsEngine:
         self.server.spawn(self._reload_from_disk(path, None), f"re-reading {path}")
 
     def recheck(self, project: ProjectState, paths: Iterable[str]) -> None:
-        pending = self._rechecks.setdefault(project.name, set())
-        pending.update(paths)
+        pending = self._rechecks.setdefault(project.name, {})
+        pending.update(dict.fromkeys(paths))
         task = self._recheck_tasks.get(project.name)
         if task is None or task.done():
             self._recheck_tasks[project.name] = self.server.spawn(
@@ -282,7 +284,7 @@ class DiagnosticsEngine:
         server = self.server
         await server.ready.wait()
         while self._rechecks.get(project_name):
-            paths = sorted(self._rechecks.pop(project_name))
+            paths = list(self._rechecks.pop(project_name))
             for start in range(0, len(paths), RECHECK_CHUNK):
                 chunk = paths[start : start + RECHECK_CHUNK]
                 publications = await server.analyse(partial(self._recheck_job, project_name, chunk))

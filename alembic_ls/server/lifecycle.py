@@ -10,6 +10,7 @@ from lsprotocol import types
 from alembic_ls.server import configuration, file_watching
 from alembic_ls.server.client_settings import unwrap
 from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.server.text_sync import use_lsp_line_breaks
 
 logger = logging.getLogger("alembic_ls.server")
 
@@ -19,6 +20,7 @@ def register(server: AlembicLanguageServer) -> None:
     def initialize(params: types.InitializeParams) -> None:
         server.loop = asyncio.get_running_loop()
         server.initialization_options = unwrap(params.initialization_options)
+        use_lsp_line_breaks(server.workspace)  # pygls created it just before this handler
 
     @server.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:

@@ -11,6 +11,7 @@ dependencies) affects every file of the project; the file's operations affect it
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,6 +42,8 @@ class ProjectState:
     # against an older generation may be stale for reasons outside its own document.
     generation: int = 0
     published: dict[str, list[Finding]] = field(default_factory=dict)
+    # The database's current revisions as the agent last read them (None: unknown, or no database yet).
+    database: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -86,8 +89,8 @@ class WorkspaceState:
             self.problems.extend(errors)
             for project in projects:
                 if project.script_location not in found:
-                    state = self._project_state(project, folder.uri)
                     old = previous.get(project.script_location)
+                    state = self._project_state(project, folder.uri, old.database if old else None)
                     if old is not None:  # what the client shows, so a finding that went away is cleared
                         state.published = old.published
                     found[project.script_location] = state
@@ -111,28 +114,43 @@ class WorkspaceState:
         self.projects.append(state)
         return state
 
-    def _project_state(self, project: Project, folder: str | None) -> ProjectState:
+    def _project_state(
+        self, project: Project, folder: str | None, database: tuple[str, ...] | None = None
+    ) -> ProjectState:
         client = self.settings_for(folder)
         settings = effective_settings(project.root, client, self.problems)
         index = ProjectIndex.build(project, self.cache)
         for path, (_version, text) in self.documents.items():
             if _may_belong(project, path):
                 index.update(path, text)
-        return ProjectState(project, index, client, settings, self._checker(index, settings), folder)
+        checker = self._checker(index, settings, database)
+        return ProjectState(project, index, client, settings, checker, folder, database=database)
 
-    def _checker(self, index: ProjectIndex, settings: Settings) -> Checker:
+    def _checker(
+        self, index: ProjectIndex, settings: Settings, database: tuple[str, ...] | None = None
+    ) -> Checker:
         try:
-            return Checker(index, settings)
+            return Checker(index, settings, database)
         except ConfigError as exc:  # e.g. a baseline naming a revision that is not there
             self.problems.append(str(exc))
-            return Checker(index, replace(settings, baseline=None))
+            return Checker(index, replace(settings, baseline=None), database)
+
+    def set_database(self, state: ProjectState, current: tuple[str, ...] | None) -> list[str]:
+        """The agent read the database's position: the files whose AM602 findings may have changed."""
+        if state.database == current:
+            return []
+        before = _unapplied(state)
+        state.database = current
+        state.checker = self._checker(state.index, state.settings, current)
+        state.generation += 1
+        return sorted(before ^ _unapplied(state))
 
     def refresh_settings(self) -> None:
         """Re-read pyproject and client settings for every project (no re-indexing)."""
         for state in self.projects:
             state.client = self.settings_for(state.folder)
             state.settings = effective_settings(state.project.root, state.client, self.problems)
-            state.checker = self._checker(state.index, state.settings)
+            state.checker = self._checker(state.index, state.settings, state.database)
             state.generation += 1
 
     # -- lookups ------------------------------------------------------------------------------
@@ -187,7 +205,7 @@ class WorkspaceState:
             state.index.stray.pop(path, None)  # it stopped being a revision file
         affected: list[str] = []
         if _graph_facts(before, before_loaded) != _graph_facts(after, state.index.is_loaded(path)):
-            state.checker = self._checker(state.index, state.settings)
+            state.checker = self._checker(state.index, state.settings, state.database)
             state.generation += 1
             # Every file of the project, and those that just left it (their findings must go).
             affected = [p for p in {*state.paths(), *state.published} if p != path]
@@ -204,6 +222,23 @@ class WorkspaceState:
                     ]
         findings = state.checker.check_file(after) if after is not None else None
         return DocumentOutcome(state, findings, state.generation, sorted(set(affected)))
+
+
+def newest_first(state: ProjectState) -> list[str]:
+    """The project's files from the heads back to the bases (breadth first), then the rest."""
+    graph = state.index.graph
+    order: dict[str, None] = {}
+    seen: set[str] = set()
+    queue = deque(sorted(graph.heads))
+    while queue:
+        rid = queue.popleft()
+        if rid in seen or rid not in graph.revisions:
+            continue
+        seen.add(rid)
+        order[graph.revisions[rid].path] = None
+        queue.extend(graph.parents(rid))
+    order.update(dict.fromkeys(sorted(state.paths())))
+    return list(order)
 
 
 def _update(
@@ -233,6 +268,17 @@ def _update(
         if rid in graph.by_id:
             graph.by_id[rid] = [after if rev is before else rev for rev in graph.by_id[rid]]
     return after
+
+
+def _unapplied(state: ProjectState) -> set[str]:
+    applied = state.checker.context.applied_revisions()
+    if applied is None:
+        return set()
+    return {
+        rev.path
+        for rev in state.index.revision_files()
+        if rev.revision_id is not None and rev.revision_id not in applied
+    }
 
 
 def _may_belong(project: Project, path: str) -> bool:

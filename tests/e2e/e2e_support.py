@@ -116,6 +116,20 @@ async def wait_for(
     return await asyncio.wait_for(find(), TIMEOUT_S)
 
 
+PLANTED = (
+    "migrations/versions/3c4d5e6f7081_create_tag_table.py",
+    "migrations/versions/4d5e6f708192_add_slug_to_post.py",
+    "migrations/versions/5e6f708192a3_add_bio_to_user.py",
+    "migrations/versions/6f708192a3b4_add_subtitle_to_post.py",
+)
+
+
+async def initial_diagnostics(client: RecordingClient, root: Path) -> None:
+    """Wait until every demo file with a planted finding has had its first diagnostics."""
+    for relative in PLANTED:
+        await wait_for(client, path_to_uri(str((root / relative).resolve())), where=lambda d: len(d) > 0)
+
+
 def codes(diagnostics: Sequence[types.Diagnostic]) -> list[tuple[str, int]]:
     """(code, 1-based line) of each diagnostic, sorted."""
     return sorted((str(d.code), d.range.start.line + 1) for d in diagnostics)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2e_support import RecordingClient, change_document, codes, open_document, wait_for
+from e2e_support import RecordingClient, change_document, codes, initial_diagnostics, open_document, wait_for
 from lsprotocol import types
 
 from alembic_ls.server.paths import path_to_uri
@@ -28,8 +28,7 @@ def no_error_popups(client: RecordingClient) -> None:
 async def test_half_typed_code_reports_a_syntax_error_and_keeps_the_graph(
     client: RecordingClient, demo_copy: Path
 ) -> None:
-    head = uri_of(demo_copy, HEAD)
-    await wait_for(client, head, where=lambda d: len(d) > 0)
+    await initial_diagnostics(client, demo_copy)
     uri, text = open_document(client, demo_copy / BIO)
     await wait_for(client, uri, version=1)
     mark = len(client.publications)
@@ -46,8 +45,7 @@ async def test_half_typed_code_reports_a_syntax_error_and_keeps_the_graph(
 
 
 async def test_undecodable_and_deleted_files_on_disk(client: RecordingClient, demo_copy: Path) -> None:
-    head = uri_of(demo_copy, HEAD)
-    await wait_for(client, head, where=lambda d: len(d) > 0)
+    await initial_diagnostics(client, demo_copy)
     latin = demo_copy / VERSIONS / "7a8b9c0d1e2f_latin1.py"
     latin.write_bytes(
         b'"""caf\xe9"""\nrevision = \'7a8b9c0d1e2f\'\ndown_revision = \'6f708192a3b4\'\n'

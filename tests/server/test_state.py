@@ -52,3 +52,18 @@ def test_files_outside_every_project_are_not_analysed(demo_copy: Path) -> None:
     models = str((demo_copy / "app" / "models.py").resolve())
     assert state.analyse_document(models, 1, "x = 1\n") is None
     assert state.analyse_document("/nonexistent/elsewhere.py", 1, "revision = 'x'\n") is None
+
+
+def test_initial_checks_start_from_the_heads(demo_copy: Path) -> None:
+    from alembic_ls.server.state import newest_first
+
+    state = loaded(demo_copy)
+    names = [Path(p).name[:12] for p in newest_first(state.projects[0])]
+    assert names == [
+        "6f708192a3b4",
+        "5e6f708192a3",
+        "4d5e6f708192",
+        "3c4d5e6f7081",
+        "2b3c4d5e6f70",
+        "1a2b3c4d5e6f",
+    ]

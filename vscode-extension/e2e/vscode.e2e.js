@@ -301,6 +301,50 @@ async function main() {
       await wb.until("the picked revision's tab", async () => (await wb.activeTab()).includes("3c4d5e6f7081_create_tag_table.py"));
     }, { needs: ["trusting the folder starts the database features"] });
 
+    await step("Alembic: Show Revision Graph draws the history, follows a new head, opens a revision on click", async () => {
+      const began = Date.now();
+      await wb.runCommand("Alembic: Show Revision Graph");
+      const graph = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+      const summary = () => graph.locator("#summary").textContent({ timeout: 1000 });
+      const drawn = (id) => graph.locator(`g.revision[data-id="${id}"]`);
+      await wb.until("the graph with the database marks", async () =>
+        (await drawn(HEAD).count()) > 0 && /1 head · database at/.test(await summary()), 60000);
+      figures.graphOpenSeconds = (Date.now() - began) / 1000;
+
+      // A teammate's revision on the same parent as the head, written to disk: the view draws the second head.
+      const versions = path.join(workspace, "migrations", "versions");
+      const teammate = path.join(versions, "0a1b2c3d4e5f_add_rating_to_post.py");
+      const written = Date.now();
+      fs.writeFileSync(teammate, fs.readFileSync(path.join(versions, `${HEAD}_add_subtitle_to_post.py`), "utf8")
+        .replaceAll(HEAD, "0a1b2c3d4e5f").replaceAll("subtitle", "rating"));
+      await wb.until("the second head in the graph", async () =>
+        (await drawn("0a1b2c3d4e5f").count()) > 0 && (await summary()).includes("2 heads"), 60000);
+      figures.graphFollowsSeconds = (Date.now() - written) / 1000;
+      // For the picture: room for the graph beside the file, no toasts, no hover over the tabs.
+      await wb.runCommand("View: Toggle Panel Visibility");
+      await wb.runCommand("View: Toggle Primary Side Bar Visibility");
+      await wb.runCommand("Notifications: Clear All Notifications");
+      await wb.until("the panel, the side bar and the toasts gone", async () =>
+        (await page.locator(".notifications-toasts .notification-toast").count()) === 0 &&
+        !(await page.locator(".part.panel").isVisible()) && !(await page.locator(".part.sidebar").isVisible()));
+      const box = await page.locator("iframe.webview.ready").boundingBox();
+      await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20);
+      await shot("revision-graph");
+      await wb.runCommand("View: Toggle Primary Side Bar Visibility");
+
+      // A click on a revision opens its file beside the graph, at `revision = …`.
+      await drawn("1a2b3c4d5e6f").click();
+      const activeTab = page.locator(".editor-group-container.active .tab.active");
+      await wb.until("the clicked revision's file in the active editor group", async () =>
+        ((await activeTab.getAttribute("aria-label", { timeout: 1000 })) || "").includes("1a2b3c4d5e6f_create_user_and_post.py"));
+      await wb.until("the cursor on its `revision =` line", async () =>
+        ((await page.locator('[id="status.editor.selection"]').textContent()) || "").includes("Ln 16, Col 1"), 10000);
+
+      fs.rmSync(teammate);
+      await wb.until("the graph back to one head", async () =>
+        (await drawn("0a1b2c3d4e5f").count()) === 0 && (await summary()).includes("1 head"), 60000);
+    }, { needs: ["trusting the folder starts the database features"] });
+
     await step("Alembic: Restart Server restarts it, Alembic: Show Output shows its log", async () => {
       // Every text the status item takes, so the short-lived "starting" state cannot be missed.
       await page.evaluate((selector) => {

@@ -48,10 +48,6 @@ class Workbench {
     };
   }
 
-  async focusEditorArea() {
-    await this.page.keyboard.press("Escape");
-  }
-
   /** Runs a palette command by its title, e.g. "Alembic: Upgrade Head". */
   async runCommand(title) {
     await this.page.keyboard.press("F1");
@@ -120,10 +116,6 @@ class Workbench {
     return this.page.$$eval(".notifications-toasts .notification-toast, .notifications-center .notification-list-item", (items) =>
       items.map((item) => item.textContent || ""),
     );
-  }
-
-  async clearNotifications() {
-    await this.runCommand("Notifications: Clear All Notifications");
   }
 }
 

@@ -30,6 +30,7 @@ export const PALETTE: PaletteEntry[] = [
   { id: "alembicLs.mergeHeads", title: "Merge Heads", detail: "alembic merge heads -m …", needsTrust: true },
   { id: "alembicLs.showSql", title: "Show SQL for Revision", detail: "alembic upgrade --sql for one revision", needsTrust: true },
   { id: "alembicLs.showHistory", title: "Show History", detail: "pick a revision to open its file", needsTrust: false },
+  { id: "alembicLs.showRevisionGraph", title: "Show Revision Graph", detail: "heads, branches, findings, what is applied", needsTrust: false },
   { id: "alembicLs.showCurrent", title: "Show Current Revision", detail: "alembic current", needsTrust: true },
   { id: "alembicLs.restartServer", title: "Restart Server", detail: "", needsTrust: false },
   { id: "alembicLs.showOutput", title: "Show Output", detail: "the server's log", needsTrust: false },

@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import { workspaceHasAlembicProject, watchForProject } from "./activation";
 import { AlembicClient } from "./client";
 import { registerCommands } from "./commands";
+import { registerGraphView } from "./graphView";
 import { createStatusBar } from "./statusBar";
 
 let client: AlembicClient | undefined;
@@ -11,7 +12,7 @@ let client: AlembicClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Alembic LS");
   client = new AlembicClient(context.extensionPath, output);
-  context.subscriptions.push(output, client, registerCommands(client));
+  context.subscriptions.push(output, client, registerCommands(client), registerGraphView(client));
 
   const begin = () => {
     context.subscriptions.push(createStatusBar(client!));

@@ -6,12 +6,13 @@ import contextlib
 import io
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import guard
 from .config import make_config
 
-Emit = Callable[[dict[str, Any]], None]
+if TYPE_CHECKING:  # evaluated by type checkers only: the agent also runs on Python 3.8
+    Emit = Callable[[dict[str, Any]], None]
 
 
 class Job:

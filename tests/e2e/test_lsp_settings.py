@@ -93,10 +93,7 @@ async def test_a_changed_pyproject_is_picked_up_from_the_file_watcher(
     pyproject = demo_copy / "pyproject.toml"
     pyproject.write_text('[tool.alembic-ls]\nignore = ["AM104", "AM101"]\n')
     mark = len(client.publications)
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=path_to_uri(str(pyproject.resolve())), type=types.FileChangeType.Created)]
-        )
-    )
+    created = types.FileEvent(uri=path_to_uri(str(pyproject.resolve())), type=types.FileChangeType.Created)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[created]))
     assert codes(await wait_for(client, slug, after=mark)) == [("AM306", 4)]
     assert list(await wait_for(client, tag, after=mark)) == []  # a finding that went away is cleared
