@@ -40,13 +40,16 @@ async def drift(session: ProjectSession) -> DriftReport:
         graph, pending = await session.on_index(
             lambda index: (index.graph, pending_revisions(index.graph, current))
         )
-        what = (
-            "does not exist yet" if answer.get("databaseMissing") else f"is {len(pending)} revision(s) behind"
+        heads = ", ".join(short(h) for h in graph.heads)
+        where = (
+            "does not exist yet"
+            if answer.get("databaseMissing")
+            else f"is {len(pending)} revision(s) behind the head ({heads})"
         )
         return DriftReport(
             True,
-            f"Not compared: the database {what} the head ({', '.join(short(h) for h in graph.heads)}); "
-            "upgrade it first, then models and migrations can be compared.",
+            f"Not compared: the database {where}; upgrade it first, then models and migrations can be "
+            "compared.",
             model_files=model_files,
             up_to_date=False,
         )

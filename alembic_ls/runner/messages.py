@@ -76,6 +76,15 @@ def _where(path: str | None, project: Project) -> str:
 def explain(error: AgentError, project: Project, action: str, launch: Launch | None = None) -> str:
     kind = error.kind
     detail = mask_password(error.detail)
+    if kind == protocol.DATABASE_UNREACHABLE and error.file and project.owns(Path(error.file)):
+        # Connected, then lost mid-revision (the server stopped or the network went): say where it
+        # stopped and how to find out what stuck, not just "start the database".
+        return (
+            f"Lost the connection to the database {database_url(error, project)} while running "
+            f"{relative(error.file, project)}:{error.line}: {driver_reason(detail)}. "
+            "Whatever the database had not committed was rolled back. When it is reachable again, run "
+            f"current (`alembic current`) to see which revision it is at, then run {action} again."
+        )
     if kind == protocol.DATABASE_UNREACHABLE:
         compose = compose_file(project)
         start = (

@@ -143,7 +143,8 @@ async def _run(
                 raise
             return {"ok": False, "message": f"{title} was cancelled.", "error": "cancelled"}
     created = [str(p) for p in result.show if p.suffix == ".py"]
-    removed = [p for p in before if not Path(p).exists()]
+    # A stat per revision file: thousands of them, so not on the event loop.
+    removed = await asyncio.to_thread(lambda: [p for p in before if not Path(p).exists()])
     _files_changed(server, [*created, *removed])
     body = result.to_json()
     if result.show:

@@ -88,6 +88,11 @@ class WorkspaceState:
             projects, errors = discover_projects([folder.path])
             self.problems.extend(errors)
             for project in projects:
+                if not project.script_location.is_dir():  # a typo here: alembic stops at "Path doesn't exist"
+                    self.problems.append(
+                        f"{project.config_file or project.root}: script_location {project.script_location} "
+                        "is not a folder, so Alembic cannot load this project; correct script_location"
+                    )
                 if project.script_location not in found:
                     old = previous.get(project.script_location)
                     state = self._project_state(project, folder.uri, old.database if old else None)

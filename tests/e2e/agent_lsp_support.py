@@ -1,28 +1,55 @@
-"""The LSP side of the agent tests: a recording client that also keeps `alembic-ls/status`."""
+"""The LSP side of the agent tests: a recording client that also keeps `alembic-ls/status`, log lines and
+code lens refresh requests, and can wait until what it has received satisfies a condition."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Union
 
 import pytest_lsp
+from cattrs import Converter
 from e2e_support import TIMEOUT_S, RecordingClient
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 STATUS = "alembic-ls/status"
 
 
+def _converter() -> Converter:
+    """pygls's converter, reading `(Command | CodeAction)[]` as LSP clients do.
+
+    lsprotocol takes any element with a `command` key for a Command, so a CodeAction that runs a
+    command (AM601's "Generate migration…") came back as a Command holding the action's repr. A Command's
+    `command` is a string; a CodeAction's is an object (vscode-languageclient and Neovim tell them apart
+    the same way)."""
+    converter = default_converter()
+
+    def command_or_action(value: Any, _type: type) -> types.Command | types.CodeAction:
+        if isinstance(value.get("command"), str):
+            return converter.structure(value, types.Command)
+        return converter.structure(value, types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)  # noqa: UP007
+    return converter
+
+
 class AgentClient(RecordingClient):
-    """Also keeps every `alembic-ls/status` notification."""
+    """Also keeps every `alembic-ls/status` notification, log line and code lens refresh request."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(converter_factory=_converter)
         self.statuses: list[dict[str, Any]] = []
         self.status_seen = asyncio.Event()
+        self.lens_refreshes = 0
+        self.arrived = asyncio.Event()  # set by anything the server sends
+
+    def record(self, params: types.PublishDiagnosticsParams) -> None:
+        super().record(params)
+        self.arrived.set()
 
 
 def _publish(client: AgentClient, params: types.PublishDiagnosticsParams) -> None:
@@ -43,6 +70,17 @@ def _register_capability(client: AgentClient, params: types.RegistrationParams) 
 def _status(client: AgentClient, params: Any) -> None:
     client.statuses.append(_plain(params))
     client.status_seen.set()
+    client.arrived.set()
+
+
+def _log(client: AgentClient, params: types.LogMessageParams) -> None:
+    client.log_messages.append(params)
+    client.arrived.set()
+
+
+def _refresh_lenses(client: AgentClient, params: None) -> None:
+    client.lens_refreshes += 1
+    client.arrived.set()
 
 
 def make_agent_client() -> AgentClient:
@@ -53,6 +91,8 @@ def make_agent_client() -> AgentClient:
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
     features[STATUS] = _status
+    features[types.WINDOW_LOG_MESSAGE] = _log
+    features[types.WORKSPACE_CODE_LENS_REFRESH] = _refresh_lenses
     register_lsp_features(client, features)
     return client
 
@@ -103,3 +143,20 @@ async def next_status(client: AgentClient, where: Any = lambda entry: True) -> d
             await client.status_seen.wait()
 
     return await asyncio.wait_for(find(), TIMEOUT_S * 3)
+
+
+async def until(client: AgentClient, condition: Callable[[], bool], timeout: float = TIMEOUT_S * 3) -> None:
+    """Wait until `condition()` holds, looking again whenever the server sends something."""
+
+    async def watch() -> None:
+        while True:
+            client.arrived.clear()
+            if condition():
+                return
+            await client.arrived.wait()
+
+    await asyncio.wait_for(watch(), timeout)
+
+
+def logged_since(client: AgentClient, mark: int, text: str) -> bool:
+    return any(text in entry.message for entry in client.log_messages[mark:])

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from cattrs import Converter
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
@@ -25,8 +26,8 @@ CLIENTS = ("visual_studio_code", "neovim")
 class RecordingClient(LanguageClient):
     """A pytest-lsp client that keeps every publishDiagnostics, in order, with its version."""
 
-    def __init__(self) -> None:
-        super().__init__(converter_factory=default_converter)
+    def __init__(self, converter_factory: Callable[[], Converter] = default_converter) -> None:
+        super().__init__(converter_factory=converter_factory)
         self.publications: list[types.PublishDiagnosticsParams] = []
         self.published = asyncio.Event()
         self.versions: dict[str, int] = {}

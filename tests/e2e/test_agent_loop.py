@@ -39,13 +39,17 @@ async def test_the_rule_books_loop(lsp: AgentClient, blog: Blog) -> None:
     assert [d.uri for d in lsp.shown_documents] == [new_uri]
     assert "new column `post.score`" in generated["message"] and "It lints clean." in generated["message"]
     open_document(lsp, new_file)
-    assert list(await wait_for(lsp, new_uri, version=1)) == []
+    # Clean, apart from saying it is not applied yet (AM602: the database is at the previous head).
+    opened = await wait_for(lsp, new_uri, version=1)
+    assert [d.code for d in opened] == ["AM602"]
+    assert opened[0].message.startswith("Not applied: the database is at 6f708192a3b4.")
 
     # 5. Apply migration, verify current version.
     upgraded = await command(lsp, "alembic-ls.upgrade", target="head")
     assert upgraded["ok"] and upgraded["applied"] == [generated["revision"]]
     current = await command(lsp, "alembic-ls.current")
     assert current["ok"] and current["current"] == [generated["revision"]]
+    assert list(await wait_for(lsp, new_uri, where=lambda ds: not ds)) == []  # applied: AM602 went
     assert f'{generated["revision"]} (head) "add score to post"' in current["message"]
 
     # Test up/down cycle.
