@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import itertools
 import random
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,7 @@ class Documents:
             return self.open_texts[uri]
         path = uri_to_path(uri)
         assert path is not None, f"an answer names a non-file URI: {uri}"
+        assert Path(path).is_file(), f"an answer names {path}, which is not open and not on disk"
         return decode_source(Path(path).read_bytes())[0]
 
     def lines(self, uri: str) -> list[str]:
@@ -270,7 +272,9 @@ async def apply_every_offered_fix(
 
 def _parses(text: str) -> bool:
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():  # fuzzed text is full of invalid escape sequences
+            warnings.simplefilter("ignore")
+            ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
