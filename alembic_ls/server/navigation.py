@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from alembic_ls.analysis.revision_file import RefKind
+from alembic_ls.analysis.revision_file import IdRef, RefKind
 from alembic_ls.rules.registry import RULES
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import from_position, to_range
@@ -30,17 +30,25 @@ class Navigation:
         path = uri_to_path(uri)
         return view_of(self.server.state, path, version, text) if path else None
 
-    def definition(
+    def _revision_ref(
         self, uri: str, version: int | None, text: str, position: types.Position
-    ) -> list[types.Location] | list[types.LocationLink] | None:
+    ) -> tuple[DocumentView, IdRef] | None:
+        """The document and the revision id written under the cursor, if there is one."""
         view = self._view(uri, version, text)
         if view is None:
             return None
-        encoding = self.server.encoding
-        line, col = from_position(position, view.lines, encoding)
+        line, col = from_position(position, view.lines, self.server.encoding)
         ref = ref_at(view.rev, line, col)
-        if ref is None:
+        return (view, ref) if ref is not None else None
+
+    def definition(
+        self, uri: str, version: int | None, text: str, position: types.Position
+    ) -> list[types.Location] | list[types.LocationLink] | None:
+        found_ref = self._revision_ref(uri, version, text, position)
+        if found_ref is None:
             return None
+        view, ref = found_ref
+        encoding = self.server.encoding
         declares = ref.kind in (RefKind.REVISION, RefKind.REVISION_HEADER)
         # From a declaration, "definition" can only mean another file declaring the same id.
         found = [t for t in targets(view.project, ref.value) if not (declares and t.path == view.path)]
@@ -68,14 +76,11 @@ class Navigation:
     def references(
         self, uri: str, version: int | None, text: str, position: types.Position, include_declaration: bool
     ) -> list[types.Location] | None:
-        view = self._view(uri, version, text)
-        if view is None:
+        found_ref = self._revision_ref(uri, version, text, position)
+        if found_ref is None:
             return None
+        view, ref = found_ref
         encoding = self.server.encoding
-        line, col = from_position(position, view.lines, encoding)
-        ref = ref_at(view.rev, line, col)
-        if ref is None:
-            return None
         rid = ref.value
         state = self.server.state
         found: list[types.Location] = []
