@@ -239,9 +239,13 @@ def blocking_env(blog: Blog) -> Iterator[list[int]]:
                 os.kill(pid, signal.SIGKILL)
 
 
-def parent_of(pid: int) -> int:
-    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-        return int(handle.read().rsplit(")", 1)[1].split()[1])
+def agent_of(worker: int) -> int:
+    """The agent process that forked `worker` (checked, so nothing else is ever signalled)."""
+    with open(f"/proc/{worker}/stat", encoding="ascii") as handle:
+        parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+    with open(f"/proc/{parent}/cmdline", "rb") as handle:
+        assert b"alembic_ls_agent" in handle.read(), f"{worker}'s parent {parent} is not the agent"
+    return parent
 
 
 async def start_trusted(lsp: AgentClient, blog: Blog, **settings: object) -> tuple[str, str]:
@@ -286,7 +290,7 @@ async def test_an_agent_killed_mid_command_is_said_and_restarts(lsp: AgentClient
         upgrade = asyncio.ensure_future(command(lsp, "alembic-ls.upgrade"))
         worker = int((await wait_for_log(lsp, WORKER_ANNOUNCES.pattern, logged)).group(1))
         workers.append(worker)
-        os.kill(parent_of(worker), signal.SIGKILL)  # the agent process itself, not its worker
+        os.kill(agent_of(worker), signal.SIGKILL)  # the agent process itself, not its worker
         result = await upgrade
     assert not result["ok"]
     assert "The agent stopped while running upgrade head" in result["message"], result["message"]

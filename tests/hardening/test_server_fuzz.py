@@ -38,7 +38,6 @@ from lsp_checks import (
     exercise_requests,
     random_positions,
 )
-from lsprotocol import types
 
 from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.server.paths import path_to_uri
@@ -68,7 +67,6 @@ class ServerFuzzer:
     docs: Documents = field(default_factory=Documents)
     fixes: FixTally = field(default_factory=FixTally)
     counts: Counter[str] = field(default_factory=Counter)
-    disk_file: Path | None = None
 
     def uri(self, name: str) -> str:
         return path_to_uri(str((self.root / VERSIONS / name).resolve()))
@@ -99,34 +97,10 @@ class ServerFuzzer:
         self.counts["inputs"] += 1
         self.counts["diagnostics"] += len(diagnostics)
 
-    async def feed_from_disk(self, data: bytes) -> None:
-        """Bytes written to a new closed revision file (the previous one goes): the server reads and
-        decodes them itself. A new name each time, so no publication about older bytes can be mistaken
-        for the answer."""
-        previous = self.disk_file
-        self.counts["disk files"] += 1
-        self.disk_file = self.root / VERSIONS / f"0f0e0d0c0b0a_fuzzed_{self.counts['disk files']}.py"
-        self.disk_file.write_bytes(data)
-        events = []
-        if previous is not None:  # first, so the server has let go of it when the new file is answered
-            previous.unlink()
-            events.append(types.FileEvent(uri=path_to_uri(str(previous)), type=types.FileChangeType.Deleted))
-        events.append(
-            types.FileEvent(uri=path_to_uri(str(self.disk_file)), type=types.FileChangeType.Created)
-        )
-        mark = len(self.client.publications)
-        logs_before = len(self.client.log_messages)
-        self.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=events))
-        uri = path_to_uri(str(self.disk_file.resolve()))
-        diagnostics = await wait_for(self.client, uri, after=mark)
-        assert_diagnostics_inside(diagnostics, uri, self.docs, self.client.encoding)
-        assert_no_server_errors(self.client, logs_before)
-        self.counts["disk inputs"] += 1
-
     def report(self, what: str) -> None:
         print(
-            f"\n{what}: {self.counts['inputs']} documents, {self.counts['disk inputs']} "
-            f"files on disk, {self.counts['diagnostics']} diagnostics, {self.counts['requests']} requests, "
+            f"\n{what}: {self.counts['inputs']} documents, {self.counts['diagnostics']} diagnostics, "
+            f"{self.counts['requests']} requests, "
             f"{self.fixes.offered} actions offered, {self.fixes.applied} applied, "
             f"{self.fixes.refused_on_resolve} declined with a message"
         )
