@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic_env import MINIMAL_ENV_PY
 
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.checker import Checker
@@ -31,19 +32,6 @@ from alembic_ls.settings import Settings
 psycopg = pytest.importorskip("psycopg")
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-ENV_PY = """\
-from alembic import context
-from sqlalchemy import engine_from_config, pool
-
-config = context.config
-connectable = engine_from_config(
-    config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
-)
-with connectable.connect() as connection:
-    context.configure(connection=connection, target_metadata=None)
-    with context.begin_transaction():
-        context.run_migrations()
-"""
 # The base revision: two tables that already hold rows when the revision under test runs.
 BASE_UPGRADE = """\
 op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String()))
@@ -162,7 +150,7 @@ def project(tmp_path: Path, database: str) -> Iterator[Any]:
         root = tmp_path / "project"
         versions = root / "migrations" / "versions"
         versions.mkdir(parents=True)
-        (root / "migrations" / "env.py").write_text(ENV_PY)
+        (root / "migrations" / "env.py").write_text(MINIMAL_ENV_PY)
         (root / "alembic.ini").write_text(
             "[alembic]\nscript_location = %(here)s/migrations\npath_separator = os\n"
             f"sqlalchemy.url = {database}\n"
