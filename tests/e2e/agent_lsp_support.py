@@ -10,7 +10,7 @@ from typing import Any, Union
 
 import pytest_lsp
 from cattrs import Converter
-from e2e_support import TIMEOUT_S, RecordingClient
+from e2e_support import TIMEOUT_S, RecordingClient, _apply_edit, _publish, _register_capability
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig
@@ -50,21 +50,6 @@ class AgentClient(RecordingClient):
     def record(self, params: types.PublishDiagnosticsParams) -> None:
         super().record(params)
         self.arrived.set()
-
-
-def _publish(client: AgentClient, params: types.PublishDiagnosticsParams) -> None:
-    client.record(params)
-
-
-def _apply_edit(
-    client: AgentClient, params: types.ApplyWorkspaceEditParams
-) -> types.ApplyWorkspaceEditResult:
-    client.applied_edits.append(params.edit)
-    return types.ApplyWorkspaceEditResult(applied=True)
-
-
-def _register_capability(client: AgentClient, params: types.RegistrationParams) -> None:
-    client.registrations.extend(params.registrations)
 
 
 def _status(client: AgentClient, params: Any) -> None:
