@@ -73,6 +73,8 @@ def run_check(
             warning = f"{where}: unknown rule code `{code}`"
             if warning not in result.warnings:  # the same flags apply to every project
                 result.warnings.append(warning)
+        if not files:
+            index.analyse_all()  # every file is about to be checked: parse them in parallel
         targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
         if fix:
             result.fixed += _fix_files(index, settings, [t.path for t in targets])
@@ -81,6 +83,7 @@ def run_check(
         for rev in targets:
             result.findings.extend(checker.check_file(rev))
         result.files_checked += len(targets)
+        index.save_cache()
     result.findings.sort(key=lambda f: (f.path, f.span.line, f.span.col, f.code))
     return result
 

@@ -1,26 +1,29 @@
 """The static index of one Alembic project: every revision file's summary plus the graph.
 
-Summaries are cached on disk (`index_cache`) so a second start re-parses only what changed. A
-warm start is a stat per file and one pickle load; a cold one with many files parses in worker
-processes (`parse_workers`). Summaries from either source are unpickled lazily
-(`stored_summary`). See bench/README.md for the speed targets and how they are measured.
+A build reads only each file's revision identifiers (`identifiers`), enough for the graph; a
+file's full analysis happens the first time a rule or a request reads it, or for every file at
+once in worker processes (`analyse_all`, `parse_workers`) before a full check. The identifiers,
+and the full analyses once they exist (`save_cache`), are cached on disk (`index_cache`), so a
+second start reads only what changed: a stat per file and one pickle load. Cached summaries are
+unpickled lazily (`stored_summary`). See bench/README.md for the targets and how they are measured.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Iterator
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.graph import RevisionGraph
+from alembic_ls.analysis.identifiers import scan_graph_fields
 from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache, default_cache_dir
 from alembic_ls.analysis.parse_workers import parse_in_workers
 from alembic_ls.analysis.parser import parse_revision, read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.analysis.stored_summary import dumps, graph_fields, restore
+from alembic_ls.analysis.source_text import decode_source
+from alembic_ls.analysis.stored_summary import StoredRevisionFile, dumps, graph_fields, restore
 from alembic_ls.project import Project
 
 __all__ = ["ANALYZER_FINGERPRINT", "IndexCache", "ProjectIndex", "default_cache_dir"]
@@ -77,41 +80,33 @@ def _stray_candidates(project: Project, loaded: set[str]) -> list[str]:
     return sorted(found)
 
 
-# -- parsing many files -------------------------------------------------------------------------
+# -- reading the identifiers ---------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The collector's passes over a heap that grows by thousands of objects per file cost more
-    than the parsing itself; nothing a build allocates is garbage until it returns."""
-    enabled = gc.isenabled()
-    gc.disable()
+def _scan_file(path: str) -> RevisionFile:
+    """A lazy summary from the file's identifiers, or the full analysis when they need it."""
     try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        data = b""
+    text, decode_error = decode_source(data)
+    fields = None if decode_error or not data else scan_graph_fields(text)
+    if fields is None:  # unreadable, undecodable or unusual: the full analysis says why
+        return read_revision_file(path)
+    return restore(path, fields, None)
 
 
-def _parse_files(
-    todo: list[tuple[str, os.stat_result]], keep: bool, jobs: int | None
-) -> Iterator[tuple[str, RevisionFile, CacheEntry | None]]:
-    """Parse the files; `keep` asks for cache entries (pickled summaries) as well."""
-    parsed = parse_in_workers([path for path, _ in todo], jobs)
-    if parsed is not None:
-        for (path, stat), (fields, stored) in zip(todo, parsed, strict=True):
-            yield (
-                path,
-                restore(path, fields, stored),
-                CacheEntry(stat.st_mtime_ns, stat.st_size, fields, stored),
-            )
-        return
-    for path, stat in todo:
-        summary = read_revision_file(path)
-        entry = None
-        if keep:
-            entry = CacheEntry(stat.st_mtime_ns, stat.st_size, graph_fields(summary), dumps(summary))
-        yield path, summary, entry
+def _full_pickle(summary: RevisionFile) -> bytes | None:
+    """The pickled full analysis of a summary; None while nothing has analysed it."""
+    if isinstance(summary, StoredRevisionFile) and summary.pending:
+        return summary.stored_bytes
+    return dumps(summary)
+
+
+def _cache_entry(stat: os.stat_result, summary: RevisionFile, full: bytes | None) -> CacheEntry:
+    """What the cache keeps of a summary: its graph fields, and all of it once it is analysed."""
+    return CacheEntry(stat.st_mtime_ns, stat.st_size, graph_fields(summary), full)
 
 
 @dataclass
@@ -121,23 +116,25 @@ class ProjectIndex:
     stray: dict[str, RevisionFile] = field(default_factory=dict)  # outside version locations
     graph: RevisionGraph = field(default_factory=lambda: RevisionGraph(()))
     cache: IndexCache | None = None
-    parsed_count: int = 0  # files parsed (not served from the cache) by the last build
+    parsed_count: int = 0  # files read from disk (not served from the cache) by the last build
+    # What the cache file holds, and the summaries read from disk whose full analysis it lacks
+    # (with the stat they were read at): see `save_cache`.
+    _entries: dict[str, CacheEntry] = field(default_factory=dict)
+    _unsaved: dict[str, tuple[os.stat_result, RevisionFile]] = field(default_factory=dict)
+    _entries_changed: bool = False
 
     @classmethod
-    def build(
-        cls, project: Project, cache: IndexCache | None = None, *, jobs: int | None = None
-    ) -> ProjectIndex:
-        """Index every revision file; `jobs` caps the worker processes (default: one per CPU)."""
-        with _gc_paused():
-            return cls._build(project, cache, jobs)
+    def build(cls, project: Project, cache: IndexCache | None = None) -> ProjectIndex:
+        """Index every revision file: the graph at once, each file's full analysis on first use
+        (or all of them with `analyse_all`)."""
+        with collector_paused():
+            return cls._build(project, cache)
 
     @classmethod
-    def _build(cls, project: Project, cache: IndexCache | None, jobs: int | None) -> ProjectIndex:
+    def _build(cls, project: Project, cache: IndexCache | None) -> ProjectIndex:
         index = cls(project=project, cache=cache)
         stored = cache.load(project) if cache else {}
-        fresh: dict[str, CacheEntry] = {}
         summaries: dict[str, RevisionFile] = {}
-        todo: list[tuple[str, os.stat_result]] = []
         candidates = _revision_candidates(project)
         stray = _stray_candidates(project, set(candidates))
         for path in (*candidates, *stray):
@@ -147,22 +144,62 @@ class ProjectIndex:
                 continue
             entry = stored.get(path)
             if entry is not None and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size:
-                fresh[path] = entry
+                index._entries[path] = entry
                 summaries[path] = restore(path, entry.graph_fields, entry.stored)
             else:
-                todo.append((path, stat))
-        keep = cache is not None and cache.enabled
-        for path, summary, new_entry in _parse_files(todo, keep, jobs):
-            summaries[path] = summary
-            if new_entry is not None:
-                fresh[path] = new_entry
-        index.parsed_count = len(todo)
+                summary = summaries[path] = _scan_file(path)
+                index.parsed_count += 1
+                index._entries[path] = _cache_entry(stat, summary, _full_pickle(summary))
+                if index._entries[path].stored is None:
+                    index._unsaved[path] = (stat, summary)
         index.files = {p: summaries[p] for p in candidates if p in summaries}
         index.stray = {p: summaries[p] for p in stray if p in summaries and summaries[p].is_revision}
         index.graph = RevisionGraph(index.revision_files())
-        if cache and keep and (index.parsed_count or fresh.keys() != stored.keys()):
-            cache.save(project, fresh)
+        if cache and cache.enabled and (index.parsed_count or index._entries.keys() != stored.keys()):
+            cache.save(project, index._entries)
         return index
+
+    def analyse_all(self, jobs: int | None = None) -> None:
+        """Fill every summary still waiting for its full analysis, in worker processes when there
+        are many (`jobs` caps them; default one per CPU). A full check calls this first."""
+        pending = [s for s in self.all_files() if isinstance(s, StoredRevisionFile) and s.unanalysed]
+        with collector_paused():
+            parsed = parse_in_workers([s.path for s in pending], jobs)
+            for position, summary in enumerate(pending):
+                if not summary.unanalysed:
+                    continue
+                if parsed is None:
+                    summary.fill(read_revision_file(summary.path))
+                    continue
+                stored = parsed[position][1]
+                summary.fill(pickle.loads(stored))
+                self._remember(summary.path, stored)  # spares save_cache pickling it again
+
+    def save_cache(self) -> None:
+        """Add to the cache the full analysis of the files the last build read from disk and
+        something has analysed since, so that the next start unpickles them instead of parsing."""
+        if self.cache is None or not self.cache.enabled:
+            return
+        with collector_paused():
+            for path, (_stat, summary) in list(self._unsaved.items()):
+                if self.get(path) is not summary:  # an edit replaced it: never cache editor text
+                    del self._unsaved[path]
+                elif (full := _full_pickle(summary)) is not None:
+                    self._remember(path, full)
+        if self._entries_changed:
+            self.cache.save(self.project, self._entries)
+            self._entries_changed = False
+
+    def _remember(self, path: str, full: bytes) -> None:
+        """`full` is the analysis of the summary the last build read for `path`: the cache keeps
+        it, unless an edit has replaced that summary (the editor's text is not what is on disk)."""
+        unsaved = self._unsaved.pop(path, None)
+        if unsaved is None:
+            return
+        stat, summary = unsaved
+        if self.get(path) is summary:
+            self._entries[path] = _cache_entry(stat, summary, full)
+            self._entries_changed = True
 
     def revision_files(self) -> list[RevisionFile]:
         return [f for f in self.files.values() if f.is_revision]

@@ -12,15 +12,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic_ls.analysis import parser, prefilter, revision_file, source_text, stored_summary
+from alembic_ls.analysis import identifiers, parser, prefilter, revision_file, source_text, stored_summary
+from alembic_ls.analysis.identifiers import GraphFields
 from alembic_ls.analysis.revision_file import IdentifierAssignment
-from alembic_ls.analysis.stored_summary import GRAPH_FIELDS, GraphFields, dumps
+from alembic_ls.analysis.stored_summary import GRAPH_FIELDS, dumps
 from alembic_ls.project import Project
 
 
 def _fingerprint() -> str:
     digest = hashlib.sha1()
-    for module in (parser, prefilter, revision_file, source_text, stored_summary):
+    for module in (identifiers, parser, prefilter, revision_file, source_text, stored_summary):
         with open(module.__file__ or "", "rb") as handle:
             digest.update(handle.read())
     with open(__file__, "rb") as handle:
@@ -44,9 +45,10 @@ class CacheEntry:
     mtime_ns: int
     size: int
     graph_fields: GraphFields
-    stored: bytes  # the whole RevisionFile (stored_summary.dumps)
+    # The whole RevisionFile (stored_summary.dumps); None when only the identifiers were read.
+    stored: bytes | None
 
-    def as_tuple(self) -> tuple[int, int, GraphFields, bytes]:
+    def as_tuple(self) -> tuple[int, int, GraphFields, bytes | None]:
         return (self.mtime_ns, self.size, self.graph_fields, self.stored)
 
     @classmethod
@@ -57,7 +59,7 @@ class CacheEntry:
         if not (
             isinstance(mtime_ns, int)
             and isinstance(size, int)
-            and isinstance(stored, bytes)
+            and (stored is None or isinstance(stored, bytes))
             and isinstance(graph_fields, tuple)
             and len(graph_fields) == len(GRAPH_FIELDS)
             and all(g is None or isinstance(g, IdentifierAssignment) for g in graph_fields)

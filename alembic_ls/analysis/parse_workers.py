@@ -17,8 +17,9 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from alembic_ls.analysis.identifiers import GraphFields
 from alembic_ls.analysis.parser import read_revision_file
-from alembic_ls.analysis.stored_summary import GraphFields, dumps, graph_fields
+from alembic_ls.analysis.stored_summary import dumps, graph_fields
 
 # Below this many files to parse, worker processes cost more than they save (with fork; other
 # start methods need four times as many). Each worker gets at least half this many files.

@@ -4,7 +4,9 @@ Pickling goes through a dispatch table that rebuilds each frozen dataclass with 
 call; the default for slotted dataclasses calls `dataclasses.fields()` per object and is about
 ten times slower. A summary comes back as a `StoredRevisionFile`: path and graph fields set at
 once, everything else unpickled the first time it is read, so a graph over a thousand files is
-ready before the 400-odd objects of each summary exist.
+ready before the 400-odd objects of each summary exist. The index builds the same lazy summaries
+from the identifiers alone (`identifiers.scan_graph_fields`); those analyse their file on first
+read instead of unpickling.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from collections.abc import Callable
 from typing import Any
 
 from alembic_ls.analysis import revision_file
-from alembic_ls.analysis.revision_file import IdentifierAssignment, RevisionFile
+from alembic_ls.analysis.collector import collector_paused
+from alembic_ls.analysis.identifiers import IDENTIFIERS, GraphFields
+from alembic_ls.analysis.parser import read_revision_file
+from alembic_ls.analysis.revision_file import RevisionFile
 
 
 def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
@@ -62,17 +67,17 @@ def dumps(obj: object) -> bytes:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RevisionFile))
-GRAPH_FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
-GraphFields = tuple[IdentifierAssignment | None, ...]
+GRAPH_FIELDS = IDENTIFIERS
 
 
 class StoredRevisionFile(RevisionFile):
-    """A RevisionFile whose path and graph fields are set and whose other fields are unpickled
-    from `_stored` the first time any of them is read. Reads and writes behave as on a plain
-    RevisionFile; only the moment the work happens differs."""
+    """A RevisionFile whose path and graph fields are set and whose other fields are filled the
+    first time any of them is read: unpickled from `_stored`, or, when that is None, analysed from
+    the file on disk (a summary the index built from the identifiers alone). Reads and writes
+    behave as on a plain RevisionFile; only the moment the work happens differs."""
 
     __slots__ = ("_stored",)
-    _stored: bytes
+    _stored: bytes | None
 
     def __getattr__(self, name: str) -> Any:
         # Python calls this only when normal lookup fails: here, for a slot not filled yet.
@@ -82,15 +87,46 @@ class StoredRevisionFile(RevisionFile):
             stored = object.__getattribute__(self, "_stored")
         except AttributeError:  # another thread filled every field a moment ago
             return object.__getattribute__(self, name)
-        full = pickle.loads(stored)
+        with collector_paused():
+            self.fill(pickle.loads(stored) if stored is not None else read_revision_file(self.path))
+        return object.__getattribute__(self, name)
+
+    @property
+    def pending(self) -> bool:
+        """Are the fields beyond path and graph fields still to be filled?"""
+        try:
+            object.__getattribute__(self, "_stored")
+        except AttributeError:
+            return False
+        return True
+
+    @property
+    def unanalysed(self) -> bool:
+        """Will filling the fields mean analysing the file (rather than unpickling)?"""
+        return self.pending and self.stored_bytes is None
+
+    @property
+    def stored_bytes(self) -> bytes | None:
+        """The pickled summary the fields will be filled from (None: from the file, or filled)."""
+        try:
+            stored: bytes | None = object.__getattribute__(self, "_stored")
+        except AttributeError:
+            return None
+        return stored
+
+    @stored_bytes.setter
+    def stored_bytes(self, stored: bytes) -> None:
+        self._stored = stored
+
+    def fill(self, full: RevisionFile) -> None:
+        """Take every field not set yet from `full` (a field set by a caller is kept)."""
         for field_name in _FIELDS:
             try:
                 object.__getattribute__(self, field_name)
-            except AttributeError:  # not set yet (a field set by a caller is kept)
+            except AttributeError:
                 setattr(self, field_name, getattr(full, field_name))
         with contextlib.suppress(AttributeError):
             del self._stored  # every field is set: the bytes are garbage now
-        return object.__getattribute__(self, name)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RevisionFile):
@@ -98,8 +134,13 @@ class StoredRevisionFile(RevisionFile):
         return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
 
 
-def restore(path: str, fields: GraphFields, stored: bytes) -> RevisionFile:
-    """The summary pickled in `stored`; `fields` are its graph fields, set right away."""
+# A lazy summary pickles as the plain RevisionFile it stands for (reading it fills every field).
+DISPATCH[StoredRevisionFile] = DISPATCH[RevisionFile]
+
+
+def restore(path: str, fields: GraphFields, stored: bytes | None) -> StoredRevisionFile:
+    """The summary pickled in `stored` (None: the file's own analysis, when first needed);
+    `fields` are its graph fields, set right away."""
     summary = StoredRevisionFile.__new__(StoredRevisionFile)
     summary.path = path
     summary.revision, summary.down_revision, summary.branch_labels, summary.depends_on = fields

@@ -24,6 +24,7 @@ def draw_graph(path: Path, fmt: str, full: bool, since: str | None, output: Path
     drawings = []
     for project in projects:
         index = ProjectIndex.build(project, IndexCache(default_cache_dir()))
+        index.analyse_all()
         try:
             findings = Checker(index, load_settings(project.root)).check_all()
         except ConfigError as exc:
@@ -35,6 +36,7 @@ def draw_graph(path: Path, fmt: str, full: bool, since: str | None, output: Path
             print(f"alembic-ls: error: --since: {exc.args[0]}", file=sys.stderr)
             return 2
         drawings.append(render(model, fmt))
+        index.save_cache()
     text = "\n\n".join(drawings)
     if output is None:
         print(text)

@@ -14,7 +14,7 @@ from synth import SynthProject, generate_history
 from alembic_ls.analysis import index_cache, parse_workers
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.parser import read_revision_file
-from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.stored_summary import StoredRevisionFile
 from alembic_ls.project import Project, load_ini
 
 N = 16
@@ -158,6 +158,31 @@ def test_a_read_only_cache_directory_does_not_break_the_build(tmp_path: Path, pr
         directory.chmod(0o700)
 
 
+def test_a_build_reads_identifiers_and_analyses_on_first_use(project: Project, cache: IndexCache) -> None:
+    index = ProjectIndex.build(project, cache)
+    assert all(isinstance(s, StoredRevisionFile) and s.pending for s in index.files.values())
+    first = next(iter(index.files.values()))
+    assert first.ops is not None  # reading any field beyond the identifiers analyses the file
+    assert isinstance(first, StoredRevisionFile) and not first.pending
+    assert_same_as_fresh_parse(index)
+
+
+def test_save_cache_keeps_full_analyses_for_the_next_start(
+    synth: SynthProject, project: Project, cache: IndexCache
+) -> None:
+    cold = ProjectIndex.build(project, cache)
+    edited = str(synth.revisions[2].path)
+    cold.analyse_all(jobs=1)
+    cold.update(edited, "revision = 'edited-in-the-editor'\n")  # not what is on disk
+    cold.save_cache()
+    entries = cache.load(project)
+    assert entries[edited].stored is None  # never the editor's text under the disk's stat
+    assert all(entries[path].stored is not None for path in cold.files if path != edited)
+    warm = ProjectIndex.build(project, cache)
+    assert warm.parsed_count == 0
+    assert_same_as_fresh_parse(warm)
+
+
 def test_deleted_files_disappear(synth: SynthProject, project: Project, cache: IndexCache) -> None:
     ProjectIndex.build(project, cache)
     gone = synth.revisions[-1]
@@ -181,14 +206,15 @@ def _parallel_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Projec
 
 
 def _assert_parallel_equals_serial(project: Project, tmp_path: Path) -> None:
-    serial = ProjectIndex.build(project, IndexCache(None), jobs=1)
-    parallel = ProjectIndex.build(project, IndexCache(tmp_path / "cache"), jobs=2)
-    # Summaries that came back from a worker are restored from its pickles, like cached ones.
-    assert all(type(s) is not RevisionFile for s in parallel.files.values())
-    assert all(type(s) is RevisionFile for s in serial.files.values())
+    serial = ProjectIndex.build(project, IndexCache(None))
+    serial.analyse_all(jobs=1)
+    parallel = ProjectIndex.build(project, IndexCache(tmp_path / "cache"))
+    parallel.analyse_all(jobs=2)
+    assert not any(isinstance(s, StoredRevisionFile) and s.pending for s in parallel.files.values())
     assert parallel.files == serial.files
     assert our_facts(parallel.graph) == our_facts(serial.graph)
-    warm = ProjectIndex.build(project, IndexCache(tmp_path / "cache"), jobs=2)
+    parallel.save_cache()
+    warm = ProjectIndex.build(project, IndexCache(tmp_path / "cache"))
     assert warm.parsed_count == 0 and warm.files == serial.files
 
 

@@ -1,0 +1,117 @@
+"""The four revision identifiers of a file, read the same way by the full parser and the index.
+
+`revision`, `down_revision`, `branch_labels` and `depends_on` are all the revision graph needs.
+Alembic's template writes them above the functions, so the index reads them from the part of the
+file before its first top-level `def`/`class`/decorator: that prefix is a fifth of a typical
+revision, so parsing it is about five times cheaper than parsing the whole file, and the full
+analysis of the rest waits until a rule or a request needs it (`stored_summary`).
+
+`scan_graph_fields` only answers when its answer is the one a full parse gives: when the prefix
+does not parse on its own, or an identifier name appears after the cut, it returns None and the
+caller parses the whole file.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from alembic_ls.analysis.revision_file import IdentifierAssignment, IdRef, RefKind
+from alembic_ls.analysis.source_text import Positions, split_lines
+
+IDENTIFIERS = ("revision", "down_revision", "branch_labels", "depends_on")
+GraphFields = tuple[
+    IdentifierAssignment | None,
+    IdentifierAssignment | None,
+    IdentifierAssignment | None,
+    IdentifierAssignment | None,
+]
+
+_REF_KINDS = {
+    "revision": RefKind.REVISION,
+    "down_revision": RefKind.DOWN_REVISION,
+    "depends_on": RefKind.DEPENDS_ON,
+}
+# The first top-level statement that starts a function or class body: what follows is code the
+# identifiers never live in (in every template Alembic ships).
+_BODY_START = re.compile(r"^(?:def|async[ \t]+def|class|@)\b", re.M)
+# Any mention of an identifier name after the cut (an assignment, a `global`, a tuple target...)
+# sends the file to the full parser: being slow on an odd file beats being wrong.
+_NAME_MENTION = re.compile(r"\b(?:revision|down_revision|branch_labels|depends_on)\b")
+
+
+class IdentifierReader:
+    """Collects identifier assignments from module-level statements, in file order."""
+
+    def __init__(self, positions: Positions) -> None:
+        self.positions = positions
+        self.found: dict[str, IdentifierAssignment] = {}
+        self.refs: list[IdRef] = []
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if not isinstance(stmt, ast.Assign | ast.AnnAssign):
+            return
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name) and t.id in IDENTIFIERS]
+        if not names or stmt.value is None:
+            return
+        name = names[0]
+        previous = self.found.get(name)
+        if previous is not None:
+            # Alembic reads the module attribute, which the last assignment sets: forget the earlier one.
+            old = previous.value_span
+            self.refs = [r for r in self.refs if not old.contains(r.span.line, r.span.col)]
+        values = self._string_values(stmt.value, name)
+        span = self.positions.span
+        self.found[name] = IdentifierAssignment(name, values, span(stmt), span(stmt.value))
+
+    def _string_values(self, node: ast.expr, name: str) -> tuple[str, ...] | None:
+        """The strings of a literal str / tuple / list / set; () for None; None if not literal."""
+        kind = _REF_KINDS.get(name)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return ()
+        is_sequence = isinstance(node, ast.Tuple | ast.List | ast.Set)
+        elements: list[ast.expr] = list(node.elts) if is_sequence else [node]  # type: ignore[attr-defined]
+        values: list[str] = []
+        for element in elements:
+            if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
+                return None
+            values.append(element.value)
+            if kind is not None:
+                self.refs.append(IdRef(element.value, self.positions.span(element), kind))
+        return tuple(values)
+
+    def graph_fields(self) -> GraphFields:
+        found = self.found
+        return (
+            found.get("revision"),
+            found.get("down_revision"),
+            found.get("branch_labels"),
+            found.get("depends_on"),
+        )
+
+
+def identifier_prefix(text: str) -> str | None:
+    """The text before the first top-level def/class/decorator, when nothing after it can
+    assign an identifier; None when the whole file has to be read."""
+    cut = _BODY_START.search(text)
+    if cut is None:
+        return text
+    if _NAME_MENTION.search(text, cut.start()):
+        return None
+    return text[: cut.start()]
+
+
+def scan_graph_fields(text: str) -> GraphFields | None:
+    """The identifiers exactly as a full parse of `text` reads them, or None (parse it all)."""
+    prefix = identifier_prefix(text)
+    if prefix is None:
+        return None
+    try:
+        tree = ast.parse(prefix)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    reader = IdentifierReader(Positions(split_lines(prefix)))
+    for stmt in tree.body:
+        reader.statement(stmt)
+    return reader.graph_fields()
