@@ -191,8 +191,10 @@ class WorkspaceState:
             return None
         return state.checker.check_file(rev)
 
-    def check_all(self, state: ProjectState) -> dict[str, list[Finding]]:
-        return {path: self.check(state, path) or [] for path in state.paths()}
+    def save_caches(self) -> None:
+        """Keep the full analyses made since indexing for the next start (see ProjectIndex.save_cache)."""
+        for state in self.projects:
+            state.index.save_cache()
 
     def analyse_document(self, path: str, version: int | None, text: str | None) -> DocumentOutcome | None:
         """Hand a document's text to its project's index (None: re-read the file from disk)."""
