@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import pickle
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from alembic_ls.analysis.identifiers import GraphFields
 from alembic_ls.analysis.parser import read_revision_file
 from alembic_ls.analysis.stored_summary import dumps, graph_fields
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # Below this many files to parse, worker processes cost more than they save (with fork; other
 # start methods need four times as many). Each worker gets at least half this many files.
@@ -47,8 +48,10 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def process_context() -> multiprocessing.context.BaseContext:
+def process_context() -> BaseContext:
     """fork when this process has no other thread, else forkserver (or spawn)."""
+    import multiprocessing  # here, not at the top: a server start does not need its 30 ms
+
     methods = multiprocessing.get_all_start_methods()
     # fork is cheapest but unsafe once other threads exist (one may hold a lock the child needs).
     if "fork" in methods and threading.active_count() == 1:
@@ -63,6 +66,9 @@ def parse_in_workers(paths: list[str], jobs: int | None = None) -> list[tuple[Gr
     available = jobs or worker_count()
     if len(paths) < PARALLEL_MIN_FILES or available < 2:
         return None
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = process_context()
     # Forking costs ~20 ms; other start methods re-import the program in each worker.
     minimum = PARALLEL_MIN_FILES * (1 if context.get_start_method() == "fork" else 4)
