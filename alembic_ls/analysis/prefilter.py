@@ -30,8 +30,11 @@ _STRING_OR_COMMENT = re.compile(
 # What precedes a literal's opening quote when it is an f-string (or an r-string: a false alarm
 # that only costs the fast path). Literals are replaced by NUL, which no identifier contains.
 _F_PREFIX_ENDS = ("f\0", "F\0", "r\0", "R\0")
-# An identifier that is not an attribute (after `.`) and not a keyword argument (before a lone `=`).
-_NAME = re.compile(r"(?<![\w.])[^\W\d]\w*(?!\w)(?!\s*=(?!=))")
+# An identifier that is not an attribute (after `.`) and not a keyword argument (before a lone `=`),
+# found by skipping in one possessive run (no backtracking, no retry at every position) whatever
+# is not such a name: other characters, attributes, numbers, keyword arguments. Group 1 is the
+# name ("" for the match that skips the text's tail).
+_NAME = re.compile(r"(?:[^\w.]++|\.\w*+|\d\w*+|[^\W\d]\w*+\s*+=(?!=))*+(?:([^\W\d]\w*+)|\Z)")
 _KEYWORDS = frozenset(keyword.kwlist)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -58,6 +61,7 @@ def possible_name_loads(text: str) -> set[str] | None:
     if any(end in code for end in _F_PREFIX_ENDS):
         return None  # an f-string's replacement fields are code inside a literal
     names = set(_NAME.findall(code))
+    names.discard("")
     if not code.isascii():
         names = {name if name.isascii() else unicodedata.normalize("NFKC", name) for name in names}
     return names - _KEYWORDS

@@ -11,7 +11,11 @@ import enum
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+# Span and ArgValue are built by the thousand per file (every op argument has both), and a frozen
+# dataclass's __init__ costs three times a plain one. They are as immutable as the frozen classes
+# by convention (summaries are shared between threads: nothing may assign to them), and keep
+# their equality and hashing: `unsafe_hash=True` generates the very `__hash__` frozen does.
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
     line: int
     col: int
@@ -95,7 +99,7 @@ NOT_LITERAL = _NotLiteral()
 LiteralValue = str | int | float | bool | None | tuple[object, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, for speed: see Span
 class ArgValue:
     source: str
     span: Span
