@@ -8,7 +8,9 @@ analysis of the rest waits until a rule or a request needs it (`stored_summary`)
 
 `scan_graph_fields` only answers when its answer is the one a full parse gives: when the prefix
 does not parse on its own, or an identifier name appears after the cut, it returns None and the
-caller parses the whole file.
+caller parses the whole file. The full parser reads the identifiers with the same
+`IdentifierReader`, and for a file with a syntax error below its identifiers it reads them from
+the same prefix, so both agree on every file.
 """
 
 from __future__ import annotations
@@ -117,8 +119,9 @@ def identifier_prefix(text: str) -> str | None:
     return text[:cut]
 
 
-def scan_graph_fields(text: str) -> GraphFields | None:
-    """The identifiers exactly as a full parse of `text` reads them, or None (parse it all)."""
+def read_identifier_prefix(text: str) -> IdentifierReader | None:
+    """The identifiers (and their id references) from the part of `text` above its functions,
+    or None when that part does not parse on its own or may not hold them all."""
     prefix = identifier_prefix(text)
     if prefix is None:
         return None
@@ -129,4 +132,10 @@ def scan_graph_fields(text: str) -> GraphFields | None:
     reader = IdentifierReader(Positions(split_lines(prefix)))
     for stmt in tree.body:
         reader.statement(stmt)
-    return reader.graph_fields()
+    return reader
+
+
+def scan_graph_fields(text: str) -> GraphFields | None:
+    """The identifiers exactly as a full parse of `text` reads them, or None (parse it all)."""
+    reader = read_identifier_prefix(text)
+    return reader.graph_fields() if reader is not None else None

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from alembic_ls.analysis import prefilter
+from alembic_ls.analysis.identifiers import IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
     ArgValue,
@@ -37,8 +38,6 @@ from alembic_ls.analysis.revision_file import (
     UndefinedName,
 )
 from alembic_ls.analysis.source_text import Positions, decode_source, lex, split_lines
-
-IDENTIFIERS = ("revision", "down_revision", "branch_labels", "depends_on")
 
 SCHEMA_OPS = frozenset(
     {
@@ -116,11 +115,11 @@ def parse_revision(path: str, text: str) -> RevisionFile:
         message = getattr(exc, "msg", None) or str(exc)
         end = len(lines[lineno]) if lineno < len(lines) else col
         result.parse_error = ParseError(f"SyntaxError: {message}", Span(lineno, min(col, end), lineno, end))
-        _fallback_identifiers(result, lines)
+        _recover_identifiers(result, text, lines)
         return result
     except RecursionError:
         result.parse_error = ParseError("file is too deeply nested to analyse", Span(0, 0, 0, 0))
-        _fallback_identifiers(result, lines)
+        _recover_identifiers(result, text, lines)
         return result
     _Analyzer(result, tree, lines, lexed.comments, lexed.string_lines).run()
     return result
@@ -162,6 +161,17 @@ def is_meaningful_comment(text: str) -> bool:
     words = re.findall(r"\w+", body.lower())
     meaningful = [w for w in words if w not in _PLACEHOLDER_WORDS]
     return len(meaningful) >= 2
+
+
+def _recover_identifiers(result: RevisionFile, text: str, lines: list[str]) -> None:
+    """The identifiers of a file that does not parse: from the part above its functions when that
+    part parses (as the index reads them), else line by line."""
+    reader = read_identifier_prefix(text)
+    if reader is None:
+        _fallback_identifiers(result, lines)
+        return
+    result.revision, result.down_revision, result.branch_labels, result.depends_on = reader.graph_fields()
+    result.id_refs = tuple(reader.refs)
 
 
 def _fallback_identifiers(result: RevisionFile, lines: list[str]) -> None:
@@ -237,11 +247,16 @@ class _Analyzer:
         result.imports = tuple(imports)
         if not self.op_aliases:
             self.op_aliases.add("op")
+        identifiers = IdentifierReader(self.pos)
         for stmt in self.tree.body:
             if isinstance(stmt, ast.Assign | ast.AnnAssign):
-                self._identifier(stmt)
+                identifiers.statement(stmt)
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                 result.functions[stmt.name] = self._function(stmt)
+        result.revision, result.down_revision, result.branch_labels, result.depends_on = (
+            identifiers.graph_fields()
+        )
+        self.id_refs = identifiers.refs
         result.header = self._header()
         result.id_refs = tuple(self.id_refs)
         result.ops = tuple(self.ops)
@@ -259,40 +274,6 @@ class _Analyzer:
                 self.op_aliases.add(bound)
         end = (stmt.end_lineno or stmt.lineno) - 1
         return Import(stmt.lineno - 1, end, module, tuple(names))
-
-    def _identifier(self, stmt: ast.Assign | ast.AnnAssign) -> None:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        names = [t.id for t in targets if isinstance(t, ast.Name) and t.id in IDENTIFIERS]
-        if not names or stmt.value is None:
-            return
-        name = names[0]
-        previous: IdentifierAssignment | None = getattr(self.result, name)
-        if previous is not None:
-            # Alembic reads the module attribute, which the last assignment sets: forget the earlier one.
-            old = previous.value_span
-            self.id_refs = [r for r in self.id_refs if not old.contains(r.span.line, r.span.col)]
-        values = self._string_values(stmt.value, name)
-        assignment = IdentifierAssignment(name, values, self.pos.span(stmt), self.pos.span(stmt.value))
-        setattr(self.result, name, assignment)
-
-    def _string_values(self, node: ast.expr, name: str) -> tuple[str, ...] | None:
-        kind = {
-            "revision": RefKind.REVISION,
-            "down_revision": RefKind.DOWN_REVISION,
-            "depends_on": RefKind.DEPENDS_ON,
-        }.get(name)
-        if isinstance(node, ast.Constant) and node.value is None:
-            return ()
-        is_sequence = isinstance(node, ast.Tuple | ast.List | ast.Set)
-        elements: list[ast.expr] = list(node.elts) if is_sequence else [node]  # type: ignore[attr-defined]
-        values: list[str] = []
-        for element in elements:
-            if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
-                return None
-            values.append(element.value)
-            if kind is not None:
-                self.id_refs.append(IdRef(element.value, self.pos.span(element), kind))
-        return tuple(values)
 
     def _header(self) -> Header | None:
         candidates = [
