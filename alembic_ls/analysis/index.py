@@ -18,6 +18,7 @@ from pathlib import Path
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.identifiers import scan_graph_fields
+from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache, default_cache_dir
 from alembic_ls.analysis.parse_workers import parse_in_workers
 from alembic_ls.analysis.parser import parse_revision, read_revision_file
@@ -124,14 +125,15 @@ class ProjectIndex:
     _entries_changed: bool = False
 
     @classmethod
-    def build(cls, project: Project, cache: IndexCache | None = None) -> ProjectIndex:
+    def build(cls, project: Project, cache: IndexCache | None = None, *, save: bool = True) -> ProjectIndex:
         """Index every revision file: the graph at once, each file's full analysis on first use
-        (or all of them with `analyse_all`)."""
+        (or all of them with `analyse_all`). `save=False` leaves writing the cache to a later
+        `save_cache` (the server's, once it has checked every file)."""
         with collector_paused():
-            return cls._build(project, cache)
+            return cls._build(project, cache, save)
 
     @classmethod
-    def _build(cls, project: Project, cache: IndexCache | None) -> ProjectIndex:
+    def _build(cls, project: Project, cache: IndexCache | None, save: bool) -> ProjectIndex:
         index = cls(project=project, cache=cache)
         stored = cache.load(project) if cache else {}
         summaries: dict[str, RevisionFile] = {}
@@ -156,7 +158,9 @@ class ProjectIndex:
         index.stray = {p: summaries[p] for p in stray if p in summaries and summaries[p].is_revision}
         index.graph = RevisionGraph(index.revision_files())
         if cache and cache.enabled and (index.parsed_count or index._entries.keys() != stored.keys()):
-            cache.save(project, index._entries)
+            index._entries_changed = True
+            if save:
+                index.save_cache()
         return index
 
     def analyse_all(self, jobs: int | None = None) -> None:
@@ -213,8 +217,11 @@ class ProjectIndex:
     def is_loaded(self, path: str) -> bool:
         return path in self.files
 
-    def update(self, path: str, text: str | None) -> RevisionFile | None:
+    def update(
+        self, path: str, text: str | None, incremental: IncrementalParser | None = None
+    ) -> RevisionFile | None:
         """Re-index one file from editor text (or from disk when text is None); rebuild edges.
+        `incremental` parses successive texts of one open document.
 
         Only this file is parsed; the graph's maps are rebuilt from the cached summaries, which is
         linear in the number of revisions and takes about a millisecond per thousand.
@@ -225,7 +232,7 @@ class ProjectIndex:
             self.stray.pop(path, None)
             summary = None
         else:
-            summary = read_revision_file(path) if text is None else parse_revision(path, text)
+            summary = read_revision_file(path) if text is None else parse_revision(path, text, incremental)
             if owned:
                 self.files[path] = summary
             elif summary.is_revision and self.project.script_location in Path(path).parents:

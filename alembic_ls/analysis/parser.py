@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.identifiers import IdentifierReader, read_identifier_prefix
+from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
     ArgValue,
@@ -100,7 +101,8 @@ def read_revision_file(path: str) -> RevisionFile:
     return parsed
 
 
-def parse_revision(path: str, text: str) -> RevisionFile:
+def parse_revision(path: str, text: str, incremental: IncrementalParser | None = None) -> RevisionFile:
+    """The summary of `text`; `incremental` holds the previous version of the same document."""
     lines = split_lines(text)
     lexed = lex(text)
     result = RevisionFile(path=path, line_count=len(lines))
@@ -108,7 +110,7 @@ def parse_revision(path: str, text: str) -> RevisionFile:
     result.markers = tuple(_markers(lexed.comments))
     result.suppressions = tuple(_suppressions(lexed.comments))
     try:
-        tree = ast.parse(text, filename=path)
+        tree = incremental.parse(text, path) if incremental else ast.parse(text, filename=path)
     except (SyntaxError, ValueError) as exc:
         lineno = max((getattr(exc, "lineno", None) or 1) - 1, 0)
         col = max((getattr(exc, "offset", None) or 1) - 1, 0)

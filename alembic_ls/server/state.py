@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_ls.analysis.graph import RevisionGraph
+from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
@@ -74,6 +75,8 @@ class WorkspaceState:
         self.projects: list[ProjectState] = []
         # path -> (version, text) of open documents, as last handed to the index.
         self.documents: dict[str, tuple[int | None, str]] = {}
+        # path -> the parser that re-parses only what each edit of an open document touched.
+        self.parsers: dict[str, IncrementalParser] = {}
         self.settings_for: Callable[[str | None], ClientSettings] = lambda _folder: ClientSettings()
         self.problems: list[str] = []  # configuration problems found since the caller last looked
 
@@ -124,7 +127,7 @@ class WorkspaceState:
     ) -> ProjectState:
         client = self.settings_for(folder)
         settings = effective_settings(project.root, client, self.problems)
-        index = ProjectIndex.build(project, self.cache)
+        index = ProjectIndex.build(project, self.cache, save=False)  # saved once all is checked
         for path, (_version, text) in self.documents.items():
             if _may_belong(project, path):
                 index.update(path, text)
@@ -200,6 +203,7 @@ class WorkspaceState:
         """Hand a document's text to its project's index (None: re-read the file from disk)."""
         if text is None:
             self.documents.pop(path, None)
+            self.parsers.pop(path, None)
         else:
             self.documents[path] = (version, text)
         state = self.project_for(path) or (self.adopt(path) if text is not None else None)
@@ -207,7 +211,8 @@ class WorkspaceState:
             return None
         before = state.index.get(path)
         before_loaded = state.index.is_loaded(path)
-        after = _update(state.index, path, text, before, before_loaded)
+        incremental = self.parsers.setdefault(path, IncrementalParser()) if text is not None else None
+        after = _update(state.index, path, text, before, before_loaded, incremental)
         if after is None:
             state.index.stray.pop(path, None)  # it stopped being a revision file
         affected: list[str] = []
@@ -249,7 +254,12 @@ def newest_first(state: ProjectState) -> list[str]:
 
 
 def _update(
-    index: ProjectIndex, path: str, text: str | None, before: RevisionFile | None, loaded: bool
+    index: ProjectIndex,
+    path: str,
+    text: str | None,
+    before: RevisionFile | None,
+    loaded: bool,
+    incremental: IncrementalParser | None,
 ) -> RevisionFile | None:
     """`index.update(path, text)`, without rebuilding the graph when the edit left it as it was.
 
@@ -259,10 +269,10 @@ def _update(
     maps from ids to summaries need the new summary. Anything else takes the index's own path.
     """
     if text is None or before is None or not loaded:
-        return index.update(path, text)
-    after = parse_revision(path, text)
+        return index.update(path, text, incremental)
+    after = parse_revision(path, text, incremental)
     if not after.is_revision:
-        return index.update(path, text)
+        return index.update(path, text, incremental)
     index.files[path] = after
     if _graph_facts(before, True) != _graph_facts(after, True):
         index.graph = RevisionGraph(index.revision_files())
