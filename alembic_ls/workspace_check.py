@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
 from alembic_ls.analysis.source_text import decode_source
 from alembic_ls.checker import Checker, unknown_codes
@@ -59,33 +60,48 @@ def run_check(
         )
     cache = IndexCache(default_cache_dir() if use_cache else None)
     files = [p.resolve() for p in paths if p.is_file()]
-    for project in projects:
-        try:
-            settings = project_settings(project, overrides)
-            index = ProjectIndex.build(project, cache)
-            checker = Checker(index, settings)
-        except ConfigError as exc:
-            result.errors.append(str(exc))
-            continue
-        from_command_line = set(unknown_codes(overrides)) if overrides else set()
-        for code in unknown_codes(settings):
-            where = "command line" if code in from_command_line else settings.source or "settings"
-            warning = f"{where}: unknown rule code `{code}`"
-            if warning not in result.warnings:  # the same flags apply to every project
-                result.warnings.append(warning)
-        if not files:
-            index.analyse_all()  # every file is about to be checked: parse them in parallel
-        targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
-        if fix:
-            result.fixed += _fix_files(index, settings, [t.path for t in targets])
-            checker = Checker(index, settings)
-            targets = [index.get(t.path) or t for t in targets]
-        for rev in targets:
-            result.findings.extend(checker.check_file(rev))
-        result.files_checked += len(targets)
-        index.save_cache()
+    # A check builds every summary and keeps them to the end: collector passes over that growing
+    # heap would cost more than the analysis (see analysis/collector.py).
+    with collector_paused():
+        for project in projects:
+            _check_project(project, overrides, fix, cache, files, result)
     result.findings.sort(key=lambda f: (f.path, f.span.line, f.span.col, f.code))
     return result
+
+
+def _check_project(
+    project: Project,
+    overrides: Settings | None,
+    fix: bool,
+    cache: IndexCache,
+    files: list[Path],
+    result: CheckResult,
+) -> None:
+    """Check one project's files into `result`."""
+    try:
+        settings = project_settings(project, overrides)
+        index = ProjectIndex.build(project, cache)
+        checker = Checker(index, settings)
+    except ConfigError as exc:
+        result.errors.append(str(exc))
+        return
+    from_command_line = set(unknown_codes(overrides)) if overrides else set()
+    for code in unknown_codes(settings):
+        where = "command line" if code in from_command_line else settings.source or "settings"
+        warning = f"{where}: unknown rule code `{code}`"
+        if warning not in result.warnings:  # the same flags apply to every project
+            result.warnings.append(warning)
+    if not files:
+        index.analyse_all()  # every file is about to be checked: parse them in parallel
+    targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
+    if fix:
+        result.fixed += _fix_files(index, settings, [t.path for t in targets])
+        checker = Checker(index, settings)
+        targets = [index.get(t.path) or t for t in targets]
+    for rev in targets:
+        result.findings.extend(checker.check_file(rev))
+    result.files_checked += len(targets)
+    index.save_cache()
 
 
 def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int:

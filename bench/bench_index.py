@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import SynthProject, generate_history
 
+from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.project import Project, load_ini
 
@@ -76,9 +77,10 @@ def analyse_and_read_everything(index: ProjectIndex, jobs: int | None) -> Timing
     gc.collect()
     cpu = _cpu()
     start = time.perf_counter()
-    index.analyse_all(jobs)
-    for summary in index.all_files():
-        _ = summary.ops, summary.functions, summary.comments
+    with collector_paused():  # as `alembic-ls check` does
+        index.analyse_all(jobs)
+        for summary in index.all_files():
+            _ = summary.ops, summary.functions, summary.comments
     return Timing(time.perf_counter() - start, _cpu() - cpu)
 
 
