@@ -642,12 +642,30 @@ class _Analyzer:
                 annotations.update(id(n) for n in ast.walk(node.annotation))
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
                 annotations.update(id(n) for n in ast.walk(node.returns))
+        never_evaluated = _local_variable_annotations(self.tree) if loads else set()
         for name in loads:
-            if name.id in bound or name.id in _BUILTINS:
+            if name.id in bound or name.id in _BUILTINS or id(name) in never_evaluated:
                 continue
             if future_annotations and id(name) in annotations:
                 continue
             yield UndefinedName(name.id, self.pos.span(name))
+
+
+def _local_variable_annotations(tree: ast.Module) -> set[int]:
+    """ids of the nodes in annotations of local variables (`x: Foo = 1` in a function body),
+    which Python never evaluates, with or without `from __future__ import annotations`."""
+    found: set[int] = set()
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    for function in functions:
+        pending: list[ast.AST] = list(function.body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue  # another scope: a class body evaluates its annotations
+            if isinstance(node, ast.AnnAssign):
+                found.update(id(n) for n in ast.walk(node.annotation))
+            pending.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _split_revises(value: str) -> tuple[str, ...]:

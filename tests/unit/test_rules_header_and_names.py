@@ -132,3 +132,11 @@ def test_am501_annotations_follow_future_import(lab, make_revision: Callable[...
     assert "AM501" in lab.codes(annotated)  # module annotations are evaluated at import time
     lazy = "from __future__ import annotations\n" + annotated.split('"""\n', 1)[1]
     assert "AM501" not in lab.codes(lazy)
+
+
+def test_am501_quiet_for_local_variable_annotations(lab, make_revision: Callable[..., str]) -> None:
+    up = "    rows: RowList = []\n    if rows:\n        first: RowType = rows[0]\n        print(first)"
+    text = make_revision("b2", None, upgrade=up)
+    assert "AM501" not in lab.codes(text)  # Python never evaluates a local variable's annotation
+    in_class = text + "\n\ndef helper() -> None:\n    class Row:\n        id: RowId\n"
+    assert "AM501" in lab.codes(in_class)  # a class body evaluates its annotations
