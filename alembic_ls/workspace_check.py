@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
-from alembic_ls.analysis.source_text import decode_source
+from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.checker import Checker, unknown_codes
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
 from alembic_ls.project import Project, discover_projects
@@ -109,12 +109,14 @@ def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int
     fixed = 0
     for path in paths:
         try:
-            original, decode_error = decode_source(Path(path).read_bytes())
+            data = Path(path).read_bytes()
         except OSError:
             continue
+        original, decode_error = decode_source(data)
         if decode_error:
             continue  # rewriting would replace the undecodable bytes: leave the file alone
         text = original
+        applied = 0
         refused: set[tuple[str, str]] = set()
         for _round in range(MAX_FIX_ROUNDS):
             rev = index.update(path, text)
@@ -139,8 +141,14 @@ def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int
                 refused.add((finding.code, repr(finding.fix.params)))
                 continue
             text = candidate
-            fixed += 1
+            applied += 1
         if text != original:
-            Path(path).write_text(text, encoding="utf-8", newline="")
+            try:  # in the encoding the file was read in (coding comment, byte order mark)
+                encoded = text.encode(source_encoding(data))
+            except UnicodeEncodeError:
+                applied = 0  # a fix brought in a character this file's encoding cannot hold
+            else:
+                Path(path).write_bytes(encoded)
+        fixed += applied
         index.update(path, None)
     return fixed

@@ -4,6 +4,7 @@ and several times slower than `ast.parse` itself)."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -20,16 +21,60 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
+_BOM = b"\xef\xbb\xbf"
+# PEP 263: a comment on line 1 or 2 naming the file's encoding.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding a PEP 263 cookie names (line 2 counts only after a comment or blank line 1)."""
+    first, _, rest = data.partition(b"\n")
+    for line in (first, rest.partition(b"\n")[0]):
+        match = _CODING.match(line)
+        if match:
+            return match.group(1).decode("ascii")
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            return None
+    return None
+
+
+def source_encoding(data: bytes) -> str:
+    """The codec to write a source file back in, as it was read: its coding cookie's, else UTF-8
+    (with the byte order mark it started with)."""
+    declared = _declared_encoding(data)
+    if declared is not None and not data.startswith(_BOM):
+        try:
+            return codecs.lookup(declared).name
+        except LookupError:
+            pass
+    return "utf-8-sig" if data.startswith(_BOM) else "utf-8"
+
+
 def decode_source(data: bytes) -> tuple[str, str | None]:
     """Decode file bytes as Python would; return (text, error message or None)."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    bom = data.startswith(_BOM)
+    if bom:
         data = data[3:]
+    declared = _declared_encoding(data)
+    encoding = "utf-8"
+    if declared is not None:
+        try:
+            encoding = codecs.lookup(declared).name
+        except LookupError:
+            return data.decode(
+                "utf-8", errors="replace"
+            ), f"unknown encoding in the coding comment: {declared}"
+        if bom and encoding != "utf-8":
+            return data.decode("utf-8", errors="replace"), (
+                f"the file starts with a UTF-8 byte order mark but its coding comment says {declared}"
+            )
     try:
-        return data.decode("utf-8"), None
+        return data.decode(encoding), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("utf-8", errors="replace")
-        return text, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
+        text = data.decode(encoding, errors="replace")
+        name = "UTF-8" if encoding == "utf-8" else declared
+        return text, f"file is not valid {name} (byte 0x{data[exc.start]:02x} on line {line})"
 
 
 class Positions:

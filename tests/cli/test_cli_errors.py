@@ -140,3 +140,21 @@ def test_fix_never_rewrites_undecodable_files(write_history) -> None:
     run = alembic_ls("check", "--fix", cwd=history.root)
     assert run.returncode == 1 and "AM306" in run.stdout
     assert (history.versions / "d4_latin1.py").read_bytes() == data
+
+
+def test_fix_writes_a_file_back_in_its_declared_encoding(write_history) -> None:
+    history = write_history(("a1", None))
+    latin = (
+        b"# -*- coding: latin-1 -*-\n"
+        b'"""caf\xe9 migration\n\nRevision ID: d4\nRevises: zz\n"""\n'
+        b'revision = "d4"\ndown_revision = "a1"\n# caf\xe9 cr\xe8me\n'
+    )
+    (history.versions / "d4_latin1.py").write_bytes(latin)
+    bom = b'\xef\xbb\xbf"""m\n\nRevision ID: e5\nRevises: zz\n"""\nrevision = "e5"\ndown_revision = "d4"\n'
+    (history.versions / "e5_bom.py").write_bytes(bom)
+    run = alembic_ls("check", "--fix", "--select", "AM306", cwd=history.root)
+    assert "AM000" not in run.stdout, run.stdout  # the coding comment is honoured, as Python does
+    fixed_latin = (history.versions / "d4_latin1.py").read_bytes()
+    assert b"Revises: a1" in fixed_latin and b"# caf\xe9 cr\xe8me" in fixed_latin  # still Latin-1
+    fixed_bom = (history.versions / "e5_bom.py").read_bytes()
+    assert fixed_bom.startswith(b"\xef\xbb\xbf") and b"Revises: d4" in fixed_bom

@@ -202,3 +202,30 @@ def test_lexer_counts_lines_after_backslash_continuations() -> None:
 def test_lexer_survives_unterminated_strings() -> None:
     lexed = lex("x = 'open\n# c1\ny = '''never closed\n# inside\n")
     assert [(c.line, c.text) for c in lexed.comments] == [(1, "# c1")]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"# -*- coding: latin-1 -*-\n", b"#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-1 :\n"],
+)
+def test_a_coding_comment_is_honoured(tmp_path: Path, head: bytes) -> None:
+    path = tmp_path / "latin.py"
+    path.write_bytes(head + b"revision = 'a1'\ndown_revision = None\n# caf\xe9\n")
+    rev = read_revision_file(str(path))
+    assert rev.parse_error is None and rev.revision_id == "a1"
+    assert any(comment.text == "# caf\u00e9" for comment in rev.comments)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"x = 1\n# coding: latin-1\n# caf\xe9\n", "not valid UTF-8"),  # line 2 counts only after a comment
+        (b"# coding: klingon\nx = 1\n", "unknown encoding in the coding comment: klingon"),
+        (b"\xef\xbb\xbf# coding: latin-1\nx = 1\n", "byte order mark but its coding comment says latin-1"),
+    ],
+)
+def test_coding_comments_python_would_refuse(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "odd.py"
+    path.write_bytes(data)
+    rev = read_revision_file(str(path))
+    assert rev.parse_error is not None and message in rev.parse_error.message
