@@ -105,7 +105,7 @@ def test_typing_inside_upgrade_is_spliced() -> None:
     parser = IncrementalParser()
     parser.parse(text)
     column = text.index("col_3") + len("col_3")
-    for typed in range(1, 6):
+    for _ in range(5):
         text = text[:column] + "x" + text[column:]
         assert dump(parser.parse(text)) == dump(ast.parse(text))
     assert parser.reused == 5
