@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic_ls.analysis.collector import collector_paused
+from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
 from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.checker import Checker, unknown_codes
@@ -118,8 +119,9 @@ def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int
         text = original
         applied = 0
         refused: set[tuple[str, str]] = set()
+        incremental = IncrementalParser()  # most fixes touch one statement: re-parse only that
         for _round in range(MAX_FIX_ROUNDS):
-            rev = index.update(path, text)
+            rev = index.update(path, text, incremental)
             if rev is None:
                 break
             findings = Checker(index, settings).check_file(rev)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.revision_file import Span
 from alembic_ls.analysis.source_text import split_lines
@@ -26,8 +27,9 @@ def fix_all_text(index: ProjectIndex, settings: Settings, path: str, text: str) 
     shadow = replace(index, files=dict(index.files), stray=dict(index.stray), cache=None)
     refused: set[tuple[str, str]] = set()
     fixed = 0
+    incremental = IncrementalParser()  # most fixes touch one statement: re-parse only that
     for _round in range(MAX_ROUNDS):
-        rev = shadow.update(path, text)
+        rev = shadow.update(path, text, incremental)
         if rev is None:
             break
         try:
