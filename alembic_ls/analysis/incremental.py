@@ -18,14 +18,21 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
+from alembic_ls.analysis.revision_file import ArgValue
+
 
 class IncrementalParser:
-    """Parses the versions of one document; each result is the previous one updated in place."""
+    """Parses the versions of one document; each result is the previous one updated in place.
+
+    It also carries what the analyzer may reuse from the previous version: the op arguments
+    (`parser._Analyzer`), keyed by position and source text, so an argument untouched by the edit
+    is not rebuilt."""
 
     def __init__(self) -> None:
         self._lines: list[str] | None = None
         self._tree: ast.Module | None = None
         self.reused = 0  # parses served by splicing (for tests and benchmarks)
+        self.arguments: dict[tuple[int, int, int, int, str], ArgValue] = {}
 
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
         """`ast.parse(text, filename)`, raising what it raises."""

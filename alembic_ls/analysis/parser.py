@@ -81,6 +81,7 @@ _MODULE_GLOBALS = frozenset(
     {"__file__", "__name__", "__doc__", "__builtins__", "__spec__", "__annotations__", "__path__"}
 )
 _BUILTINS = frozenset(dir(builtins)) | _MODULE_GLOBALS
+ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
 
 
 def read_revision_file(path: str) -> RevisionFile:
@@ -123,7 +124,12 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
         result.parse_error = ParseError("file is too deeply nested to analyse", Span(0, 0, 0, 0))
         _recover_identifiers(result, text, lines)
         return result
-    _Analyzer(result, tree, lines, lexed.comments, lexed.string_lines).run()
+    analyzer = _Analyzer(result, tree, lines, lexed.comments, lexed.string_lines)
+    if incremental is not None:
+        analyzer.earlier_args = incremental.arguments
+    analyzer.run()
+    if incremental is not None:
+        incremental.arguments = analyzer.args_seen
     return result
 
 
@@ -225,6 +231,10 @@ class _Analyzer:
         self.lines = lines
         self.pos = Positions(lines)
         self.ascii = self.pos.ascii
+        # Op arguments of the document's previous version, by position and source text: an
+        # argument that is still there, unchanged, is the same value (see IncrementalParser).
+        self.earlier_args: dict[ArgKey, ArgValue] = {}
+        self.args_seen: dict[ArgKey, ArgValue] = {}
         self.comment_at: dict[int, Comment] = {c.line: c for c in comments}
         self.string_lines = string_lines
         self.op_aliases: set[str] = set()
@@ -534,6 +544,14 @@ class _Analyzer:
         else:
             span = self.pos.span(node)
             source = self.pos.segment(span)
+        if depth == 0:
+            key = (span.line, span.col, span.end_line, span.end_col, source)
+            value = self.earlier_args.get(key) or self._new_arg(node, span, source, depth)
+            self.args_seen[key] = value
+            return value
+        return self._new_arg(node, span, source, depth)
+
+    def _new_arg(self, node: ast.expr, span: Span, source: str, depth: int) -> ArgValue:
         if type(node) is ast.Constant:
             return ArgValue(source, span, node.value)
         if type(node) is ast.Call and depth < 2:
