@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,10 +132,10 @@ def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int
             finding = candidates[0]
             assert finding.fix is not None
             try:
-                edits = build_edits(path, text, finding.fix.kind, finding.fix.params)
+                edits = build_edits(path, text, finding.fix.kind, finding.fix.params, rev)
                 candidate = apply_edits(text, edits)
-                ast.parse(candidate)
-            except (FixRefused, SyntaxError):
+                incremental.parse(candidate)  # the next round's analysis starts from this tree
+            except (FixRefused, SyntaxError, ValueError):
                 refused.add((finding.code, repr(finding.fix.params)))
                 continue
             if candidate == text:

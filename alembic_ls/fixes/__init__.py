@@ -7,6 +7,7 @@ from typing import Any
 
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.fixes import comments, downgrade, headers, imports, suppressions
 from alembic_ls.fixes.concurrent_index import concurrent_index_fix
 from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
@@ -32,15 +33,15 @@ FIXERS: dict[str, Fixer] = {
 }
 
 
-def build_edits(path: str, text: str, kind: str, params: dict[str, Any]) -> list[TextEdit]:
-    """Edits for one fix recipe against the *current* text of the file."""
+def build_edits(
+    path: str, text: str, kind: str, params: dict[str, Any], rev: RevisionFile | None = None
+) -> list[TextEdit]:
+    """Edits for one fix recipe against the *current* text of the file (`rev`: its summary, when
+    the caller has it already)."""
     fixer = FIXERS.get(kind)
     if fixer is None:
         raise FixRefused(f"unknown fix {kind!r}")
-    rev = parse_revision(path, text)
-    from alembic_ls.analysis.source_text import split_lines
-
-    return fixer(rev, split_lines(text), params)
+    return fixer(rev or parse_revision(path, text), split_lines(text), params)
 
 
 __all__ = ["FIXERS", "FixRefused", "TextEdit", "apply_edits", "build_edits"]

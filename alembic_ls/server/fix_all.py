@@ -7,7 +7,6 @@ the diagnostics computed from it — never sees the intermediate texts.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import replace
 
 from alembic_ls.analysis.incremental import IncrementalParser
@@ -47,8 +46,8 @@ def fix_all_text(index: ProjectIndex, settings: Settings, path: str, text: str) 
         assert finding.fix is not None
         key = (finding.code, repr(finding.fix.params))
         try:
-            candidate = apply_edits(text, build_edits(path, text, finding.fix.kind, finding.fix.params))
-            ast.parse(candidate)
+            candidate = apply_edits(text, build_edits(path, text, finding.fix.kind, finding.fix.params, rev))
+            incremental.parse(candidate)  # the next round's analysis starts from this tree
         except (FixRefused, SyntaxError, ValueError):
             refused.add(key)
             continue
