@@ -12,7 +12,7 @@ count. The 500-line revision of bench_server.py sits on a head of the (first) pr
 the edits type into.
 
 Measured, per workspace:
-  index   the server's own cold figure (its "indexed in" log line: discover, parse, graph, cache) and
+  index   the server's own cold figure (its "indexed in" log line: discover, read identifiers, graph) and
           initialize -> every file checked and published (target: index <= 0.5 s per 1,000 revisions)
   rss     VmRSS of the server with everything indexed and checked, and its peak VmHWM after the edits
           (target: <= 150 MB per 1,000 revisions)

@@ -128,7 +128,8 @@ class DiagnosticsEngine:
             await self.rechecks_done()
             checked = time.perf_counter()
             await server.analyse(server.state.save_caches)
-            names = ", ".join(p.name for p in server.state.projects) or "none"
+            projects = server.state.projects
+            names = ", ".join(p.name for p in projects) if len(projects) <= 3 else f"{len(projects)} projects"
             logger.info(
                 "alembic-ls: %d revision files in %s: indexed in %.2f s, checked in %.2f s",
                 files,
