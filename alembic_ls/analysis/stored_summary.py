@@ -114,10 +114,6 @@ class StoredRevisionFile(RevisionFile):
             return None
         return stored
 
-    @stored_bytes.setter
-    def stored_bytes(self, stored: bytes) -> None:
-        self._stored = stored
-
     def fill(self, full: RevisionFile) -> None:
         """Take every field not set yet from `full` (a field set by a caller is kept)."""
         for field_name in _FIELDS:
