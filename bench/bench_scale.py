@@ -229,7 +229,7 @@ async def measure(
     name: str, root: Path, shaped: list[Shaped], big: Path, args: argparse.Namespace
 ) -> Figures:
     with tempfile.TemporaryDirectory(prefix="alembic-ls-scale-cache-") as cache:
-        session, startup = await start_server(root, Path(cache), not args.trusted, None)
+        session, startup = await start_server(root, Path(cache), not args.trusted)
         indexed_rss = rss_mb(session)
         latencies = await measure_edits(session, big, args.edits)
         peak = peak_rss_mb(session)

@@ -14,8 +14,7 @@ The reference printed beside the edit latency is the cost of the analysis itself
 handed to the server's workspace state: parse, re-index, check) measured in this process: what
 remains is transport, scheduling and conversion. The package is byte-compiled first, as an
 installed one is (this matters where PYTHONDONTWRITEBYTECODE is set).
-`--untrusted` starts the server with `trusted: false` (no agent process for the status bar);
-`--jobs N` sets ALEMBIC_LS_JOBS for it (worker processes for a cold index build).
+`--untrusted` starts the server with `trusted: false` (no agent process for the status bar).
 `--strict` exits 1 when a target is missed.
 """
 
@@ -149,7 +148,7 @@ class Startup:
     server_says: str  # the server's own log line: time to index, time to check
 
 
-async def start_server(root: Path, cache: Path, untrusted: bool, jobs: int | None) -> tuple[Session, Startup]:
+async def start_server(root: Path, cache: Path, untrusted: bool) -> tuple[Session, Startup]:
     client = LanguageClient("bench", "1")
     session = Session(client)
 
@@ -183,8 +182,6 @@ async def start_server(root: Path, cache: Path, untrusted: bool, jobs: int | Non
 
     byte_compile_package()
     env = {**os.environ, "ALEMBIC_LS_CACHE_DIR": str(cache)}
-    if jobs is not None:
-        env["ALEMBIC_LS_JOBS"] = str(jobs)
     spawned = time.perf_counter()
     await client.start_io(sys.executable, "-m", "alembic_ls", "serve", env=env)
     session.stderr = asyncio.ensure_future(_drain_stderr(client))
@@ -336,9 +333,9 @@ async def run(args: argparse.Namespace) -> int:
         lines = big.read_text(encoding="utf-8").count("\n") + 1
         floor = analysis_floor_ms(root, big, args.edits)
 
-        cold_session, cold = await start_server(root, cache, args.untrusted, args.jobs)
+        cold_session, cold = await start_server(root, cache, args.untrusted)
         await stop_server(cold_session)
-        session, warm = await start_server(root, cache, args.untrusted, args.jobs)
+        session, warm = await start_server(root, cache, args.untrusted)
         latencies = await measure_edits(session, big, args.edits)
         rss = peak_rss_mb(session)
         await stop_server(session)
@@ -390,7 +387,6 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=200, help="didChange edits to time (default 200)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--untrusted", action="store_true", help="start the server with trusted: false")
-    parser.add_argument("--jobs", type=int, help="ALEMBIC_LS_JOBS for the server (index worker processes)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return asyncio.run(run(parser.parse_args()))
 
