@@ -240,10 +240,7 @@ class DiagnosticsEngine:
                 # Parsing builds tens of thousands of objects and frees them by reference count;
                 # collector passes in between would add ~10% to every keystroke's latency.
                 with collector_paused():
-                    return analyse(version, text)
-
-            def analyse(version: int | None, text: str) -> tuple[Any, Publication | None]:
-                outcome = server.state.analyse_document(path, version, text)
+                    outcome = server.state.analyse_document(path, version, text)
                 if outcome is None:
                     return None, None
                 publication = None
