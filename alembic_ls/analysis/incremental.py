@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 from alembic_ls.analysis.revision_file import ArgValue
 
+ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
+
 
 class IncrementalParser:
     """Parses the versions of one document; each result is the previous one updated in place.
@@ -32,7 +34,7 @@ class IncrementalParser:
         self._lines: list[str] | None = None
         self._tree: ast.Module | None = None
         self.reused = 0  # parses served by splicing (for tests and benchmarks)
-        self.arguments: dict[tuple[int, int, int, int, str], ArgValue] = {}
+        self.arguments: dict[ArgKey, ArgValue] = {}
 
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
         """`ast.parse(text, filename)`, raising what it raises."""

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.identifiers import IdentifierReader, read_identifier_prefix
-from alembic_ls.analysis.incremental import IncrementalParser
+from alembic_ls.analysis.incremental import ArgKey, IncrementalParser
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
     ArgValue,
@@ -81,7 +81,6 @@ _MODULE_GLOBALS = frozenset(
     {"__file__", "__name__", "__doc__", "__builtins__", "__spec__", "__annotations__", "__path__"}
 )
 _BUILTINS = frozenset(dir(builtins)) | _MODULE_GLOBALS
-ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
 
 
 def read_revision_file(path: str) -> RevisionFile:
