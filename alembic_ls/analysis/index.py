@@ -21,7 +21,7 @@ from alembic_ls.analysis.identifiers import scan_graph_fields
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache, default_cache_dir
 from alembic_ls.analysis.parse_workers import parse_in_workers
-from alembic_ls.analysis.parser import parse_revision, read_revision_file
+from alembic_ls.analysis.parser import parse_revision, parse_revision_bytes, read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source
 from alembic_ls.analysis.stored_summary import StoredRevisionFile, dumps, graph_fields, restore
@@ -90,11 +90,11 @@ def _scan_file(path: str) -> RevisionFile:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
-        data = b""
+        return read_revision_file(path)  # the same error a full read reports
     text, decode_error = decode_source(data)
-    fields = None if decode_error or not data else scan_graph_fields(text)
-    if fields is None:  # unreadable, undecodable or unusual: the full analysis says why
-        return read_revision_file(path)
+    fields = None if decode_error else scan_graph_fields(text)
+    if fields is None:  # undecodable or unusual: the full analysis of these bytes says why
+        return parse_revision_bytes(path, data)
     return restore(path, fields, None)
 
 

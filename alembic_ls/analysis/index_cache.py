@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_ls.analysis import identifiers, parser, prefilter, revision_file, source_text, stored_summary
-from alembic_ls.analysis.identifiers import GraphFields
+from alembic_ls.analysis.identifiers import IDENTIFIERS, GraphFields
 from alembic_ls.analysis.revision_file import IdentifierAssignment
-from alembic_ls.analysis.stored_summary import GRAPH_FIELDS, dumps
+from alembic_ls.analysis.stored_summary import dumps
 from alembic_ls.project import Project
 
 
@@ -61,7 +61,7 @@ class CacheEntry:
             and isinstance(size, int)
             and (stored is None or isinstance(stored, bytes))
             and isinstance(graph_fields, tuple)
-            and len(graph_fields) == len(GRAPH_FIELDS)
+            and len(graph_fields) == len(IDENTIFIERS)
             and all(g is None or isinstance(g, IdentifierAssignment) for g in graph_fields)
         ):
             return None

@@ -90,6 +90,11 @@ def read_revision_file(path: str) -> RevisionFile:
             data = handle.read()
     except OSError as exc:
         return RevisionFile(path=path, parse_error=ParseError(str(exc), Span(0, 0, 0, 0)))
+    return parse_revision_bytes(path, data)
+
+
+def parse_revision_bytes(path: str, data: bytes) -> RevisionFile:
+    """Parse a file's bytes, decoded as Python would; undecodable bytes become the parse error."""
     text, decode_error = decode_source(data)
     parsed = parse_revision(path, text)
     if decode_error:

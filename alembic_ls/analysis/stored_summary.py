@@ -23,7 +23,7 @@ from typing import Any
 
 from alembic_ls.analysis import revision_file
 from alembic_ls.analysis.collector import collector_paused
-from alembic_ls.analysis.identifiers import IDENTIFIERS, GraphFields
+from alembic_ls.analysis.identifiers import GraphFields
 from alembic_ls.analysis.parser import read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
 
@@ -67,7 +67,6 @@ def dumps(obj: object) -> bytes:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RevisionFile))
-GRAPH_FIELDS = IDENTIFIERS
 
 
 class StoredRevisionFile(RevisionFile):
