@@ -79,7 +79,12 @@ class IdentifierReader:
         values: list[str] = []
         for element in elements:
             if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
-                return None
+                if name != "branch_labels" or isinstance(element, ast.Constant):
+                    return None
+                # `branch_labels = (cli.EXPAND_BRANCH,)`: Alembic labels the revision with whatever the
+                # expression holds. Its text stands in for the value, so the revision is still labelled.
+                values.append(ast.unparse(element))
+                continue
             values.append(element.value)
             if kind is not None:
                 self.refs.append(IdRef(element.value, self.positions.span(element), kind))

@@ -57,7 +57,7 @@ def test_syntax_error_fallback_reads_tuples_annotations_and_unknowns() -> None:
     assert rev.parse_error is not None
     assert rev.revision_id == "m"
     assert rev.parents == ("a", "b")
-    assert rev.branch_labels is not None and rev.branch_labels.values is None
+    assert rev.labels == ("cli.EXPAND",)
     assert rev.depends_on is not None and rev.depends_on.values == ()
 
 

@@ -131,12 +131,14 @@ def test_tuple_down_revision_of_a_merge() -> None:
     ]
 
 
-def test_non_literal_branch_labels_are_unknown_not_empty() -> None:
+def test_branch_labels_that_are_expressions_are_still_labels() -> None:
+    """Alembic labels the revision with whatever `cli.EXPAND_BRANCH` holds: the text stands in for it."""
     text = "from x import cli\nrevision = 'a'\ndown_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n"
     rev = parse_revision("v.py", text)
-    assert rev.branch_labels is not None
-    assert rev.branch_labels.values is None
-    assert rev.labels == ()
+    assert rev.labels == ("cli.EXPAND_BRANCH",)
+    mixed = parse_revision("v.py", "revision = 'a'\nbranch_labels = ('stable', RELEASE)\n")
+    assert mixed.labels == ("stable", "RELEASE")
+    assert parse_revision("v.py", "revision = 'a'\nbranch_labels = ('x', None)\n").labels == ()
     assert rev.down_revision is not None and rev.down_revision.values == ()
 
 
