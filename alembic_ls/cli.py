@@ -124,6 +124,8 @@ def _check(args: argparse.Namespace) -> int:
         result.findings.extend(
             scratch_findings(pairs, args.interpreter, args.agent_timeout, args.database_url)
         )
+    for note in result.notes:
+        print(f"alembic-ls: note: {note}", file=sys.stderr)
     for warning in result.warnings:
         print(f"alembic-ls: warning: {warning}", file=sys.stderr)
     for error in result.errors:

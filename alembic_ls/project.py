@@ -12,9 +12,11 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from alembic_ls.version_layout import default_layout
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,6 +57,11 @@ class Project:
     sqlalchemy_url: str | None = None
     kind: str = "ini"  # "ini" | "pyproject" | "flask"
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # Separate histories sharing this script directory (env.py picks one at run time), each its own
+    # version locations; () when the locations hold one history.
+    histories: tuple[tuple[Path, ...], ...] = ()
+    # What alembic-ls inferred because the configuration did not say (version_layout), for `check`.
+    assumed: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def dialect(self) -> str | None:
@@ -81,6 +88,14 @@ class Project:
             elif path.parent == location:
                 return True
         return False
+
+    def history_of(self, path: Path) -> int:
+        """Which of `histories` holds `path` (0 when the project has one history)."""
+        for number, locations in enumerate(self.histories):
+            for location in locations:
+                if location == path.parent or (self.recursive_version_locations and location in path.parents):
+                    return number
+        return 0
 
 
 def _split_locations(raw: str, separator: str | None) -> list[str]:
@@ -143,21 +158,37 @@ def _project(root: Path, config: Path, script_dir: Path, section: dict[str, str]
         parts = _split_locations(raw_locations, separator) if raw_locations else []
     except ProjectError as exc:
         raise ProjectError(f"{config}: [alembic]: {exc}") from exc
-    locations = [_resolve_location(p, config.parent) for p in parts] if parts else [script_dir / "versions"]
     recursive = section.get("recursive_version_locations", "false").strip().lower() in (
         "true",
         "1",
         "yes",
         "on",
     )
-    return Project(
+    project = Project(
         root=root.resolve(),
         config_file=config.resolve(),
         script_location=script_dir.resolve(),
-        version_locations=tuple(dict.fromkeys(p.resolve() for p in locations)),
+        version_locations=tuple(
+            dict.fromkeys(_resolve_location(p, config.parent) for p in parts)
+            if parts
+            else [(script_dir / "versions").resolve()]
+        ),
         recursive_version_locations=recursive,
         sqlalchemy_url=section.get("sqlalchemy.url"),
         kind=kind,
+    )
+    return project if parts or recursive else _with_default_layout(project, config.parent)
+
+
+def _with_default_layout(project: Project, base: Path) -> Project:
+    """A project whose configuration names no version locations, where its revisions really are."""
+    layout = default_layout(project.script_location, base.resolve())
+    return replace(
+        project,
+        version_locations=layout.version_locations,
+        recursive_version_locations=layout.recursive,
+        histories=layout.histories,
+        assumed=layout.assumed,
     )
 
 
@@ -191,21 +222,22 @@ def load_pyproject(path: Path, url: str | None = None) -> Project | None:
     script_dir = _resolve_location(expand(table["script_location"], "script_location"), path.parent)
     raw = table.get("version_locations")
     if raw is None:
-        locations = [script_dir / "versions"]
+        locations = []
     elif isinstance(raw, list):
         locations = [_resolve_location(expand(v, "version_locations"), path.parent) for v in raw]
     else:
         raise ProjectError(f"{path}: [tool.alembic] version_locations must be a list of strings")
     recursive = bool(table.get("recursive_version_locations", False))
-    return Project(
+    project = Project(
         root=path.parent.resolve(),
         config_file=path.resolve(),
         script_location=script_dir.resolve(),
-        version_locations=tuple(dict.fromkeys(p.resolve() for p in locations)),
+        version_locations=tuple(dict.fromkeys(p.resolve() for p in locations or [script_dir / "versions"])),
         recursive_version_locations=recursive,
         sqlalchemy_url=url,
         kind="pyproject",
     )
+    return project if locations or recursive else _with_default_layout(project, path.parent)
 
 
 def _walk(root: Path) -> Iterator[tuple[Path, list[str]]]:
@@ -249,13 +281,7 @@ def discover_projects(roots: Iterable[Path]) -> tuple[list[Project], list[str]]:
         for env_dir in env_dirs:
             if env_dir.resolve() not in projects:
                 # Flask-Migrate (or a renamed ini): a script directory nobody's config names.
-                projects[env_dir.resolve()] = Project(
-                    root=env_dir.parent.resolve(),
-                    config_file=None,
-                    script_location=env_dir.resolve(),
-                    version_locations=((env_dir / "versions").resolve(),),
-                    kind="flask",
-                )
+                projects[env_dir.resolve()] = _flask_project(env_dir)
     return sorted(projects.values(), key=lambda p: str(p.script_location)), errors
 
 
@@ -273,11 +299,16 @@ def project_for_path(path: Path) -> Project | None:
                 if project is not None and (project.owns(path) or project.script_location in path.parents):
                     return project
         if (parent / "env.py").is_file() and (parent / "versions").is_dir():
-            return Project(
-                root=parent.parent,
-                config_file=None,
-                script_location=parent,
-                version_locations=(parent / "versions",),
-                kind="flask",
-            )
+            return _flask_project(parent)
     return None
+
+
+def _flask_project(env_dir: Path) -> Project:
+    project = Project(
+        root=env_dir.parent.resolve(),
+        config_file=None,
+        script_location=env_dir.resolve(),
+        version_locations=((env_dir / "versions").resolve(),),
+        kind="flask",
+    )
+    return _with_default_layout(project, env_dir.parent)

@@ -24,9 +24,21 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # configuration problems (exit code 2)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was assumed where the configuration is silent
     fixed: int = 0
     projects: list[Project] = field(default_factory=list)
     files_checked: int = 0
+
+
+def assumptions(project: Project, settings: Settings) -> list[str]:
+    """What was inferred for a project because its configuration did not say, and from where."""
+    where = project.config_file or project.script_location
+    notes = [f"{where}: assumed {sentence}" for sentence in project.assumed]
+    if settings.dialect is None and project.dialect is None:
+        notes.append(
+            f"{where}: assumed the database may be PostgreSQL (no usable sqlalchemy.url or `dialect`)"
+        )
+    return notes
 
 
 def project_settings(project: Project, overrides: Settings | None) -> Settings:
@@ -85,6 +97,7 @@ def _check_project(
     except ConfigError as exc:
         result.errors.append(str(exc))
         return
+    result.notes.extend(assumptions(project, settings))
     from_command_line = set(unknown_codes(overrides)) if overrides else set()
     for code in unknown_codes(settings):
         where = "command line" if code in from_command_line else settings.source or "settings"

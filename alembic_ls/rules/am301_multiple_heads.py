@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity
@@ -16,8 +17,14 @@ class MultipleHeads(Rule):
         rid = rev.revision_id
         if rid is None or rev.revision is None or not ctx.is_loaded(rev):
             return
+        project = ctx.index.project
         for group in ctx.graph.head_groups():
             if rid not in group:
+                continue
+            # Heads of separate histories (env.py picks one per database) never meet in one upgrade.
+            mine = project.history_of(Path(rev.path))
+            group = [h for h in group if project.history_of(Path(ctx.graph.revisions[h].path)) == mine]
+            if len(group) < 2:
                 continue
             others = ", ".join(h for h in group if h != rid)
             labels = sorted(ctx.graph.labels.get(rid, ()))

@@ -18,6 +18,21 @@ class OutsideVersionLocations(Rule):
             return
         project = ctx.index.project
         locations = ", ".join(ctx.relpath(str(p)) for p in project.version_locations)
+        strays = sorted(path for path, r in ctx.index.stray.items() if r.is_revision)
+        if len(strays) > 1 and not any(r.is_revision for r in ctx.index.files.values()):
+            # No history where alembic-ls looked: the project keeps it somewhere its configuration
+            # does not say. One finding for the project, not one per file of its whole history.
+            if strays[0] == rev.path:
+                where = ctx.relpath(str(project.script_location))
+                yield self.finding(
+                    rev,
+                    rev.revision.span,
+                    f"None of the {len(strays)} revision files under {where} is in version_locations "
+                    f"({locations}), and alembic-ls could not tell where this project keeps its history: "
+                    "set `version_locations` (or `recursive_version_locations = true`) in its Alembic "
+                    "configuration.",
+                )
+            return
         hint = (
             " (it sits in a sub-folder: set `recursive_version_locations = true` or move it up)"
             if any(loc in Path(rev.path).parents for loc in project.version_locations)
