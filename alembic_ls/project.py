@@ -193,11 +193,19 @@ def _with_default_layout(project: Project, base: Path) -> Project:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The `tool` table's owner: {} for a file that never mentions alembic (not read further)."""
     try:
-        with open(path, "rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read TOML: {exc}") from exc
+    if b"alembic" not in raw:
+        # Not an Alembic configuration whatever else it holds: a template such as
+        # `{{cookiecutter.project}}/pyproject.toml` that is not valid TOML is none of our business.
+        return {}
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+        return data
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProjectError(f"{path}: cannot read TOML: {exc}") from exc
 
 

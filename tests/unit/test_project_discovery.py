@@ -245,3 +245,13 @@ def test_owns_follows_recursive_version_locations(tmp_path: Path) -> None:
 )
 def test_dialect_from_the_url(tmp_path: Path, url: str, dialect: str | None) -> None:
     assert Project(tmp_path, None, tmp_path, (), sqlalchemy_url=url).dialect == dialect
+
+
+def test_broken_pyproject_that_never_mentions_alembic_is_not_an_error(tmp_path: Path) -> None:
+    """ckan ships `contrib/cookiecutter/.../{{cookiecutter.project}}/pyproject.toml`, a template that is
+    not valid TOML: it cannot be an Alembic configuration, so it must not stop the check (exit 2)."""
+    template = tmp_path / "{{cookiecutter.project}}"
+    template.mkdir()
+    (template / "pyproject.toml").write_text('[project]\nname = "{{ cookiecutter.project }}"\nx = {a = \n')
+    projects, errors = discover_projects([tmp_path])
+    assert projects == [] and errors == []
