@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_ls.analysis.collector import collector_paused
@@ -12,6 +12,7 @@ from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_di
 from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.checker import Checker, unknown_codes
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
+from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.project import Project, discover_projects
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings, load_settings
@@ -95,19 +96,27 @@ def _check_project(
         index.analyse_all()  # every file is about to be checked: parse them in parallel
     targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
     if fix:
-        result.fixed += _fix_files(index, settings, [t.path for t in targets])
+        result.fixed += _fix_files(index, settings, [t.path for t in targets], result.warnings)
         checker = Checker(index, settings)
         targets = [index.get(t.path) or t for t in targets]
     for rev in targets:
-        result.findings.extend(checker.check_file(rev))
+        findings = checker.check_file(rev)
+        if refusal(project, rev.path) is not None:  # no fix will write there: none is offered
+            findings = [replace(f, fix=None) for f in findings]
+        result.findings.extend(findings)
     result.files_checked += len(targets)
     index.save_cache()
 
 
-def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int:
-    """Apply safe fixes one at a time, re-checking after each; never write a file that no longer parses."""
+def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str], warnings: list[str]) -> int:
+    """Apply safe fixes one at a time, re-checking after each; never write a file that no longer parses,
+    nor one outside the project (reported in `warnings` instead)."""
     fixed = 0
     for path in paths:
+        outside = refusal(index.project, path)
+        if outside is not None:
+            warnings.append(f"not fixed: {outside}")
+            continue
         try:
             data = Path(path).read_bytes()
         except OSError:
