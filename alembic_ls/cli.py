@@ -13,6 +13,7 @@ from alembic_ls import __version__
 from alembic_ls.docs import doc_text
 from alembic_ls.graphview.render import FORMATS as GRAPH_FORMATS
 from alembic_ls.reporting import FORMATS, render
+from alembic_ls.rules.code_patterns import unknown_code_problem
 from alembic_ls.rules.registry import RULES, lookup
 from alembic_ls.settings import Settings
 
@@ -20,7 +21,11 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def _codes(value: str) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    problem = unknown_code_problem(codes, None)  # argparse names the flag
+    if problem is not None:  # a usage error: exit 2, and no check runs
+        raise argparse.ArgumentTypeError(problem)
+    return codes
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -128,8 +133,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"alembic-ls: warning: {warning}", file=sys.stderr)
     for error in result.errors:
         print(f"alembic-ls: error: {error}", file=sys.stderr)
-    if result.errors and not result.projects:
-        return EXIT_USAGE
+    if result.errors and not result.findings:
+        return EXIT_USAGE  # a project went unchecked: never "All checks passed"
     output = render(result.findings, args.output_format, result.fixed, result.files_checked)
     if output:
         print(output)

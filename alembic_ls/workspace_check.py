@@ -10,7 +10,7 @@ from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
 from alembic_ls.analysis.source_text import decode_source, source_encoding
-from alembic_ls.checker import Checker, unknown_codes
+from alembic_ls.checker import Checker
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.project import Project, discover_projects
@@ -86,12 +86,6 @@ def _check_project(
     except ConfigError as exc:
         result.errors.append(str(exc))
         return
-    from_command_line = set(unknown_codes(overrides)) if overrides else set()
-    for code in unknown_codes(settings):
-        where = "command line" if code in from_command_line else settings.source or "settings"
-        warning = f"{where}: unknown rule code `{code}`"
-        if warning not in result.warnings:  # the same flags apply to every project
-            result.warnings.append(warning)
     if not files:
         index.analyse_all()  # every file is about to be checked: parse them in parallel
     targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
