@@ -28,12 +28,6 @@ def enabled_rules(settings: Settings) -> list[Rule]:
     ]
 
 
-def unknown_codes(settings: Settings) -> list[str]:
-    """Codes or prefixes in the settings that match no rule (a typo silences nothing)."""
-    named = [*(settings.select or ()), *settings.ignore, *settings.severity]
-    return sorted({p for p in named if p != "ALL" and not any(code.startswith(p) for code in RULES)})
-
-
 @dataclass
 class Checker:
     index: ProjectIndex

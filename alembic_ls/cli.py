@@ -13,14 +13,25 @@ from alembic_ls import __version__
 from alembic_ls.docs import doc_text
 from alembic_ls.graphview.render import FORMATS as GRAPH_FORMATS
 from alembic_ls.reporting import FORMATS, render
+from alembic_ls.rules.code_patterns import unknown_code_problem
 from alembic_ls.rules.registry import RULES, lookup
 from alembic_ls.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+CHECK_EXIT_CODES = f"""\
+exit codes:
+  {EXIT_CLEAN}  no findings
+  {EXIT_FINDINGS}  findings remain (after --fix: the ones it could not fix)
+  {EXIT_USAGE}  usage or configuration error: a bad flag, a PATH that does not exist, no Alembic
+     project found, a bad [tool.alembic-ls] setting or alembic.ini"""
 
 
 def _codes(value: str) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    problem = unknown_code_problem(codes, None)  # argparse names the flag
+    if problem is not None:  # a usage error: exit 2, and no check runs
+        raise argparse.ArgumentTypeError(problem)
+    return codes
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,9 +41,29 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"alembic-ls {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="check the Alembic projects under PATH (default: .)")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
-    check.add_argument("--output-format", choices=FORMATS, default="text")
+    check = sub.add_parser(
+        "check",
+        help="check the Alembic projects under PATH (default: .)",
+        description="Check the Alembic projects under each PATH.",
+        epilog=CHECK_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path(".")],
+        metavar="PATH",
+        help="a folder holding Alembic projects (found by alembic.ini, pyproject.toml [tool.alembic] or "
+        "migrations/env.py), or revision files to check alone (default: .)",
+    )
+    check.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default="text",
+        help="text: one `path:line:col: CODE message` line per finding and a summary (default); json: a "
+        "list of findings; github: GitHub Actions annotations; sarif: SARIF 2.1.0 for code scanning",
+    )
     check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes")
     check.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes")
     check.add_argument("--baseline", help="only check revisions after this revision id")
@@ -87,6 +118,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "graph":
         from alembic_ls.graphview.command import draw_graph
 
+        if _report_missing([args.path]):
+            return EXIT_USAGE
         return draw_graph(args.path, args.format, args.full, args.since, args.output)
     if args.command == "rules":
         for rule in RULES.values():
@@ -107,12 +140,18 @@ def _main(argv: Sequence[str] | None) -> int:
     return EXIT_CLEAN
 
 
+def _report_missing(paths: Sequence[Path]) -> bool:
+    """One message for a PATH that does not exist, whichever command was given it."""
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        print(f"alembic-ls: error: no such file or directory: {path}", file=sys.stderr)
+    return bool(missing)
+
+
 def _check(args: argparse.Namespace) -> int:
     from alembic_ls.workspace_check import run_check
 
-    missing = [p for p in args.paths if not p.exists()]
-    if missing:
-        print(f"alembic-ls: no such file or directory: {missing[0]}", file=sys.stderr)
+    if _report_missing(args.paths):
         return EXIT_USAGE
     overrides = Settings(select=args.select, ignore=args.ignore or (), baseline=args.baseline)
     result = run_check(args.paths, overrides, fix=args.fix, use_cache=not args.no_cache)
@@ -130,8 +169,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"alembic-ls: warning: {warning}", file=sys.stderr)
     for error in result.errors:
         print(f"alembic-ls: error: {error}", file=sys.stderr)
-    if result.errors and not result.projects:
-        return EXIT_USAGE
+    if result.errors and not result.findings:
+        return EXIT_USAGE  # a project went unchecked: never "All checks passed"
     output = render(result.findings, args.output_format, result.fixed, result.files_checked)
     if output:
         print(output)

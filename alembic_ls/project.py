@@ -80,7 +80,9 @@ class Project:
 
     def owns(self, path: Path) -> bool:
         """Is `path` inside one of this project's version locations (as Alembic loads them)?"""
-        path = path.resolve()
+        # Alembic lists the folder, so a symlinked file in it is one of its revisions wherever the
+        # link points: resolve the folders, not the file name.
+        path = path.parent.resolve() / path.name
         for location in self.version_locations:
             if self.recursive_version_locations:
                 if location == path.parent or location in path.parents:

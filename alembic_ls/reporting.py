@@ -40,7 +40,8 @@ def _text(findings: Sequence[Finding], fixed: int, files: int) -> str:
         out.append(f"{display_path(f.path)}:{f.span.line + 1}:{f.span.col + 1}: {f.code}{marker} {f.message}")
     fixable = sum(1 for f in findings if f.fix and f.fix.safe)
     if findings:
-        summary = f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''}"
+        found = len(findings) + fixed  # as ruff counts: what was found, then how much of it is fixed
+        summary = f"Found {found} problem{'s' if found != 1 else ''}"
         if fixed:
             summary += f" ({fixed} fixed, {len(findings)} remaining)"
         out.append(summary + ".")

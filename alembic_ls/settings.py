@@ -3,7 +3,8 @@
 Keys (pyproject spelling; LSP clients send the camelCase form of the same names):
   select = ["AM1", "AM201"]    codes or prefixes to enable ("ALL" = every rule)
   ignore = ["AM103"]           codes or prefixes to disable
-  severity = {AM104 = "error"} per-rule severity
+  severity = {AM104 = "error"} per-rule severity (whole codes)
+  An unknown code in select/ignore/severity is a ConfigError (a typo must not turn a check off).
   baseline = "3f2a9c1d7e4b"    only revisions after this one are checked
   dialect = "postgresql"       overrides the dialect read from sqlalchemy.url
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic_ls.rules.base import Severity
+from alembic_ls.rules.code_patterns import unknown_code_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -75,9 +77,18 @@ def parse_settings(table: dict[str, Any], where: str) -> Settings:
     dialect = normalised.get("dialect")
     if dialect is not None and not isinstance(dialect, str):
         raise ConfigError(f'{where}: `dialect` must be a string such as "postgresql"')
+    selected = _string_list(select, "select", where) if select is not None else None
+    ignored = _string_list(normalised.get("ignore", []), "ignore", where)
+    problem = (
+        unknown_code_problem(selected or (), "select")
+        or unknown_code_problem(ignored, "ignore")
+        or unknown_code_problem(severity, "severity", prefixes=False)
+    )
+    if problem is not None:
+        raise ConfigError(f"{where}: {problem}")
     return Settings(
-        select=_string_list(select, "select", where) if select is not None else None,
-        ignore=_string_list(normalised.get("ignore", []), "ignore", where),
+        select=selected,
+        ignore=ignored,
         severity=severity,
         baseline=baseline.strip() if isinstance(baseline, str) else None,
         dialect=dialect.lower() if isinstance(dialect, str) else None,

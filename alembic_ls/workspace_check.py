@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
 from alembic_ls.analysis.source_text import decode_source, source_encoding
-from alembic_ls.checker import Checker, unknown_codes
+from alembic_ls.checker import Checker
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
+from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.project import Project, discover_projects
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings, load_settings
@@ -98,29 +99,31 @@ def _check_project(
         result.errors.append(str(exc))
         return
     result.notes.extend(assumptions(project, settings))
-    from_command_line = set(unknown_codes(overrides)) if overrides else set()
-    for code in unknown_codes(settings):
-        where = "command line" if code in from_command_line else settings.source or "settings"
-        warning = f"{where}: unknown rule code `{code}`"
-        if warning not in result.warnings:  # the same flags apply to every project
-            result.warnings.append(warning)
     if not files:
         index.analyse_all()  # every file is about to be checked: parse them in parallel
     targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
     if fix:
-        result.fixed += _fix_files(index, settings, [t.path for t in targets])
+        result.fixed += _fix_files(index, settings, [t.path for t in targets], result.warnings)
         checker = Checker(index, settings)
         targets = [index.get(t.path) or t for t in targets]
     for rev in targets:
-        result.findings.extend(checker.check_file(rev))
+        findings = checker.check_file(rev)
+        if refusal(project, rev.path) is not None:  # no fix will write there: none is offered
+            findings = [replace(f, fix=None) for f in findings]
+        result.findings.extend(findings)
     result.files_checked += len(targets)
     index.save_cache()
 
 
-def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str]) -> int:
-    """Apply safe fixes one at a time, re-checking after each; never write a file that no longer parses."""
+def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str], warnings: list[str]) -> int:
+    """Apply safe fixes one at a time, re-checking after each; never write a file that no longer parses,
+    nor one outside the project (reported in `warnings` instead)."""
     fixed = 0
     for path in paths:
+        outside = refusal(index.project, path)
+        if outside is not None:
+            warnings.append(f"not fixed: {outside}")
+            continue
         try:
             data = Path(path).read_bytes()
         except OSError:

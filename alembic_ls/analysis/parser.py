@@ -162,7 +162,12 @@ def _suppressions(comments: list[Comment]) -> Iterator[Suppression]:
 
 
 def is_meaningful_comment(text: str) -> bool:
-    """Does this comment say *why*? Placeholders, bare TODOs and tool directives do not."""
+    """Does this comment explain? It does when it says something beyond a placeholder: after an
+    optional label (`MANUAL:`, `NOTE:`, `WHY:`, `DATA:`, `data migration:`) at least one word that
+    is not a placeholder word (TODO, FIXME, XXX, HACK, TBD, WIP, MANUAL, WHY). The fix's template
+    (`# MANUAL: <why>`), tool directives and Alembic's markers never count. One rule a user can
+    apply by eye: `# why: backfill` and `# backfill slug` count, `# TODO` and `# manual` do not.
+    """
     body = text.lstrip("#").strip()
     lowered = body.lower()
     if not body or lowered.startswith(("alembic-ls:", "noqa", "type:", "pragma", "fmt:")):
@@ -174,8 +179,7 @@ def is_meaningful_comment(text: str) -> bool:
         return False
     body = _LABEL_PREFIX.sub("", body)
     words = re.findall(r"\w+", body.lower())
-    meaningful = [w for w in words if w not in _PLACEHOLDER_WORDS]
-    return len(meaningful) >= 2
+    return any(w not in _PLACEHOLDER_WORDS for w in words)
 
 
 def _recover_identifiers(result: RevisionFile, text: str, lines: list[str]) -> None:

@@ -11,6 +11,7 @@ from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.fixes import comments, downgrade, headers, imports, suppressions
 from alembic_ls.fixes.concurrent_index import concurrent_index_fix
 from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
+from alembic_ls.fixes.header_docstring import sync_header_fix
 from alembic_ls.fixes.not_valid_constraint import not_valid_constraint_fix
 from alembic_ls.fixes.nullable_first import nullable_first_fix
 from alembic_ls.fixes.rename_column import rename_column_fix
@@ -22,7 +23,7 @@ FIXERS: dict[str, Fixer] = {
     "add-import": imports.add_import_fix,
     "explain-comment": comments.explain_comment_fix,
     "replace-text": headers.replace_text_fix,
-    "sync-header": headers.sync_header_fix,
+    "sync-header": sync_header_fix,
     "suppress-line": suppressions.suppress_line_fix,
     "suppress-file": suppressions.suppress_file_fix,
     "remove-suppression": suppressions.remove_suppression_fix,

@@ -38,18 +38,35 @@ def render(model: GraphModel, fmt: str) -> str:
     return {"text": render_text, "mermaid": render_mermaid, "dot": render_dot, "svg": render_svg}[fmt](model)
 
 
+# What each mark of the text drawing means, in the order the legend lists them.
+TEXT_LEGEND = {
+    "o": "revision",
+    "!": "revision with an error finding",
+    "@": "the database's current revision",
+    "|": "a parent link passing by",
+    "…": "linear run folded into one line (--full draws every revision)",
+}
+
+
 def render_text(model: GraphModel) -> str:
     placed, passing = lanes_and_edges(model)
     width = max((p.lane for p in placed.values()), default=0) + 1
     by_id = {n.id: n for n in model.nodes}
     lines = []
+    used: set[str] = set()
     for rid in topological_rows(model):
         node, place = by_id[rid], placed[rid]
         symbol = "@" if node.current else ("!" if node.severity == "error" else "o")
         through = passing[place.row]
         cells = [symbol if lane == place.lane else ("|" if lane in through else " ") for lane in range(width)]
+        used.update(cells)
+        if node.collapsed:
+            used.add("…")
         detail = f"  [{'; '.join(marks(node))}]" if marks(node) else ""
         lines.append(" ".join(cells).rstrip() + "  " + node.label + detail)
+    legend = [f"{mark} {meaning}" for mark, meaning in TEXT_LEGEND.items() if mark in used]
+    if legend:
+        lines.extend(["", "Legend: " + "; ".join(legend) + "."])
     return "\n".join(lines)
 
 

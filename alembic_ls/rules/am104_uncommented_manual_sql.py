@@ -5,6 +5,12 @@ from collections.abc import Iterator
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 
+# What counts, as analysis.parser.is_meaningful_comment decides it.
+EXPLAINING_COMMENT = (
+    "A comment explains when it says something beyond a placeholder: `# why: backfill` does; "
+    "`# TODO`, `# manual` and the template `# MANUAL: <why>` do not."
+)
+
 
 class UncommentedManualSql(Rule):
     code = "AM104"
@@ -25,7 +31,8 @@ class UncommentedManualSql(Rule):
                 rev,
                 call_head_span(call.span, call.what),
                 f"`{call.what}` is a manual data change with no comment saying why. The rule book "
-                'allows hand edits only for data migrations: "Add comment explaining manual edit".',
+                'allows hand edits only for data migrations: "Add comment explaining manual edit". '
+                f"{EXPLAINING_COMMENT}",
                 Fix(
                     "Add a `# MANUAL: <why>` comment above",
                     "explain-comment",

@@ -23,6 +23,7 @@ from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.fixes import FixRefused, build_edits
 from alembic_ls.fixes.comments import PLACEHOLDER
 from alembic_ls.fixes.edits import TextEdit
+from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.server.diagnostics import SOURCE
 from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_edits, workspace_edit
 from alembic_ls.server.fix_all import fix_all_text, replacement_edit
@@ -36,6 +37,7 @@ logger = logging.getLogger("alembic_ls.server")
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.alembic-ls
 COMMAND_FIX = "command"  # a fix recipe that runs a command: params {"command": name, "arguments": [...]}
 NOT_SUPPRESSIBLE = frozenset({"AM000", "AM001", "AM002"})  # a syntax error or a suppression itself
+TEMPLATE = "script.py.mako"
 TEMPLATE_IMPORT_ANCHOR = re.compile(r"^import sqlalchemy as sa[ \t]*$", re.M)
 TEMPLATE_HAS_SQLMODEL = re.compile(r"^\s*(import sqlmodel\b|from sqlmodel\b)", re.M)
 
@@ -233,13 +235,14 @@ class CodeActions:
             raise FixRefused("not a file")
         capabilities = self.server.client_capabilities
         encoding = self.server.encoding
+        if "template" in data:
+            return self._template_edit(Path(str(data["template"])))
+        self._refuse_outside(path)
         if data.get("fixAll"):
             edit = self.fix_all_edit(path, text)
             if edit is None:
                 raise FixRefused("nothing to fix")
             return workspace_edit(capabilities, [(uri, version, lsp_edits([edit], text, encoding))])
-        if "template" in data:
-            return self._template_edit(Path(str(data["template"])))
         kind = str(data["kind"])
         params = data.get("params") or {}
         edits = build_edits(path, text, kind, dict(params))
@@ -251,10 +254,17 @@ class CodeActions:
 
     def fix_all_edit(self, path: str, text: str) -> TextEdit | None:
         project = self.server.state.project_for(path)
-        if project is None:
+        if project is None or refusal(project.project, path) is not None:
             return None
         fixed, _count = fix_all_text(project.index, project.checker.settings, path, text)
         return replacement_edit(text, fixed)
+
+    def _refuse_outside(self, path: str) -> None:
+        """Fixes edit only files inside the project (not a file elsewhere that a symlink names)."""
+        project = self.server.state.project_for(path)
+        reason = refusal(project.project, path) if project is not None else None
+        if reason is not None:
+            raise FixRefused(reason)
 
     def _snippets(self, edits: list[TextEdit], text: str) -> list[types.TextEdit | types.SnippetTextEdit]:
         """`# MANUAL: <why>` with the placeholder selected, for clients that take snippet edits."""
@@ -273,7 +283,9 @@ class CodeActions:
     def _template_needing_sqlmodel(self, project: ProjectState, problem: Problem) -> Path | None:
         if problem.code != "AM501" or not _names_sqlmodel(problem):
             return None
-        template = project.project.script_location / "script.py.mako"
+        template = project.project.script_location / TEMPLATE
+        if refusal(project.project, template) is not None:  # a template shared from elsewhere
+            return None
         snapshot = self.server.snapshot(self.server.uri_for(str(template.resolve())))
         text = snapshot[2] if snapshot else None
         if text is None or TEMPLATE_HAS_SQLMODEL.search(text) or not TEMPLATE_IMPORT_ANCHOR.search(text):
@@ -281,6 +293,14 @@ class CodeActions:
         return template
 
     def _template_edit(self, template: Path) -> types.WorkspaceEdit:
+        # The path comes back from the client: edit only a project's own template, inside it.
+        projects = [state.project for state in self.server.state.projects]
+        owner = next((p for p in projects if p.script_location / TEMPLATE == template), None)
+        if owner is None:
+            raise FixRefused(f"{template} is not the script.py.mako of a project")
+        reason = refusal(owner, template)
+        if reason is not None:
+            raise FixRefused(reason)
         resolved = str(template.resolve())
         uri = self.server.uri_for(resolved)
         snapshot = self.server.snapshot(uri)

@@ -87,21 +87,6 @@ def test_unknown_baseline_exits_2(write_history) -> None:
     assert run.returncode == 2 and "`baseline` names revision 'nothere'" in run.stderr
 
 
-def test_unknown_code_in_select_is_a_warning(write_history) -> None:
-    history = write_history(("a1", None), ("b2", "a1"))
-    (history.root / "pyproject.toml").write_text('[tool.alembic-ls]\nselect = ["AM1", "AM77"]\n')
-    run = alembic_ls("check", cwd=history.root)
-    assert run.returncode == 0
-    assert "alembic-ls: warning:" in run.stderr and "unknown rule code `AM77`" in run.stderr
-
-
-def test_unknown_code_on_the_command_line_is_a_warning_naming_the_flag(write_history) -> None:
-    history = write_history(("a1", None))
-    run = alembic_ls("check", "--select", "AM1,AM77", cwd=history.root)
-    assert run.returncode == 0
-    assert "unknown rule code `AM77`" in run.stderr and "command line" in run.stderr
-
-
 def test_broken_alembic_ini_exits_2_with_the_file_named(tmp_path: Path) -> None:
     (tmp_path / "alembic.ini").write_text("[alembic\nscript_location = m\n")
     run = alembic_ls("check", cwd=tmp_path)

@@ -158,7 +158,7 @@ async def test_fix_all_command_sends_the_edit_to_the_client(client: RecordingCli
     assert result["ok"] is True and result["applied"] is True
     (edit,) = client.applied_edits
     fixed = apply_lsp_edits(text, edits_by_uri(edit)[uri], client.encoding)
-    assert 'def downgrade() -> None:\n    """Downgrade schema."""\n    # ### commands auto' in fixed
+    assert 'def downgrade() -> None:\n    """Downgrade schema."""\n    # Derived by alembic-ls' in fixed
 
 
 async def test_template_action_adds_sqlmodel_to_script_mako(client: RecordingClient, demo_copy: Path) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from alembic_ls.checker import enabled_rules, unknown_codes
+from alembic_ls.checker import enabled_rules
 from alembic_ls.rules.base import Severity
 from alembic_ls.rules.registry import RULES
 from alembic_ls.settings import ConfigError, Settings
@@ -25,12 +25,6 @@ def test_select_takes_codes_and_prefixes_and_ignore_wins() -> None:
     assert [r.code for r in enabled_rules(Settings(select=("ALL",), ignore=("AM3",)))] == [
         c for c in RULES if not c.startswith("AM3")
     ]
-
-
-def test_unknown_codes_in_settings_are_listed() -> None:
-    settings = Settings(select=("AM1", "AM9"), ignore=("AM14",), severity={"XX1": Severity.ERROR})
-    assert unknown_codes(settings) == ["AM14", "AM9", "XX1"]
-    assert unknown_codes(Settings(select=("ALL", "AM"))) == []
 
 
 def test_selection_and_severity_reach_the_findings(lab, make_revision: Callable[..., str]) -> None:

@@ -18,6 +18,9 @@ from alembic_ls.analysis.revision_file import Span
         "# data migration: copy emails into the new column",
         "## keep the old index until v2 ships",
         "# existing rows need a value",
+        "# why: backfill",
+        "# backfill",
+        "# backfill slug",
     ],
 )
 def test_meaningful_comments(comment: str) -> None:
@@ -35,7 +38,6 @@ def test_meaningful_comments(comment: str) -> None:
         "# MANUAL:",
         "# why?",
         "# FIXME XXX",
-        "# backfill",  # one word says what, not why
         "#",
         "# noqa: E501",
         "# type: ignore[attr-defined]",

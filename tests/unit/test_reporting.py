@@ -49,7 +49,7 @@ def test_text(findings: list[Finding]) -> None:
 
 def test_text_after_fixing(findings: list[Finding]) -> None:
     assert (
-        render(findings[1:2], "text", fixed=2).splitlines()[-1] == "Found 1 problem (2 fixed, 1 remaining)."
+        render(findings[1:2], "text", fixed=2).splitlines()[-1] == "Found 3 problems (2 fixed, 1 remaining)."
     )
     assert render([], "text", fixed=1, files=4) == "Fixed 1 problem. All checks passed (4 revision files)."
     assert render([], "text", files=1) == "All checks passed (1 revision file)."
