@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.identifiers import IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import ArgKey, IncrementalParser
-from alembic_ls.analysis.python_parse import parse_python
+from alembic_ls.analysis.python_parse import parse_python, python_source
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
     ArgValue,
@@ -109,6 +109,7 @@ def parse_revision_bytes(path: str, data: bytes) -> RevisionFile:
 
 def parse_revision(path: str, text: str, incremental: IncrementalParser | None = None) -> RevisionFile:
     """The summary of `text`; `incremental` holds the previous version of the same document."""
+    text = python_source(text)  # positions stay those of the caller's text, byte order mark included
     lines = split_lines(text)
     lexed = lex(text)
     result = RevisionFile(path=path, line_count=len(lines))
