@@ -139,6 +139,15 @@ async def test_a_text_starting_with_a_byte_order_mark_is_analysed_as_the_saved_f
     uri, opened = open_document(client, path)
     assert opened.startswith(BOM)
     assert from_server(await wait_for(client, uri, version=1), opened, client.encoding) == expected
+    # Typing inside upgrade() (the edit the server re-parses on its own) keeps it so.
+    typed = opened.replace(
+        "    op.execute(", "    # backfill the slug from each post's title\n    op.execute("
+    )
+    version = change_document(client, uri, typed)
+    served = from_server(await wait_for(client, uri, version=version), typed, client.encoding)
+    path.write_bytes(typed.encode("utf-8"))
+    assert served == counting_the_bom(from_check(demo_copy, path))
+    assert "AM104" not in [code for code, _where, _message in served]
 
 
 async def test_fixes_keep_the_byte_order_mark(client: RecordingClient, demo_copy: Path) -> None:

@@ -20,8 +20,8 @@ from alembic_ls.server.paths import path_to_uri
 INVALID_PARAMS = -32602
 INVALID_REQUEST = -32600
 SLUG = Path("migrations/versions/4d5e6f708192_add_slug_to_post.py")
-# Params no method takes: LSP params are objects with named members.
-ALWAYS_MALFORMED: tuple[object, ...] = ([], "not params", 42)
+# Params no method with params takes: LSP params are objects with named members.
+ALWAYS_MALFORMED: tuple[object, ...] = ([], "not params", 42, None)
 
 
 def registered_methods() -> list[str]:
