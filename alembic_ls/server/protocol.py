@@ -19,7 +19,12 @@ import logging
 from typing import Any
 
 import cattrs
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+)
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCMessage, RPCRequest
 
@@ -74,7 +79,9 @@ class AlembicProtocol(LanguageServerProtocol):
             future = self._request_futures.pop(msg_id, None)
             logger.warning("unreadable response to request %s: %s", msg_id, detail)
             if future is not None and not future.done():
-                future.set_exception(error)
+                future.set_exception(
+                    JsonRpcInternalError(message=f"the client's answer could not be read: {detail}")
+                )
         else:
             logger.warning("ignored an unreadable message: %s", detail)
 

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,10 @@ class RawClient:
         self.pending: dict[int | str | None, asyncio.Future[Message]] = {}
         self.unmatched: list[Message] = []  # responses to no request of ours (e.g. id null)
         self.unmatched_arrived = asyncio.Event()
+        self.notifications: list[Message] = []
+        self.notified = asyncio.Event()
+        # How to answer the server's requests, by method (default: as a client without the feature).
+        self.answers: dict[str, object] = {}
         self.reader = asyncio.ensure_future(self._read())
 
     async def send(self, message: Message) -> None:
@@ -53,6 +57,21 @@ class RawClient:
 
         return await asyncio.wait_for(wait(), TIMEOUT_S)
 
+    async def notification(self, method: str, where: Callable[[Any], bool]) -> Message:
+        """The first notification of `method` (already received or to come) whose params satisfy `where`."""
+
+        async def wait() -> Message:
+            seen = 0
+            while True:
+                for message in self.notifications[seen:]:
+                    if message["method"] == method and where(message.get("params")):
+                        return message
+                seen = len(self.notifications)
+                self.notified.clear()
+                await self.notified.wait()
+
+        return await asyncio.wait_for(wait(), TIMEOUT_S)
+
     async def _read(self) -> None:
         stdout = self.process.stdout
         assert stdout is not None
@@ -66,8 +85,12 @@ class RawClient:
                 return
             message: Message = json.loads(await stdout.readexactly(length))
             if "method" in message:
-                if "id" in message:  # the server asks: answer as a client without those features
-                    await self.send({"jsonrpc": "2.0", "id": message["id"], "result": _answer_for(message)})
+                if "id" in message:  # the server asks
+                    answer = self.answers.get(message["method"], _answer_for(message))
+                    await self.send({"jsonrpc": "2.0", "id": message["id"], "result": answer})
+                else:
+                    self.notifications.append(message)
+                    self.notified.set()
                 continue
             answer = self.pending.pop(message.get("id"), None)
             if answer is None:

@@ -118,3 +118,21 @@ async def test_every_request_with_malformed_params_gets_invalid_params(demo_copy
         assert late["error"]["code"] == INVALID_REQUEST, late
         await client.notify("exit", None)
         assert await client.process.wait() == 0
+
+
+async def test_an_unreadable_answer_from_the_client_fails_the_servers_request(demo_copy: Path) -> None:
+    """The server asks for settings; an answer it cannot read ends that request at once (it used to
+    wait for its timeout), and initializationOptions apply."""
+    root_uri = path_to_uri(str(demo_copy.resolve()))
+    async with raw_server(demo_copy) as client:
+        client.answers["workspace/configuration"] = 5  # not the list of settings objects asked for
+        capabilities = {"workspace": {"configuration": True}}
+        await client.request(
+            "initialize", {"processId": None, "rootUri": root_uri, "capabilities": capabilities}
+        )
+        await client.notify("initialized", {})
+        logged = await client.notification(
+            "window/logMessage", lambda params: "workspace/configuration failed" in params["message"]
+        )
+        assert "could not be read" in logged["params"]["message"], logged
+        await still_serving(client, path_to_uri(str((demo_copy / SLUG).resolve())))
