@@ -26,7 +26,8 @@ def can_show_documents(server: AlembicLanguageServer) -> bool:
 
 def tell_outcome(server: AlembicLanguageServer, result: dict[str, Any]) -> None:
     """Show a command's result to a user whose client would not (marks it `"told": true`)."""
-    if result.get("told") or not (result.get("tell") or not can_show_documents(server)):
+    wanted = result.get("tell") is True or not can_show_documents(server)
+    if not wanted or result.get("told"):
         return
     message = result.get("message")
     if not isinstance(message, str) or not message:
