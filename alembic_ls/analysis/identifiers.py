@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import re
 
+from alembic_ls.analysis.python_parse import parse_python
 from alembic_ls.analysis.revision_file import IdentifierAssignment, IdRef, RefKind
 from alembic_ls.analysis.source_text import Positions, split_lines
 
@@ -131,7 +132,7 @@ def read_identifier_prefix(text: str) -> IdentifierReader | None:
     if prefix is None:
         return None
     try:
-        tree = ast.parse(prefix)
+        tree = parse_python(prefix)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     reader = IdentifierReader(Positions(split_lines(prefix)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
+from alembic_ls.analysis.python_parse import parse_python
 from alembic_ls.analysis.revision_file import ArgValue
 
 ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
@@ -36,8 +37,8 @@ class IncrementalParser:
         self.reused = 0  # parses served by splicing (for tests and benchmarks)
         self.arguments: dict[ArgKey, ArgValue] = {}
 
-    def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
-        """`ast.parse(text, filename)`, raising what it raises."""
+    def parse(self, text: str) -> ast.Module:
+        """`parse_python(text)`, raising what it raises."""
         lines = text.split("\n")
         tree = None
         if self._tree is not None and self._lines is not None and "\r" not in text:
@@ -49,7 +50,7 @@ class IncrementalParser:
                 self.reused += 1
         self._tree = self._lines = None  # the old tree may be half updated until this succeeds
         if tree is None:
-            tree = ast.parse(text, filename=filename)
+            tree = parse_python(text)
         self._tree, self._lines = tree, lines
         return tree
 
@@ -130,7 +131,7 @@ def _splice_body(
         return None  # indentation the `if 1:` block might read differently from the file
     statements: list[ast.stmt] = []
     if not _is_code_free(region):
-        wrapper = ast.parse("\n" * (region_first - 2) + "if 1:\n" + text)
+        wrapper = parse_python("\n" * (region_first - 2) + "if 1:\n" + text)
         if len(wrapper.body) != 1 or not isinstance(wrapper.body[0], ast.If):
             return None
         statements = wrapper.body[0].body

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.identifiers import IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import ArgKey, IncrementalParser
+from alembic_ls.analysis.python_parse import parse_python, python_source
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
     ArgValue,
@@ -111,6 +112,7 @@ def parse_revision_bytes(path: str, data: bytes) -> RevisionFile:
 
 def parse_revision(path: str, text: str, incremental: IncrementalParser | None = None) -> RevisionFile:
     """The summary of `text`; `incremental` holds the previous version of the same document."""
+    text = python_source(text)  # positions stay those of the caller's text, byte order mark included
     lines = split_lines(text)
     lexed = lex(text)
     result = RevisionFile(path=path, line_count=len(lines))
@@ -118,7 +120,7 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
     result.markers = tuple(_markers(lexed.comments))
     result.suppressions = tuple(_suppressions(lexed.comments))
     try:
-        tree = incremental.parse(text, path) if incremental else ast.parse(text, filename=path)
+        tree = incremental.parse(text) if incremental else parse_python(text)
     except (SyntaxError, ValueError) as exc:
         lineno = max((getattr(exc, "lineno", None) or 1) - 1, 0)
         col = max((getattr(exc, "offset", None) or 1) - 1, 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from alembic_ls.analysis.python_parse import parse_python
 from alembic_ls.analysis.revision_file import Span
 
 COLUMN_CALLS = frozenset({"Column", "mapped_column", "Field"})
@@ -211,7 +212,7 @@ def map_models(path: str, text: str) -> ModelMap:
     """Every table the file defines, with its columns and named constraints. Never raises."""
     found = ModelMap(path)
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return found
     lines = text.splitlines()

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from alembic_ls.analysis.parser import parse_revision
-from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.python_parse import BOM
+from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.fixes import comments, downgrade, headers, imports, suppressions
 from alembic_ls.fixes.concurrent_index import concurrent_index_fix
@@ -42,7 +43,22 @@ def build_edits(
     fixer = FIXERS.get(kind)
     if fixer is None:
         raise FixRefused(f"unknown fix {kind!r}")
-    return fixer(rev or parse_revision(path, text), split_lines(text), params)
+    edits = fixer(rev or parse_revision(path, text), split_lines(text), params)
+    return _after_bom(edits) if text.startswith(BOM) else edits
+
+
+def _after_bom(edits: list[TextEdit]) -> list[TextEdit]:
+    """Edits that keep the byte order mark an editor's text starts with: the file's code (and
+    every span of its analysis) starts after it, but a fix that writes at the very start of the
+    file (an import in a file without any) says (0, 0)."""
+    kept = []
+    for edit in edits:
+        span = edit.span
+        if (span.line, span.col) == (0, 0) and not edit.new_text.startswith(BOM):
+            end = (0, 1) if (span.end_line, span.end_col) == (0, 0) else (span.end_line, span.end_col)
+            edit = TextEdit(Span(0, 1, *end), edit.new_text)
+        kept.append(edit)
+    return kept
 
 
 __all__ = ["FIXERS", "FixRefused", "TextEdit", "apply_edits", "build_edits"]

@@ -7,9 +7,9 @@ an edit whose result would not parse.
 
 from __future__ import annotations
 
-import ast
 import re
 
+from alembic_ls.analysis.python_parse import parse_python
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
 
@@ -173,7 +173,7 @@ def python_string(text: str) -> str:
 def ensure_parses(lines: list[str], edits: list[TextEdit], what: str) -> list[TextEdit]:
     """Refuse instead of handing an editor a fix whose result is not valid Python."""
     try:
-        ast.parse(apply_edits("\n".join(lines), edits))
+        parse_python(apply_edits("\n".join(lines), edits))
     except SyntaxError as exc:
         raise FixRefused(f"{what} would not leave valid Python here (line {exc.lineno})") from exc
     return edits

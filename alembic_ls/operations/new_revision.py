@@ -7,11 +7,11 @@ import) is applied here, before anyone sees the file, and reported.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic_ls.analysis.index import ProjectIndex
+from alembic_ls.analysis.python_parse import parse_python
 from alembic_ls.checker import Checker
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
 from alembic_ls.operations.session import ProjectSession
@@ -68,7 +68,7 @@ def _finish(index: ProjectIndex, settings: Settings, path: Path) -> Finished:
         assert finding.fix is not None
         try:
             candidate = apply_edits(text, build_edits(str(path), text, finding.fix.kind, finding.fix.params))
-            ast.parse(candidate)
+            parse_python(candidate)
         except (FixRefused, SyntaxError):
             break
         if candidate == text:

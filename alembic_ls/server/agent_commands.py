@@ -2,7 +2,8 @@
 
 Each command: finds the project (`args["project"]`, optional with one project), refuses in an untrusted
 workspace, reports work-done progress (cancellable: cancelling stops the request in the agent), opens
-generated files and SQL with `window/showDocument`, and answers `{"ok", "message", ...}`.
+generated files and SQL with `window/showDocument` (a client without it is told where they are: see
+`telling`), and answers `{"ok", "message", ...}`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from alembic_ls.server.agent_hub import UNTRUSTED, hub_for
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.paths import path_to_uri
 from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.server.telling import can_show_documents
 
 logger = logging.getLogger("alembic_ls.agent")
 
@@ -90,14 +92,8 @@ async def _progress(server: AlembicLanguageServer, title: str) -> AsyncIterator[
         progress.end("cancelled" if progress.cancelled else "done")
 
 
-def _can_show_documents(server: AlembicLanguageServer) -> bool:
-    window = server.client_capabilities.window
-    show = window.show_document if window else None
-    return bool(show and show.support)
-
-
 async def _show(server: AlembicLanguageServer, paths: list[Path]) -> bool:
-    if not paths or not _can_show_documents(server):
+    if not paths or not can_show_documents(server):
         return False
     shown = True
     for path in paths:

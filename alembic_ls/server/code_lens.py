@@ -1,8 +1,10 @@
 """Code lens above `revision = ...`: parents, children, and the revision's place in the graph.
 
 Clicking a parent or child opens it (the `alembic-ls.openRevision` command asks the client to show
-the file); the role lens is a label. When the database is known to be behind the revision (AM602),
-"Not applied · Upgrade to here" comes first.
+the file, or tells the user where it is); clicking a label (the role, "base", "+N more children")
+describes the revision (`alembic-ls.describeRevision`): every lens has a command the server runs.
+When the database is known to be behind the revision (AM602), "Not applied · Upgrade to here" comes
+first.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from alembic_ls.server.database_position import upgrade_lens
+from alembic_ls.server.describe_revision import DESCRIBE_REVISION
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import DocumentView, roles, view_of
 from alembic_ls.server.server import AlembicLanguageServer
@@ -31,11 +34,8 @@ def lenses(view: DocumentView, uri: str, encoding: str) -> list[types.CodeLens]:
         found.append(upgrade)
 
     def add(title: str, target: str | None = None) -> None:
-        command = types.Command(title=title, command="")
-        if target is not None:
-            command = types.Command(
-                title=title, command=OPEN_REVISION, arguments=[{"revision": target, "uri": uri}]
-            )
+        name, revision = (OPEN_REVISION, target) if target is not None else (DESCRIBE_REVISION, rid)
+        command = types.Command(title=title, command=name, arguments=[{"revision": revision, "uri": uri}])
         found.append(types.CodeLens(range=at, command=command))
 
     parents = rev.parents

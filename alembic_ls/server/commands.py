@@ -9,8 +9,10 @@ where a handler is `handler(server, args) -> dict` (or an `async def`), `args` b
 single object argument (`{}` when the client sent none), and list the module in
 `EXTENSION_MODULES`. A missing extension module is skipped. Every handler is guarded: an exception
 becomes `{"ok": false, "message": ...}` and a log line, never a JSON-RPC failure. Results are
-objects with at least `ok` and `message`. `resolve_project` finds the project an `args["project"]`
-names (a file URI or a folder path inside it; optional when there is one project).
+objects with at least `ok` and `message`; a client that cannot show documents (and so drops
+results) is told each one with `window/showMessage` (see `telling`). `resolve_project` finds the
+project an `args["project"]` names (a file URI or a folder path inside it; optional when there is
+one project).
 """
 
 from __future__ import annotations
@@ -31,12 +33,17 @@ from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import declaration_span, targets
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState
+from alembic_ls.server.telling import can_show_documents, tell_outcome
 
 logger = logging.getLogger("alembic_ls.server")
 
 Result = dict[str, Any]
 CommandHandler = Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[Result] | Result]
-EXTENSION_MODULES: tuple[str, ...] = ("alembic_ls.server.agent_commands", "alembic_ls.server.graph_command")
+EXTENSION_MODULES: tuple[str, ...] = (
+    "alembic_ls.server.agent_commands",
+    "alembic_ls.server.graph_command",
+    "alembic_ls.server.describe_revision",
+)
 
 
 class CommandRegistry:
@@ -102,7 +109,7 @@ async def show_rule_doc(server: AlembicLanguageServer, args: dict[str, Any]) -> 
         return {"ok": False, "message": f"unknown rule {args.get('code')!r}"}
     uri = doc_uri(rule.code)
     result: Result = {"ok": True, "message": f"{rule.code} {rule.name}", "uri": uri}
-    if _can_show_documents(server):
+    if can_show_documents(server):
         shown = await server.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=True))
         result["shown"] = bool(shown and shown.success)
     result["markdown"] = doc_path(rule.code).read_text(encoding="utf-8")
@@ -114,31 +121,30 @@ async def open_revision(server: AlembicLanguageServer, args: dict[str, Any]) -> 
     if not isinstance(rid, str):
         return {"ok": False, "message": "alembic-ls.openRevision needs {revision}"}
 
-    def find() -> tuple[str, types.Range] | None:
+    def find() -> tuple[str, types.Range, str] | None:
         project = resolve_project(server, args)
         found = targets(project, rid) if project else []
         if not found:
             return None
         target = found[0]
-        return target.path, to_range(
-            declaration_span(target), server.state.lines_of(target.path), server.encoding
-        )
+        span = to_range(declaration_span(target), server.state.lines_of(target.path), server.encoding)
+        return target.path, span, target.message or "no message"
 
     located = await server.query(find, None, "openRevision")
     if located is None:
         return {"ok": False, "message": f"revision {rid} is not in the project"}
-    path, selection = located
+    path, selection, title = located
     uri = server.uri_for(path)
     result: Result = {
         "ok": True,
-        "message": path,
+        "message": f"Revision {rid} ({title})",
         "uri": uri,
         "range": {
             "start": {"line": selection.start.line, "character": selection.start.character},
             "end": {"line": selection.end.line, "character": selection.end.character},
         },
     }
-    if _can_show_documents(server):
+    if can_show_documents(server):
         shown = await server.window_show_document_async(
             types.ShowDocumentParams(uri=uri, take_focus=True, selection=selection)
         )
@@ -152,12 +158,6 @@ async def restart(server: AlembicLanguageServer, args: dict[str, Any]) -> Result
     await server.diagnostics.load_workspace(server.workspace_folders())
     names = [p.name for p in server.state.projects]
     return {"ok": True, "message": f"re-indexed {len(names)} project(s)", "projects": names}
-
-
-def _can_show_documents(server: AlembicLanguageServer) -> bool:
-    window = server.client_capabilities.window
-    show = window.show_document if window else None
-    return bool(show and show.support)
 
 
 BUILTIN: dict[str, CommandHandler] = {
@@ -192,10 +192,11 @@ def _guarded(name: str, handler: CommandHandler) -> Callable[..., Awaitable[Resu
             result = handler(ls, args)
             if inspect.isawaitable(result):
                 result = await result
-            return result
         except Exception as exc:
             logger.exception("command %s failed", name)
-            return {"ok": False, "message": f"{name} failed: {exc}"}
+            result = {"ok": False, "message": f"{name} failed: {exc}"}
+        tell_outcome(ls, result)
+        return result
 
     return run
 

@@ -24,6 +24,7 @@ from alembic_ls.analysis.index import IndexCache, default_cache_dir
 from alembic_ls.server.client_settings import ClientSettings
 from alembic_ls.server.paths import path_to_uri, uri_to_path
 from alembic_ls.server.positions import UTF16
+from alembic_ls.server.protocol import AlembicProtocol
 from alembic_ls.server.state import Folder, ProjectState, WorkspaceState, read_text
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class AlembicLanguageServer(LanguageServer):
             name="alembic-ls",
             version=__version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=AlembicProtocol,  # answers requests pygls cannot decode
         )
         self.state = WorkspaceState(cache or IndexCache(default_cache_dir()))
         self.state.settings_for = self.client_settings_for

@@ -105,4 +105,45 @@ step("quickfix", function()
   out.fixed_text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), "\n")
 end)
 
+step("lenses", function()
+  -- Neovim 0.7 declares no window/showDocument: what the lenses and commands do comes as messages.
+  local told, notified = {}, {}
+  local show_message = vim.lsp.handlers["window/showMessage"]
+  vim.lsp.handlers["window/showMessage"] = function(err, result, ctx, config)
+    table.insert(told, result.message)
+    return show_message(err, result, ctx, config)
+  end
+  local notify = vim.notify
+  vim.notify = function(message, level, opts)
+    table.insert(notified, message)
+    return notify(message, level, opts)
+  end
+  local select = vim.ui.select
+  out.lenses = {}
+  for _, path in ipairs({ slug_path, head_path }) do
+    vim.cmd("edit " .. path)
+    local buf = vim.api.nvim_get_current_buf()
+    vim.lsp.codelens.refresh()
+    vim.wait(10000, function() return #vim.lsp.codelens.get(buf) > 0 end, 50)
+    local lenses = vim.lsp.codelens.get(buf)
+    vim.api.nvim_win_set_cursor(0, { lenses[1].range.start.line + 1, 0 })
+    -- Each lens as a user runs it: vim.lsp.codelens.run(), choosing it from the menu.
+    for index, lens in ipairs(lenses) do
+      local command = lens.command or {}
+      vim.ui.select = function(items, _, on_choice) on_choice(items[index]) end
+      local before = #told
+      vim.lsp.codelens.run()
+      vim.wait(10000, function() return #told > before end, 50)
+      table.insert(out.lenses, { title = command.title, command = command.command, told = told[before + 1] })
+    end
+  end
+  vim.ui.select = select
+  -- A database command through the user command docs/editors.md defines: its outcome is told.
+  local before = #told
+  vim.cmd("AlembicHeads")
+  vim.wait(60000, function() return #told > before end, 50)
+  out.heads_told = told[before + 1]
+  out.notified = notified
+end)
+
 finish()

@@ -72,3 +72,13 @@ def test_neovim_shows_diagnostics_jumps_and_applies_a_fix(demo_copy: Path, tmp_p
     assert result["action"] == "Derive downgrade() from upgrade()"
     assert result["after_fix"] == []
     assert "batch_op.drop_column('bio')" in result["fixed_text"]
+    # Every code lens runs a command the server handles and tells what it found (no showDocument in 0.7).
+    assert result["notified"] == [], result["notified"]
+    assert all(lens["command"] and lens["told"] for lens in result["lenses"]), result["lenses"]
+    told = {lens["title"]: lens["told"] for lens in result["lenses"]}
+    tag, bio = versions / "3c4d5e6f7081_create_tag_table.py", versions / "5e6f708192a3_add_bio_to_user.py"
+    assert told["↑ 3c4d5e6f7081 create tag table"].endswith(f"{tag}:15")
+    assert told["↓ 5e6f708192a3 add bio to user"].endswith(f"{bio}:16")
+    assert told["↑ 5e6f708192a3 add bio to user"].endswith(f"{bio}:16")
+    assert told["head"].startswith("alembic-ls: 6f708192a3b4 — add subtitle to post")
+    assert "6f708192a3b4" in result["heads_told"]
