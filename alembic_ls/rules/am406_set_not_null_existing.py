@@ -23,6 +23,9 @@ class SetNotNullExisting(Rule):
             nullable = op.kwarg("nullable") if op.name == "alter_column" else None
             if nullable is None or nullable.value is not False:
                 continue
+            existing = op.kwarg("existing_nullable")
+            if existing is not None and existing.value is False:
+                continue  # already NOT NULL (autogenerate restates it beside a type change): no scan
             # A column this upgrade adds is the rule book's nullable-first pattern (AM401's fix).
             if timeline.column_is_new(op) or _proven_not_null(_history(rev, ctx), op):
                 continue

@@ -17,7 +17,9 @@ class UndefinedName(Rule):
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         for undefined in rev.undefined_names:
             statement = import_line_for(undefined.name)
-            message = f"`{undefined.name}` is not defined: `alembic upgrade` stops here with NameError."
+            message = (
+                f"`{undefined.name}` is not defined: {_what_stops(rev, undefined.span.line)} with NameError."
+            )
             fix = None
             if statement is not None:
                 message += f" Add `{statement}`."
@@ -28,3 +30,13 @@ class UndefinedName(Rule):
                     "import sqlmodel: add `import sqlmodel` to the template so the next revision is right."
                 )
             yield self.finding(rev, undefined.span, message, fix)
+
+
+def _what_stops(rev: RevisionFile, line: int) -> str:
+    """What fails at this line: the command running the function, or loading the file at all."""
+    for function in rev.functions.values():
+        if function.span.line <= line <= function.span.end_line:
+            if function.name in ("upgrade", "downgrade"):
+                return f"`alembic {function.name}` stops here"
+            return f"`{function.name}()` stops here when it runs"
+    return "every alembic command stops loading this revision here"
