@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from alembic_ls.version_layout import default_layout
+from alembic_ls.version_layout import default_layout, folder_dialect
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,6 +90,14 @@ class Project:
             elif path.parent == location:
                 return True
         return False
+
+    def history_dialect(self, path: Path) -> str | None:
+        """The database the history holding `path` is for, when its folder is named after one."""
+        if len(self.histories) < 2:
+            return None
+        locations = self.histories[self.history_of(path)]
+        dialects = {folder_dialect(location) for location in locations}
+        return dialects.pop() if len(dialects) == 1 else None
 
     def history_of(self, path: Path) -> int:
         """Which of `histories` holds `path` (0 when the project has one history)."""

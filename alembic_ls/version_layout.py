@@ -19,6 +19,7 @@ Every inference is recorded as a sentence in `Layout.assumed`, which `check` pri
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from alembic_ls.env_locations import read_env_locations
 DATABASE_FOLDERS = frozenset(
     {"postgresql", "postgres", "pg", "sqlite", "mysql", "mariadb", "mssql", "oracle", "sqlserver"}
 )
+_DIALECT_OF_WORD = {"postgres": "postgresql", "pg": "postgresql", "sqlserver": "mssql"}
 # Fewer revision files than this in sub-folders is a misplaced file or two, not a layout.
 MIN_SUBFOLDER_HISTORY = 3
 _SNIFF_BYTES = 65536
@@ -38,6 +40,19 @@ class Layout:
     recursive: bool = False
     histories: tuple[tuple[Path, ...], ...] = ()  # separate histories (each its own locations), if several
     assumed: tuple[str, ...] = field(default=())
+
+
+def _dialect(word: str) -> str | None:
+    word = word.lower()
+    return _DIALECT_OF_WORD.get(word, word) if word in DATABASE_FOLDERS else None
+
+
+def folder_dialect(folder: Path) -> str | None:
+    """The database a history's folder is named after (`sqlite_versions`, `versions/postgresql`)."""
+    for word in re.split(r"[^a-z0-9]+", folder.name.lower()):
+        if word in DATABASE_FOLDERS:
+            return _DIALECT_OF_WORD.get(word, word)
+    return None
 
 
 def _looks_like_revision(path: str) -> bool:
@@ -120,7 +135,7 @@ def _from_folders(versions: Path, base: Path) -> Layout | None:
     if not counts:
         return None
     at_top = sum(1 for path in _revision_files(versions) if _looks_like_revision(path))
-    if not at_top and len(counts) >= 2 and all(p.name.lower() in DATABASE_FOLDERS for p in counts):
+    if not at_top and len(counts) >= 2 and all(_dialect(p.name) is not None for p in counts):
         folders = tuple(counts)
         names = ", ".join(_relative(p, base) for p in folders)
         return Layout(

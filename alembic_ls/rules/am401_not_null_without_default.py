@@ -34,7 +34,7 @@ class NotNullWithoutDefault(Rule):
                     "Add nullable, backfill, then set NOT NULL (the rule book's 3 steps)",
                     "nullable-first",
                     safe=False,  # the backfill value is a placeholder only a person can choose
-                    params={"line": op.span.line, "column": column.name, "dialect": dialect_name(ctx)},
+                    params={"line": op.span.line, "column": column.name, "dialect": dialect_name(ctx, rev)},
                 )
             yield self.finding(
                 rev,

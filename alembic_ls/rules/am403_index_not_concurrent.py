@@ -16,7 +16,7 @@ class IndexNotConcurrent(Rule):
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
-        if not rev.is_revision or not targets_postgresql(ctx):
+        if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
         for op in timeline.ops:

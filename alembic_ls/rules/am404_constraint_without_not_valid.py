@@ -22,7 +22,7 @@ class ConstraintWithoutNotValid(Rule):
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
-        if not rev.is_revision or not targets_postgresql(ctx):
+        if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
         for op in timeline.ops:

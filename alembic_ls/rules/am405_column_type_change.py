@@ -16,7 +16,7 @@ class ColumnTypeChange(Rule):
     summary = "Changing a column's type on an existing PostgreSQL table rewrites it under ACCESS EXCLUSIVE."
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
-        if not rev.is_revision or not targets_postgresql(ctx):
+        if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
         for op in timeline.ops:

@@ -16,7 +16,7 @@ class SetNotNullExisting(Rule):
     summary = "SET NOT NULL on an existing PostgreSQL column scans the whole table under ACCESS EXCLUSIVE."
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
-        if not rev.is_revision or not targets_postgresql(ctx):
+        if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
         for op in timeline.ops:

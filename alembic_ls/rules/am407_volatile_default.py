@@ -47,7 +47,7 @@ class VolatileDefault(Rule):
     summary = "A column added to an existing PostgreSQL table with a volatile default rewrites the table."
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
-        if not rev.is_revision or not targets_postgresql(ctx):
+        if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
         for op in timeline.ops:

@@ -8,6 +8,7 @@ revisions, or tables the files do not mention at all — is assumed to exist and
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext
@@ -16,17 +17,20 @@ from alembic_ls.rules.op_args import added_column, arg, column_name, table_colum
 POSTGRESQL = "postgresql"
 
 
-def dialect_name(ctx: CheckContext) -> str | None:
-    """`postgresql+psycopg` and `postgres` both mean PostgreSQL; None when unknown."""
-    if not ctx.dialect:
+def dialect_name(ctx: CheckContext, rev: RevisionFile | None = None) -> str | None:
+    """`postgresql+psycopg` and `postgres` both mean PostgreSQL; None when unknown. A revision in one
+    of several histories named after a database (`sqlite_versions/`) is for that database."""
+    dialect = ctx.index.project.history_dialect(Path(rev.path)) if rev is not None else None
+    dialect = dialect or ctx.dialect
+    if not dialect:
         return None
-    name = ctx.dialect.lower().split("+", 1)[0].strip()
+    name = dialect.lower().split("+", 1)[0].strip()
     return POSTGRESQL if name in ("postgres", "postgresql", "pg") else name
 
 
-def targets_postgresql(ctx: CheckContext) -> bool:
-    """PostgreSQL-only rules run when the project is PostgreSQL, or when nobody says which."""
-    return dialect_name(ctx) in (None, POSTGRESQL)
+def targets_postgresql(ctx: CheckContext, rev: RevisionFile) -> bool:
+    """PostgreSQL-only rules run when the revision is for PostgreSQL, or when nobody says which."""
+    return dialect_name(ctx, rev) in (None, POSTGRESQL)
 
 
 def _key(op: OpCall) -> tuple[int, int]:

@@ -115,8 +115,9 @@ def test_same_type_knows_the_spellings_of_one_type() -> None:
 def test_dialects(tmp_path: Path, dialect: str | None, name: str | None, postgres: bool) -> None:
     project = Project(tmp_path, None, tmp_path, (tmp_path,))
     ctx = CheckContext(ProjectIndex(project), dialect=dialect)
+    rev = parse_revision(str(tmp_path / "a1_change.py"), "revision = 'a1'\n")
     assert dialect_name(ctx) == name
-    assert targets_postgresql(ctx) is postgres
+    assert targets_postgresql(ctx, rev) is postgres
 
 
 def test_timeline_follows_creations_and_renames_in_order() -> None:

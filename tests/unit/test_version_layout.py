@@ -177,3 +177,18 @@ def test_check_says_what_it_assumed(write_history) -> None:
     result = run_check([history.root], use_cache=False)
     assert any("read recursively" in note for note in result.notes)
     assert not any("PostgreSQL" in note for note in result.notes)  # the ini's URL says SQLite
+
+
+def test_a_history_named_after_a_database_is_checked_for_that_database(write_history) -> None:
+    """pepys-import: 96 PostgreSQL lock findings were on revisions in `sqlite_versions/`."""
+    history = write_history()
+    migrations = history.root / "migrations"
+    (migrations / "env.py").write_text(PEPYS_ENV, encoding="utf-8")
+    # A PostgreSQL-only finding (type change rewrites the table) in each history; the ini says nothing.
+    (history.root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    change = "    op.alter_column('t', 'c', existing_type=sa.Integer(), type_=sa.String())"
+    for folder in ("postgres_versions", "sqlite_versions"):
+        _write(history, f"../{folder}", f"{folder[:2]}1", None, upgrade=change)
+    found = [Path(f.path).parent.name for f in history.findings(codes=["AM405"])]
+    assert found == ["postgres_versions"]
+    assert history.project().history_dialect(migrations / "sqlite_versions" / "x.py") == "sqlite"
