@@ -12,7 +12,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic_ls.analysis import identifiers, parser, prefilter, revision_file, source_text, stored_summary
+from alembic_ls.analysis import (
+    dialect_guard,
+    identifiers,
+    parser,
+    prefilter,
+    python_parse,
+    revision_file,
+    source_text,
+    stored_summary,
+)
 from alembic_ls.analysis.identifiers import IDENTIFIERS, GraphFields
 from alembic_ls.analysis.revision_file import IdentifierAssignment
 from alembic_ls.analysis.stored_summary import dumps
@@ -21,7 +30,8 @@ from alembic_ls.project import Project
 
 def _fingerprint() -> str:
     digest = hashlib.sha1()
-    for module in (identifiers, parser, prefilter, revision_file, source_text, stored_summary):
+    analysis = (dialect_guard, identifiers, parser, prefilter, python_parse, revision_file, source_text)
+    for module in (*analysis, stored_summary):
         with open(module.__file__ or "", "rb") as handle:
             digest.update(handle.read())
     with open(__file__, "rb") as handle:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from alembic_ls.analysis import prefilter
+from alembic_ls.analysis.dialect_guard import DialectGuard, guard_of
 from alembic_ls.analysis.identifiers import IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import ArgKey, IncrementalParser
 from alembic_ls.analysis.python_parse import parse_python, python_source
@@ -253,6 +254,7 @@ class _Analyzer:
         self.op_aliases: set[str] = set()
         self.id_refs: list[IdRef] = []
         self.ops: list[OpCall] = []
+        self.guards: tuple[DialectGuard, ...] = ()  # the dialect branches around the statement walked
         self.sql_calls: list[SqlCall] = []
         # Simple statements per function that are neither an op, SQL, nor a no-op.
         self.unrecognised: dict[str, list[Span]] = {}
@@ -460,6 +462,17 @@ class _Analyzer:
             for child in stmt.body:
                 self._walk_statement(child, function, aliases, inner_batch, outer)
             return
+        if isinstance(stmt, ast.If):
+            guard = guard_of(stmt.test)
+            if guard is not None:
+                self._record_calls(stmt.test, stmt, function, aliases, batch)
+                outside = self.guards
+                for body, branch in ((stmt.body, guard), (stmt.orelse, guard.negated())):
+                    self.guards = (*outside, branch)
+                    for child in body:
+                        self._walk_statement(child, function, aliases, batch, outer)
+                self.guards = outside
+                return
         compound_bodies = _compound_bodies(stmt)
         if compound_bodies is not None:
             headers, bodies = compound_bodies
@@ -526,6 +539,7 @@ class _Analyzer:
                         in_autogen_block=self._in_autogen(stmt_span.line),
                         batch_table=batch[1] if is_batch_alias and batch else None,
                         batch_span=batch[2] if is_batch_alias and batch else None,
+                        dialect_guards=self.guards,
                     )
                 )
             what = _sql_call_name(func, aliases)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from alembic_ls.analysis.dialect_guard import DialectGuard
+
 
 # Span and ArgValue are built by the thousand per file (every op argument has both), and a frozen
 # dataclass's __init__ costs three times a plain one. They are as immutable as the frozen classes
@@ -138,6 +140,8 @@ class OpCall:
     in_autogen_block: bool
     batch_table: str | None = None  # set for calls made on a batch_alter_table() alias
     batch_span: Span | None = None  # the enclosing `with op.batch_alter_table(...)` statement
+    # `if bind.dialect.name == "mysql":` around the call: the databases it can run on (dialect_guard)
+    dialect_guards: tuple[DialectGuard, ...] = ()
 
     @property
     def in_batch(self) -> bool:

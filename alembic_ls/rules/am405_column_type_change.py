@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import column_name, table_of
-from alembic_ls.rules.schema_history import targets_postgresql, timeline_for
+from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
 from alembic_ls.rules.sql_types import is_in_place_change, read_type
 
 
@@ -20,6 +21,8 @@ class ColumnTypeChange(Rule):
             return
         timeline = timeline_for(rev)
         for op in timeline.ops:
+            if not runs_on(op.dialect_guards, POSTGRESQL):
+                continue  # under `if bind.dialect.name == "mysql":` and the like
             new_type = op.kwarg("type_") if op.name == "alter_column" else None
             if new_type is None or timeline.column_is_new(op):
                 continue

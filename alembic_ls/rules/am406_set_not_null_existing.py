@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import arg, column_name, sql_text, table_of
-from alembic_ls.rules.schema_history import targets_postgresql, timeline_for
+from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
 
 
 class SetNotNullExisting(Rule):
@@ -20,6 +21,8 @@ class SetNotNullExisting(Rule):
             return
         timeline = timeline_for(rev)
         for op in timeline.ops:
+            if not runs_on(op.dialect_guards, POSTGRESQL):
+                continue  # under `if bind.dialect.name == "mysql":` and the like
             nullable = op.kwarg("nullable") if op.name == "alter_column" else None
             if nullable is None or nullable.value is not False:
                 continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 UNSET = "    op.alter_column('user', 'name', existing_type=sa.String(), nullable=True)"
 
 
@@ -38,3 +40,65 @@ def test_am501_in_upgrade_still_names_upgrade(lab, make_revision: Callable[..., 
     up = "    op.add_column('post', sa.Column('subtitle', sqlmodel.AutoString(), nullable=True))"
     finding = lab.one(make_revision("b2", None, upgrade=up), "AM501")
     assert "`alembic upgrade` stops here with NameError" in finding.message
+
+
+CTFD_BRANCHES = """\
+    bind = op.get_bind()
+    url = str(bind.engine.url)
+    if url.startswith("mysql"):
+        op.drop_constraint("awards_ibfk_1", "awards", type_="foreignkey")
+        op.create_foreign_key("awards_ibfk_1", "awards", "teams", ["team_id"], ["id"])
+    elif url.startswith("postgres"):
+        op.drop_constraint("awards_team_id_fkey", "awards", type_="foreignkey")
+        op.create_foreign_key("awards_team_id_fkey", "awards", "teams", ["team_id"], ["id"])"""
+
+
+def test_postgresql_rules_skip_ops_in_another_databases_branch(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """CTFd b295b033364d: the MySQL branch's foreign keys were reported as PostgreSQL lock hazards."""
+    text = make_revision("b2", None, upgrade=CTFD_BRANCHES, downgrade="    pass")
+    findings = [f for f in lab.check(text) if f.code == "AM404"]
+    assert [text.splitlines()[f.span.line].strip()[:40] for f in findings] == [
+        'op.create_foreign_key("awards_team_id_fk'
+    ]
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        'op.get_bind().dialect.name == "mysql"',
+        'op.get_context().dialect.name != "postgresql"',
+        'bind.dialect.name in ("mysql", "mariadb")',
+        'not bind.dialect.name == "postgresql"',
+        '"sqlite" in str(bind.engine.url)',
+        'dialect == "sqlite"',
+    ],
+)
+def test_dialect_tests_that_exclude_postgresql(lab, make_revision: Callable[..., str], test: str) -> None:
+    up = f"    if {test}:\n        op.alter_column('t', 'c', existing_type=sa.Integer(), type_=sa.String())"
+    assert "AM405" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade="    pass"))
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        'op.get_bind().dialect.name == "postgresql"',
+        'op.get_context().dialect.name != "sqlite"',
+        "some_flag",  # not about the database: judged as if unconditional
+        'bind.dialect.name == "postgresql" or other',  # not read: judged as if unconditional
+    ],
+)
+def test_dialect_tests_that_keep_postgresql(lab, make_revision: Callable[..., str], test: str) -> None:
+    up = f"    if {test}:\n        op.alter_column('t', 'c', existing_type=sa.Integer(), type_=sa.String())"
+    assert "AM405" in lab.codes(make_revision("b2", None, upgrade=up, downgrade="    pass"))
+
+
+def test_the_else_branch_of_a_postgresql_test_never_runs_on_postgresql(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    up = (
+        "    if op.get_bind().dialect.name == 'postgresql':\n        pass\n    else:\n"
+        "        op.alter_column('t', 'c', existing_type=sa.Integer(), type_=sa.String())"
+    )
+    assert "AM405" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade="    pass"))
