@@ -36,6 +36,9 @@ class IncrementalParser:
         self._tree: ast.Module | None = None
         self.reused = 0  # parses served by splicing (for tests and benchmarks)
         self.arguments: dict[ArgKey, ArgValue] = {}
+        # The module constants those arguments were read with: a `TABLE` argument's value is the
+        # constant's, so they are reused only while the constants are the same.
+        self.constants: dict[str, str] = {}
 
     def parse(self, text: str) -> ast.Module:
         """`parse_python(text)`, raising what it raises."""

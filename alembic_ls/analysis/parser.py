@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.dialect_guard import DialectGuard, guard_of
-from alembic_ls.analysis.identifiers import IdentifierReader, read_identifier_prefix
+from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import ArgKey, IncrementalParser
 from alembic_ls.analysis.python_parse import parse_python, python_source
 from alembic_ls.analysis.revision_file import (
@@ -135,11 +135,12 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
         _recover_identifiers(result, text, lines)
         return result
     analyzer = _Analyzer(result, tree, lines, lexed.comments, lexed.string_lines)
-    if incremental is not None:
+    if incremental is not None and incremental.constants == analyzer.constants:
         analyzer.earlier_args = incremental.arguments
     analyzer.run()
     if incremental is not None:
         incremental.arguments = analyzer.args_seen
+        incremental.constants = analyzer.constants
     return result
 
 
@@ -231,6 +232,40 @@ def _fallback_identifiers(result: RevisionFile, lines: list[str]) -> None:
     result.id_refs = tuple(refs)
 
 
+# A `with op.batch_alter_table(...) as alias:` block: alias, table (when known), the with-statement's
+# span, and the table argument as written.
+Batch = tuple[str, str | None, Span, str | None]
+
+
+def module_constants(tree: ast.Module) -> dict[str, str]:
+    """Names bound once, at module level, to a string literal (revision identifiers aside)."""
+    candidates: dict[str, str] = {}
+    for stmt in tree.body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+        if isinstance(stmt, ast.AnnAssign):
+            target = stmt.target
+        value = getattr(stmt, "value", None)
+        if (
+            isinstance(target, ast.Name)
+            and target.id not in IDENTIFIERS
+            and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+        ):
+            candidates[target.id] = value.value
+    if not candidates:
+        return candidates
+    bindings: dict[str, int] = {}
+    for node in ast.walk(tree):  # a name bound again anywhere (a loop, a function) is no constant
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and node.id in candidates:
+            bindings[node.id] = bindings.get(node.id, 0) + 1
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            for name in node.names:
+                bindings[name] = bindings.get(name, 0) + 2
+        elif isinstance(node, ast.arg) and node.arg in candidates:
+            bindings[node.arg] = bindings.get(node.arg, 0) + 2
+    return {name: value for name, value in candidates.items() if bindings.get(name) == 1}
+
+
 class _Analyzer:
     def __init__(
         self,
@@ -261,6 +296,8 @@ class _Analyzer:
         self._explained_memo: dict[int, bool] = {}
         self._call_lines_cache: dict[str, tuple[set[int], set[int]]] = {}
         self.autogen_ranges = self._autogen_ranges()
+        # `TABLE = "user"` at module level, bound once: an op argument `TABLE` is that string.
+        self.constants = module_constants(tree)
         self.sql_lines = prefilter.sql_word_lines(lines)
 
     # -- module level -------------------------------------------------------------------------
@@ -437,7 +474,7 @@ class _Analyzer:
         stmt: ast.stmt,
         function: str,
         aliases: set[str],
-        batch: tuple[str, str | None, Span] | None,
+        batch: Batch | None,
         outer: Span | None,
     ) -> None:
         """Record op calls and SQL calls; `batch` is (alias, table, with-span) inside a batch."""
@@ -452,13 +489,12 @@ class _Analyzer:
                 ):
                     call = item.context_expr
                     assert isinstance(call, ast.Call)
-                    table = _literal_str(call.args[0]) if call.args else None
-                    if table is None:
-                        table = next(
-                            (_literal_str(k.value) for k in call.keywords if k.arg == "table_name"),
-                            None,
-                        )
-                    inner_batch = (item.optional_vars.id, table, self.pos.span(stmt))
+                    node = call.args[0] if call.args else None
+                    if node is None:
+                        node = next((k.value for k in call.keywords if k.arg == "table_name"), None)
+                    table = self._string_of(node) if node is not None else None
+                    source = self.pos.segment(self.pos.span(node)) if node is not None else None
+                    inner_batch = (item.optional_vars.id, table, self.pos.span(stmt), source)
             for child in stmt.body:
                 self._walk_statement(child, function, aliases, inner_batch, outer)
             return
@@ -504,7 +540,7 @@ class _Analyzer:
         stmt: ast.stmt,
         function: str,
         aliases: set[str],
-        batch: tuple[str, str | None, Span] | None,
+        batch: Batch | None,
     ) -> bool:
         """Record op and SQL calls; True when the statement is one of them."""
         stmt_span = self.pos.span(stmt)
@@ -539,6 +575,7 @@ class _Analyzer:
                         in_autogen_block=self._in_autogen(stmt_span.line),
                         batch_table=batch[1] if is_batch_alias and batch else None,
                         batch_span=batch[2] if is_batch_alias and batch else None,
+                        batch_table_source=batch[3] if is_batch_alias and batch else None,
                         dialect_guards=self.guards,
                     )
                 )
@@ -580,9 +617,19 @@ class _Analyzer:
             return value
         return self._new_arg(node, span, source, depth)
 
+    def _string_of(self, node: ast.expr) -> str | None:
+        """A string literal, or a module-level constant naming one."""
+        if type(node) is ast.Name:
+            return self.constants.get(node.id)
+        return _literal_str(node)
+
     def _new_arg(self, node: ast.expr, span: Span, source: str, depth: int) -> ArgValue:
         if type(node) is ast.Constant:
             return ArgValue(source, span, node.value)
+        if type(node) is ast.Name and self.constants:
+            constant = self.constants.get(node.id)
+            if constant is not None:
+                return ArgValue(source, span, constant)
         if type(node) is ast.Call and depth < 2:
             depth += 1
             return ArgValue(

@@ -140,6 +140,7 @@ class OpCall:
     in_autogen_block: bool
     batch_table: str | None = None  # set for calls made on a batch_alter_table() alias
     batch_span: Span | None = None  # the enclosing `with op.batch_alter_table(...)` statement
+    batch_table_source: str | None = None  # the batch's table argument as written
     # `if bind.dialect.name == "mysql":` around the call: the databases it can run on (dialect_guard)
     dialect_guards: tuple[DialectGuard, ...] = ()
 

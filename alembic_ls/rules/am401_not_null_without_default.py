@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import added_column, table_of
+from alembic_ls.rules.op_args import added_column, shown_table, table_of
 from alembic_ls.rules.schema_history import dialect_name, timeline_for
 
 # Values the database fills in itself: the existing rows get one without a default.
@@ -39,7 +39,7 @@ class NotNullWithoutDefault(Rule):
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Adds NOT NULL column `{column.name or '?'}` to `{table_of(op) or '?'}` with no "
+                f"Adds NOT NULL column `{column.name or '?'}` to `{shown_table(op)}` with no "
                 "server_default: the existing rows have no value for it, so the upgrade fails as soon "
                 'as the table has rows. The rule book: add it "nullable first", populate existing rows '
                 "with a data migration, then make it non-nullable.",

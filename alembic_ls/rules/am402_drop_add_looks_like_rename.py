@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
+from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, StatementKind
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import added_column, column_name, sql_text, table_of
 from alembic_ls.rules.schema_history import earlier_column_type, timeline_for
@@ -44,11 +44,11 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
     for table, table_drops in drops.items():
         table_adds = adds.get(table, [])
         unambiguous = len(table_drops) == 1 and len(table_adds) == 1
-        used: set[int] = set()
-        for drop, old in table_drops:
+        candidates: list[tuple[float, int, int]] = []
+        for d, (drop, old) in enumerate(table_drops):
             old_type = read_type(_dropped_type(rev, ctx, table, old))
-            for position, (add, new, new_type_arg) in enumerate(table_adds):
-                if position in used or new == old:
+            for a, (add, new, new_type_arg) in enumerate(table_adds):
+                if new == old:
                     continue
                 new_type = read_type(new_type_arg)
                 if old_type is not None and new_type is not None:
@@ -58,9 +58,21 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
                     continue
                 if any(_mentions(sql, old) and _mentions(sql, new) for sql in copied):
                     continue  # the upgrade copies old into new itself: a deliberate replacement
-                used.add(position)
-                pairs.append(RenamePair(table, drop, add, old, new))
-                break
+                if _data_step_between(rev, add, drop) or _explained(rev, drop):
+                    continue  # a data migration between them (neutron's migrate_values()), or said so
+                candidates.append((_similarity(old, new), d, a))
+        # Closest names pair first (`table` -> `destination_table`), then in the order written.
+        used_drops: set[int] = set()
+        used_adds: set[int] = set()
+        for _score, d, a in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+            if d in used_drops or a in used_adds:
+                continue
+            used_drops.add(d)
+            used_adds.add(a)
+            drop, old = table_drops[d]
+            add, new, _type = table_adds[a]
+            pairs.append(RenamePair(table, drop, add, old, new))
+    pairs.sort(key=lambda pair: (pair.drop.span.line, pair.drop.span.col))
     return pairs
 
 
@@ -71,6 +83,39 @@ def _dropped_type(rev: RevisionFile, ctx: CheckContext, table: str, column: str)
         if added is not None and added.name == column and table_of(op) == table:
             return added.type_
     return earlier_column_type(ctx, rev, table, column)
+
+
+def _similarity(old: str, new: str) -> float:
+    """Shared name parts (`new_value`/`previous_value`: `value`), a containment counting most."""
+    if old.lower() in new.lower() or new.lower() in old.lower():
+        return 2.0
+    parts = {p for p in re.split(r"[_\W]+", old.lower()) if p}
+    other = {p for p in re.split(r"[_\W]+", new.lower()) if p}
+    return len(parts & other) / max(len(parts | other), 1)
+
+
+def _data_step_between(rev: RevisionFile, add: OpCall, drop: OpCall) -> bool:
+    """Code that is not a schema operation runs between the add and the drop (a helper that copies
+    the values, SQL, a loop over rows): the drop is the end of a data migration, not a lost rename."""
+    upgrade = rev.upgrade
+    if upgrade is None or add.function != "upgrade" or drop.function != "upgrade":
+        return False
+    first, last = sorted((add.stmt_span.line, drop.stmt_span.line))
+    return any(
+        first < statement.span.line < last and statement.kind in (StatementKind.SQL, StatementKind.OTHER)
+        for statement in upgrade.statements
+    )
+
+
+def _explained(rev: RevisionFile, drop: OpCall) -> bool:
+    """A comment on the drop says why: it is on purpose."""
+    function = rev.functions.get(drop.function)
+    if function is None:
+        return False
+    return any(
+        statement.explained and statement.span.contains(drop.span.line, drop.span.col)
+        for statement in function.statements
+    )
 
 
 def _mentions(sql: str, name: str) -> bool:

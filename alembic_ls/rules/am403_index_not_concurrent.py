@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, table_of
+from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table
 from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
 
 
@@ -39,9 +39,14 @@ class IndexNotConcurrent(Rule):
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Creates index `{index or '?'}` on existing table `{table_of(op) or '?'}` without "
+                f"Creates {_index(shown_name(arg(op, 'index_name')))} on existing table `{shown_table(op)}` "
+                "without "
                 "`postgresql_concurrently=True`: PostgreSQL holds a SHARE lock on the table while it "
                 "builds the index, so every INSERT, UPDATE and DELETE waits until it is done. Build it "
                 "CONCURRENTLY, inside `op.get_context().autocommit_block()`.",
                 fix,
             )
+
+
+def _index(name: str | None) -> str:
+    return f"index `{name}`" if name is not None else "an unnamed index"

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, table_of
+from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table, table_of
 from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
 
 # What PostgreSQL locks while it checks every existing row against the new constraint.
@@ -46,9 +46,14 @@ class ConstraintWithoutNotValid(Rule):
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Adds {kind} `{constraint or '?'}` to existing table `{table_of(op) or '?'}` without "
+                f"Adds {_named(kind, shown_name(arg(op, 'constraint_name')))} to existing table "
+                f"`{shown_table(op)}` without "
                 f"`postgresql_not_valid=True`: PostgreSQL checks every row while holding {_LOCKS[op.name]}. "
                 "Add it NOT VALID (new rows are checked at once) and VALIDATE CONSTRAINT afterwards, "
                 "which takes a lock that lets reads and writes continue.",
                 fix,
             )
+
+
+def _named(kind: str, name: str | None) -> str:
+    return f"{kind} `{name}`" if name is not None else f"an unnamed {kind}"

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import column_name, table_of
+from alembic_ls.rules.op_args import shown_column, shown_table
 from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
 from alembic_ls.rules.sql_types import is_in_place_change, read_type
 
@@ -29,7 +29,7 @@ class ColumnTypeChange(Rule):
             old, new = read_type(op.kwarg("existing_type")), read_type(new_type)
             if old is not None and new is not None and is_in_place_change(old, new):
                 continue  # e.g. varchar(50) -> varchar(100) or text: no rewrite, no scan
-            column = f"{table_of(op) or '?'}.{column_name(op) or '?'}"
+            column = f"{shown_table(op)}.{shown_column(op)}"
             was = f" from `{old.source}`" if old is not None else ""
             yield self.finding(
                 rev,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import arg, column_name, sql_text, table_of
+from alembic_ls.rules.op_args import arg, column_name, shown_column, shown_table, sql_text, table_of
 from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
 
 
@@ -32,11 +32,11 @@ class SetNotNullExisting(Rule):
             # A column this upgrade adds is the rule book's nullable-first pattern (AM401's fix).
             if timeline.column_is_new(op) or _proven_not_null(_history(rev, ctx), op):
                 continue
-            column = column_name(op) or "?"
+            column = shown_column(op)
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Sets NOT NULL on existing column `{table_of(op) or '?'}.{column}`: PostgreSQL reads every "
+                f"Sets NOT NULL on existing column `{shown_table(op)}.{column}`: PostgreSQL reads every "
                 "row to check it while holding an ACCESS EXCLUSIVE lock, so reads and writes wait. "
                 f"First add `CHECK ({column} IS NOT NULL) NOT VALID` and VALIDATE it; PostgreSQL 12+ then "
                 "sets NOT NULL without the scan.",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import ColumnDef, added_column, table_of
+from alembic_ls.rules.op_args import ColumnDef, added_column, shown_table
 from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
 from alembic_ls.rules.sql_types import read_type
 
@@ -63,7 +63,7 @@ class VolatileDefault(Rule):
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Adds `{column.name or '?'}` to existing table `{table_of(op) or '?'}`, and {reason}: "
+                f"Adds `{column.name or '?'}` to existing table `{shown_table(op)}`, and {reason}: "
                 "PostgreSQL rewrites the whole table under an ACCESS EXCLUSIVE lock, so every read and "
                 "write waits. Add the column without a default, set the default for new rows with "
                 "alter_column(server_default=...), then backfill existing rows in batches.",

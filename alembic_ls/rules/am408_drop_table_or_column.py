@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.am402_drop_add_looks_like_rename import rename_pairs
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import column_name, table_of
+from alembic_ls.rules.op_args import shown_column, shown_table
 from alembic_ls.rules.schema_history import timeline_for
 
 
@@ -27,11 +27,11 @@ class DropTableOrColumn(Rule):
             if op.name == "drop_table":
                 if timeline.table_is_new(op):
                     continue
-                what = f"table `{table_of(op) or '?'}`"
+                what = f"table `{shown_table(op)}`"
             else:
                 if timeline.column_is_new(op) or (op.span.line, op.span.col) in renames:
                     continue  # AM402 reports the drop half of a rename
-                what = f"column `{table_of(op) or '?'}.{column_name(op) or '?'}`"
+                what = f"column `{shown_table(op)}.{shown_column(op)}`"
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),

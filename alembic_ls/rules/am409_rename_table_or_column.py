@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import ArgValue, RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import arg, column_name, table_of
+from alembic_ls.rules.op_args import arg, shown_column, shown_name, shown_table
 from alembic_ls.rules.schema_history import timeline_for
 
 
@@ -28,7 +28,7 @@ class RenameTableOrColumn(Rule):
                 if timeline.column_is_new(op):
                     continue
                 new_name = op.kwarg("new_column_name")
-                what = f"column `{table_of(op) or '?'}.{column_name(op) or '?'}` to `{_text(new_name)}`"
+                what = f"column `{shown_table(op)}.{shown_column(op)}` to `{_text(new_name)}`"
             else:
                 continue
             yield self.finding(
@@ -42,4 +42,4 @@ class RenameTableOrColumn(Rule):
 
 
 def _text(value: ArgValue | None) -> str:
-    return value.text if value is not None and value.text else "?"
+    return shown_name(value) or "?"

@@ -81,6 +81,36 @@ def name_text(value: ArgValue | None) -> str | None:
     return None
 
 
+def shown_name(value: ArgValue | None) -> str | None:
+    """How a message names an object: its literal name, else the expression written (`name`,
+    `f"ix_{table}"`); None when it is unnamed (`None`, or not passed: the database names it)."""
+    if value is None or (value.is_literal and value.value is None):
+        return None
+    return name_text(value) or value.source
+
+
+def shown_table(op: OpCall) -> str:
+    """How a message names an op's table: the literal, else the expression written for it."""
+    table = table_of(op)
+    if table is not None:
+        return table
+    if op.batch_span is not None:
+        return op.batch_table_source or "?"
+    for parameter in ("table_name", "source_table"):
+        value = arg(op, parameter)
+        if value is not None:
+            return value.source
+    return "?"
+
+
+def shown_column(op: OpCall) -> str:
+    column = column_name(op)
+    if column is not None:
+        return column
+    value = arg(op, "column_name") if op.name in ("drop_column", "alter_column") else None
+    return value.source if value is not None else "?"
+
+
 def strings(value: ArgValue | None) -> tuple[str, ...]:
     """A literal list/tuple of strings (`['a', 'b']`), or a single string, as a tuple."""
     if value is None:

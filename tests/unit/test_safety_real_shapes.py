@@ -102,3 +102,102 @@ def test_the_else_branch_of_a_postgresql_test_never_runs_on_postgresql(
         "        op.alter_column('t', 'c', existing_type=sa.Integer(), type_=sa.String())"
     )
     assert "AM405" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade="    pass"))
+
+
+def test_module_constants_name_tables_in_messages_and_logic(lab, make_revision: Callable[..., str]) -> None:
+    """neutron: `PF_TABLE_NAME = 'portforwardings'` then `op.add_column(PF_TABLE_NAME, ...)`."""
+    text = make_revision(
+        "b2",
+        None,
+        upgrade="    op.add_column(PF_TABLE_NAME, sa.Column('ip', sa.String(64), nullable=False))",
+        downgrade="    op.drop_column(PF_TABLE_NAME, 'ip')",
+    ).replace("depends_on = None", "depends_on = None\nPF_TABLE_NAME = 'portforwardings'")
+    finding = lab.one(text, "AM401")
+    assert "to `portforwardings`" in finding.message
+
+
+def test_a_name_bound_twice_is_not_a_constant(lab, make_revision: Callable[..., str]) -> None:
+    up = (
+        "    for TABLE in ('a', 'b'):\n"
+        "        op.add_column(TABLE, sa.Column('x', sa.String(), nullable=False))"
+    )
+    text = make_revision("b2", None, upgrade=up).replace(
+        "depends_on = None", "depends_on = None\nTABLE = 'user'"
+    )
+    finding = lab.one(text, "AM401")
+    assert "to `TABLE`" in finding.message  # the expression as written, never `user`, never `?`
+
+
+def test_unnamed_objects_are_called_unnamed(lab, make_revision: Callable[..., str]) -> None:
+    """CTFd 336b8c601b94: `op.create_foreign_key(None, "challenges", ...)` said "foreign key `?`"."""
+    up = (
+        '    op.create_foreign_key(None, "challenges", "modules", ["module_id"], ["id"], ondelete="SET NULL")'
+    )
+    finding = lab.one(make_revision("b2", None, upgrade=up), "AM404")
+    assert finding.message.startswith("Adds an unnamed foreign key to existing table `challenges`")
+
+
+def test_loop_variables_are_shown_as_written(lab, make_revision: Callable[..., str]) -> None:
+    """ckan 008: `for table in foreign_tables: op.drop_column(table, 'revision_id')`."""
+    up = "    for table in foreign_tables:\n        op.drop_column(table, 'revision_id')"
+    finding = lab.one(make_revision("b2", None, upgrade=up), "AM408")
+    assert "Drops column `table.revision_id`" in finding.message
+
+
+ADD_SOCKET = (
+    "    op.add_column('portforwardings', sa.Column('internal_ip_address', sa.String(64), nullable=True))\n"
+)
+DROP_SOCKET = "    op.drop_column('portforwardings', 'socket')\n"
+SOCKET_BACK = "    op.add_column('portforwardings', sa.Column('socket', sa.String(64), nullable=True))"
+
+
+def test_am402_still_fires_for_a_bare_drop_and_add(lab, make_revision: Callable[..., str]) -> None:
+    text = make_revision("b2", None, upgrade=ADD_SOCKET + DROP_SOCKET, downgrade=SOCKET_BACK)
+    assert "AM402" in lab.codes(text)
+
+
+def test_am402_quiet_when_a_data_step_runs_between(lab, make_revision: Callable[..., str]) -> None:
+    """neutron I43e0b669096: add the new columns, `migrate_values()`, then drop the old ones."""
+    up = ADD_SOCKET + "    migrate_values()\n" + DROP_SOCKET
+    assert "AM402" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=SOCKET_BACK))
+    sql = (
+        ADD_SOCKET
+        + "    op.execute('UPDATE portforwardings SET internal_ip_address = split_part(socket, 1)')\n"
+    )
+    assert "AM402" not in lab.codes(
+        make_revision("b2", None, upgrade=sql + DROP_SOCKET, downgrade=SOCKET_BACK)
+    )
+
+
+def test_am402_quiet_when_a_comment_says_the_drop_is_on_purpose(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    up = (
+        ADD_SOCKET
+        + "\n    # socket is replaced by the address and port range columns; no data to keep\n"
+        + DROP_SOCKET
+    )
+    assert "AM402" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=SOCKET_BACK))
+
+
+def test_am402_pairs_the_closest_names(lab, make_revision: Callable[..., str]) -> None:
+    """pepys-import 4899e94653f1: `table` -> `destination_table`, `chars` -> `text`, added the other way."""
+    up = (
+        "    op.add_column('extractions', sa.Column('destination_table', sa.String(150), nullable=True))\n"
+        "    op.add_column('extractions', sa.Column('text', sa.String(150), nullable=True))\n"
+        "    op.drop_column('extractions', 'chars')\n"
+        "    op.drop_column('extractions', 'table')\n"
+    )
+    down = (
+        "    op.add_column('extractions', sa.Column('table', sa.String(150), nullable=True))\n"
+        "    op.add_column('extractions', sa.Column('chars', sa.String(150), nullable=True))"
+    )
+    messages = [
+        f.message
+        for f in lab.check(make_revision("b2", None, upgrade=up, downgrade=down))
+        if f.code == "AM402"
+    ]
+    assert [m.split(" of a ")[0] for m in messages] == [
+        "Drops `extractions.chars` and adds `text` (line 21)",
+        "Drops `extractions.table` and adds `destination_table` (line 20)",
+    ]
