@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from alembic_ls.analysis.dialect_guard import runs_on
-from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import shown_column, shown_table
-from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
+from alembic_ls.rules.op_args import column_name, shown_column, shown_table, table_of
+from alembic_ls.rules.schema_history import POSTGRESQL, earlier_column_type, targets_postgresql, timeline_for
 from alembic_ls.rules.sql_types import is_in_place_change, read_type
 
 
@@ -26,7 +26,7 @@ class ColumnTypeChange(Rule):
             new_type = op.kwarg("type_") if op.name == "alter_column" else None
             if new_type is None or timeline.column_is_new(op):
                 continue
-            old, new = read_type(op.kwarg("existing_type")), read_type(new_type)
+            old, new = read_type(_old_type(rev, ctx, op)), read_type(new_type)
             if old is not None and new is not None and is_in_place_change(old, new):
                 continue  # e.g. varchar(50) -> varchar(100) or text: no rewrite, no scan
             column = f"{shown_table(op)}.{shown_column(op)}"
@@ -39,3 +39,20 @@ class ColumnTypeChange(Rule):
                 "so every read and write waits. Add a new column, backfill it in batches, and switch "
                 "over in later deploys.",
             )
+
+
+def _old_type(rev: RevisionFile, ctx: CheckContext, op: OpCall) -> ArgValue | None:
+    """The column's type before the change: `existing_type`, else the type the downgrade restores
+    (autogenerate writes it there), else the type history last gave it."""
+    existing = op.kwarg("existing_type")
+    if existing is not None:
+        return existing
+    table, column = table_of(op), column_name(op)
+    if table is None or column is None:
+        return None
+    for undo in rev.ops_in("downgrade"):
+        if undo.name == "alter_column" and table_of(undo) == table and column_name(undo) == column:
+            restored = undo.kwarg("type_")
+            if restored is not None:
+                return restored
+    return earlier_column_type(ctx, rev, table, column)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
+from alembic_ls.settings import Settings
+
 UNSET = "    op.alter_column('user', 'name', existing_type=sa.String(), nullable=True)"
 
 
@@ -201,3 +203,21 @@ def test_am402_pairs_the_closest_names(lab, make_revision: Callable[..., str]) -
         "Drops `extractions.chars` and adds `text` (line 21)",
         "Drops `extractions.table` and adds `destination_table` (line 20)",
     ]
+
+
+def test_am405_reads_the_old_type_from_the_downgrade(lab, make_revision: Callable[..., str]) -> None:
+    """lemur 5ae0ecefb01f: `type_=sa.TEXT()` with no existing_type; the downgrade restores VARCHAR(128)."""
+    up = "    op.alter_column('pending_certs', 'status', type_=sa.TEXT())"
+    down = "    op.alter_column('pending_certs', 'status', type_=sa.VARCHAR(length=128))"
+    assert "AM405" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
+    narrowing = make_revision("b2", None, upgrade=down, downgrade=up)
+    assert "from `sa.TEXT()`" in lab.one(narrowing, "AM405").message
+
+
+def test_am405_reads_the_old_type_from_history(write_history) -> None:
+    create = "    op.create_table('reminders', sa.Column('message', sa.String(128)))"
+    change = "    op.alter_column('reminders', 'message', type_=sa.Text())"
+    history = write_history(
+        ("a1", None, {"upgrade": create}), ("b2", "a1", {"upgrade": change, "downgrade": "    pass"})
+    )
+    assert history.findings(Settings(dialect="postgresql"), codes=["AM405"]) == []
