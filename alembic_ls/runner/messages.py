@@ -183,6 +183,12 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
             "so scratch checks can point "
             "it at a throwaway database."
         )
+    if kind == protocol.NOT_CONFIRMED:
+        return (
+            f'{action} was not run: {detail}. Run it again with "confirmed": true once the user has agreed.'
+        )
+    if kind == protocol.BAD_TARGET:
+        return f"{action} was not run: {detail}."
     if kind == protocol.COMMAND_ERROR:
         return f"alembic refused {action}: {detail}"
     if kind == protocol.BAD_REQUEST:

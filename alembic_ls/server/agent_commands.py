@@ -180,7 +180,16 @@ async def downgrade(server: AlembicLanguageServer, args: dict[str, Any]) -> Resu
 
 
 async def test_cycle(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
-    return await _run(server, args, "test cycle", operations.run_test_cycle, changes_database=True)
+    """On a scratch database by default; `database: "configured"` needs `confirmed: true` (it downgrades)."""
+    database = _text(args, "database", "scratch") or "scratch"
+    confirmed = args.get("confirmed") is True
+    return await _run(
+        server,
+        args,
+        "test cycle",
+        lambda s: operations.run_test_cycle(s, database, confirmed),
+        changes_database=database == "configured" and confirmed,
+    )
 
 
 async def current(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
