@@ -68,6 +68,11 @@ def user_location(exc: BaseException, roots: list[str]) -> tuple[str | None, int
     return None, None
 
 
+def _raised_in_user_code(exc: BaseException, roots: list[str]) -> bool:
+    frames = _frames(exc.__traceback__)
+    return bool(frames) and is_user_file(frames[-1][0], [os.path.realpath(r) for r in roots])
+
+
 def _is_connect_failure(exc: BaseException) -> bool:
     names = {name for _f, _l, name in _frames(exc.__traceback__)}
     if "_handle_dbapi_exception_noconnection" in names:
@@ -107,6 +112,9 @@ def describe(exc: BaseException, roots: list[str]) -> dict[str, Any]:
         kind = protocol.MULTIPLE_HEADS
     elif command_error and "not up to date" in message.lower():
         kind = protocol.NOT_UP_TO_DATE
+    elif command_error and not _raised_in_user_code(exc, roots):
+        # Alembic refused (an unknown target, say) while env.py was on the stack: not env.py's fault.
+        kind, info["file"], info["line"] = protocol.COMMAND_ERROR, None, None
     elif file is not None and getattr(exc, "orig", None) is not None:
         kind = protocol.MIGRATION_FAILED
         # SQLAlchemy appends the statement and a link to its docs; the first line is the reason.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import upgrade_target
 from .config import RequestError
 from .drift import structure
 from .errors import NotConfirmed
@@ -118,6 +119,8 @@ def _migrate(job: Job, direction: str) -> dict[str, Any]:
     steps: list[Any] = []
 
     def plan(rev: Any, _context: Any) -> Any:
+        if direction == "upgrade":
+            upgrade_target.check(script, str(target), _tuple(rev))
         revs = (
             script._upgrade_revs(target, rev)
             if direction == "upgrade"
