@@ -19,6 +19,7 @@ from lsprotocol import types
 
 from alembic_ls import operations
 from alembic_ls.operations import OperationResult, ProjectSession
+from alembic_ls.server import sql_files
 from alembic_ls.server.agent_hub import UNTRUSTED, hub_for
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.paths import path_to_uri
@@ -222,7 +223,14 @@ async def regenerate(server: AlembicLanguageServer, args: dict[str, Any]) -> Res
 
 async def show_sql(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     revision = _text(args, "revision")
-    return await _run(server, args, f"SQL of {revision}", lambda s: operations.show_sql(s, revision))
+
+    async def write(session: ProjectSession) -> OperationResult:
+        result = await operations.show_sql(session, revision)
+        for path in result.show:
+            sql_files.written(server, path)  # removed when the server shuts down
+        return result
+
+    return await _run(server, args, f"SQL of {revision}", write)
 
 
 async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
