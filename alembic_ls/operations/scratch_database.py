@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from alembic_ls.operations.session import ProjectSession
 from alembic_ls.runner.errors import AgentError
@@ -26,24 +26,14 @@ async def scratch_database(
     Raises AgentError when it cannot be made. Dropped on the way out whatever happened inside (an error,
     a cancel); a failed drop is reported, not raised, so it never hides what happened inside."""
     made = await session.call("scratchCreate", {"serverUrl": server_url})
-    scratch = ScratchDatabase(
-        ProjectSession(
-            session.project,
-            session.agent,
-            session.settings,
-            session.report,
-            url=str(made["url"]),
-            scratch=True,
-            revisions=session.revisions,
-        ),
-        str(made.get("display")),
-    )
+    scratch = ScratchDatabase(replace(session, url=str(made["url"]), scratch=True), str(made.get("display")))
     session.report(f"scratch database {scratch.display}")
     try:
         yield scratch
     finally:
         try:
-            await session.call("scratchDrop", {"url": made["url"], "name": made["name"]})
+            # Even when the command's time is up: a scratch database is never left behind on purpose.
+            await session.without_deadline().call("scratchDrop", {"url": made["url"], "name": made["name"]})
             scratch.dropped = True
             session.report(f"dropped {scratch.display}")
         except AgentError as error:

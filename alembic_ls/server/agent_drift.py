@@ -65,16 +65,31 @@ class DriftWatcher:
             await asyncio.sleep(delay)  # debounce: a burst of saves is one check
             if self._asked.get(key, 0) != asked:
                 continue
-            report = await self.check(server, state)
+            report = await self.check_in_background(server, state)
+            if report is None:
+                continue  # a command pre-empted it: check again after it
             if self._asked.get(key, 0) != asked:
                 continue  # something changed while it ran: this result may be stale
             self.publish(server, state, report)
             return
 
+    async def check_in_background(
+        self, server: AlembicLanguageServer, state: ProjectState
+    ) -> DriftReport | None:
+        """The check on save: None when a command pre-empted it (see project_gate.py)."""
+        done, report = await self.hub.gate(state).read(lambda: drift(self.hub.session(state)))
+        if not done or report is None:
+            return None
+        return await self._complete(state, report)
+
     async def check(self, server: AlembicLanguageServer, state: ProjectState) -> DriftReport:
-        async with self.hub.lock(state):
+        """The check the user asked for: waits for the project at most `agentTimeout` (ProjectBusy)."""
+        async with self.hub.gate(state).command("drift check", state.client.agent_timeout):
             session: ProjectSession = self.hub.session(state)
             report = await drift(session)
+        return await self._complete(state, report)
+
+    async def _complete(self, state: ProjectState, report: DriftReport) -> DriftReport:
         logger.info("drift check of %s: %s", state.name, report.message)
         if report.ok and report.model_files:
             git = await asyncio.to_thread(git_changes, state.project.root)
