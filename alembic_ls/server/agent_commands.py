@@ -229,11 +229,12 @@ async def merge_heads(server: AlembicLanguageServer, args: dict[str, Any]) -> Re
 
 async def regenerate(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     revision = _text(args, "revision")
+    confirmed = args.get("confirmed") is True  # needed when the database must be upgraded first
     return await _run(
         server,
         args,
         f"regenerate {revision}",
-        lambda s: operations.regenerate(s, revision),
+        lambda s: operations.regenerate(s, revision, confirmed),
         changes_database=True,
     )
 

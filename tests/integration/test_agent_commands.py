@@ -369,6 +369,27 @@ async def test_regenerate_puts_the_file_back_when_nothing_would_be_generated(blo
     assert head_file.read_bytes() == original
 
 
+async def test_regenerate_does_not_upgrade_the_database_unless_confirmed(sqlite_blog: Blog) -> None:
+    sqlite_blog.fix_undefined_names()
+    head_file = sqlite_blog.versions / f"{HEAD}_add_subtitle_to_post.py"
+    original = head_file.read_bytes()
+    async with session_for(sqlite_blog) as session:
+        assert (
+            await operations.upgrade(session, "3c4d5e6f7081")
+        ).ok  # two revisions behind the head's parent
+        refused = await operations.regenerate(session, HEAD)
+        assert not refused.ok and refused.data["error"] == "not-confirmed", refused.message
+        assert (
+            f"needs the database at {BEFORE_HEAD}" in refused.message
+            and '"confirmed": true' in refused.message
+        )
+        assert head_file.read_bytes() == original
+        assert (await operations.current(session)).data["current"] == ["3c4d5e6f7081"]
+        done = await operations.regenerate(session, HEAD, confirmed=True)
+        assert done.ok, done.message
+        assert done.steps[1].startswith(f"Upgraded to {BEFORE_HEAD}: applied 2 revisions")
+
+
 async def test_status_reads_current_heads_and_pending(blog: Blog) -> None:
     blog.fix_undefined_names()
     async with session_for(blog) as session:
