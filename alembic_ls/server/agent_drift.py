@@ -22,6 +22,7 @@ from alembic_ls.drift.commit_together import commit_findings
 from alembic_ls.drift.git_state import git_changes
 from alembic_ls.drift.locate import MODEL_DRIFT
 from alembic_ls.operations import DriftReport, ProjectSession, drift
+from alembic_ls.operations.session import Deadline
 from alembic_ls.server.diagnostics import to_diagnostic
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState
@@ -84,8 +85,10 @@ class DriftWatcher:
 
     async def check(self, server: AlembicLanguageServer, state: ProjectState) -> DriftReport:
         """The check the user asked for: waits for the project at most `agentTimeout` (ProjectBusy)."""
-        async with self.hub.gate(state).command("drift check", state.client.agent_timeout):
+        deadline = Deadline.after(state.client.agent_timeout)  # from the request, waiting included
+        async with self.hub.gate(state).command("drift check", deadline.left()):
             session: ProjectSession = self.hub.session(state)
+            session.deadline = deadline
             report = await drift(session)
         return await self._complete(state, report)
 
