@@ -50,10 +50,13 @@ class ProjectGate:
         """Hold the project for a command, pre-empting a background read; ProjectBusy after `timeout`."""
         if self._reader is not None:
             self._reader.cancel()
-        try:
-            await asyncio.wait_for(self.lock.acquire(), timeout)
-        except asyncio.TimeoutError:
-            raise ProjectBusy(self._holder or "a background read") from None
+        if not self.lock.locked():
+            await self.lock.acquire()  # free: taken at once, whatever time is left
+        else:
+            try:
+                await asyncio.wait_for(self.lock.acquire(), timeout)
+            except asyncio.TimeoutError:
+                raise ProjectBusy(self._holder or "a background read") from None
         self._holder = title
         try:
             yield
