@@ -54,12 +54,14 @@ async def generate(session: ProjectSession, message: str) -> OperationResult:
     )
 
 
-async def regenerate(session: ProjectSession, revision: str) -> OperationResult:
+async def regenerate(session: ProjectSession, revision: str, confirmed: bool = False) -> OperationResult:
     """Delete the newest revision and autogenerate it again with the same message.
 
     Refused for a revision with children (others build on it) or one the database has applied (the
-    database would be left at a revision that no longer exists). The original file is put back when
-    generating fails or finds nothing to write.
+    database would be left at a revision that no longer exists). When the database is behind the
+    revision's parent, autogenerate needs it upgraded first: that applies revisions the user has not
+    chosen to apply (which may drop columns), so it needs `confirmed`. The original file is put back
+    when generating fails or finds nothing to write.
     """
     graph = await session.graph()
     matches = [rid for rid in graph.revisions if rid.startswith(revision.strip())] if revision.strip() else []
@@ -85,6 +87,18 @@ async def regenerate(session: ProjectSession, revision: str) -> OperationResult:
             f"{short(rid)} is applied to the database; regenerating it would leave the database at a "
             "revision that no longer exists. Downgrade it first (Downgrade -1), then regenerate.",
             {"error": "applied"},
+        )
+    applied = await session.on_index(lambda index: applied_set(index.graph, current))
+    behind = [p for p in rev.parents if p not in applied]
+    if behind and not confirmed:
+        parents = ", ".join(short(p) for p in behind)
+        return OperationResult(
+            False,
+            f"Regenerate was not run: autogenerate needs the database at {parents} "
+            f"(the parent of {short(rid)}) first, and it is not there yet, so regenerating would upgrade "
+            'your database. Upgrade it yourself first, or run regenerate again with "confirmed": true once '
+            "the user has agreed.",
+            {"error": "not-confirmed"},
         )
     message = rev.message or Path(rev.path).stem
     path = Path(rev.path)

@@ -1,4 +1,4 @@
-"""Commands that change the database: upgrade, downgrade (only when confirmed) and the test cycle."""
+"""Commands that change the database: upgrade, and downgrade (only when confirmed)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from alembic_ls.runner.errors import AgentError
 STOPPED_IN_A_REVISION = (protocol.USER_CODE, protocol.MIGRATION_FAILED)
 
 
-def _revisions(steps: list[dict[str, Any]]) -> str:
+def revisions_text(steps: list[dict[str, Any]]) -> str:
     names = [f'{short(s.get("revision"))} "{s.get("message") or ""}"' for s in steps]
     return ", ".join(names)
 
 
-async def _where_now(session: ProjectSession) -> str:
+async def where_now(session: ProjectSession) -> str:
     try:
         answer = await session.call("current")
     except AgentError:
@@ -33,7 +33,7 @@ async def upgrade(session: ProjectSession, target: str = "head") -> OperationRes
     except AgentError as error:
         result = await session.failure(error, f"upgrade {target}")
         if error.kind in STOPPED_IN_A_REVISION:
-            result.message += await _where_now(session)
+            result.message += await where_now(session)
         return result
     steps: list[dict[str, Any]] = answer.get("steps", [])
     if not steps:
@@ -43,7 +43,7 @@ async def upgrade(session: ProjectSession, target: str = "head") -> OperationRes
     last = steps[-1].get("revision")
     message = (
         f"Upgraded to {short(last)}: applied {len(steps)} revision{'s' if len(steps) != 1 else ''} "
-        f"({_revisions(steps)})."
+        f"({revisions_text(steps)})."
     )
     return OperationResult(
         True,
@@ -63,75 +63,20 @@ async def downgrade(session: ProjectSession, target: str = "-1", confirmed: bool
         )
     session.report(f"downgrade {target}")
     try:
-        answer = await session.call("downgrade", {"target": target})
+        answer = await session.call("downgrade", {"target": target, "confirmed": True})
     except AgentError as error:
         result = await session.failure(error, f"downgrade {target}")
         if error.kind in STOPPED_IN_A_REVISION:
-            result.message += await _where_now(session)
+            result.message += await where_now(session)
         return result
     steps: list[dict[str, Any]] = answer.get("steps", [])
     if not steps:
         return OperationResult(True, f"Nothing to downgrade for target {target}.", {"reverted": []})
-    message = f"Reverted {len(steps)} revision{'s' if len(steps) != 1 else ''} ({_revisions(steps)})."
-    message += await _where_now(session)
+    message = f"Reverted {len(steps)} revision{'s' if len(steps) != 1 else ''} ({revisions_text(steps)})."
+    message += await where_now(session)
     return OperationResult(
         True,
         message,
         {"reverted": [s.get("revision") for s in steps]},
         steps=[f'reverted {short(s.get("revision"))} "{s.get("message") or ""}"' for s in steps],
-    )
-
-
-async def run_test_cycle(session: ProjectSession) -> OperationResult:
-    """The rule book's check before committing: `downgrade -1`, then `upgrade head`, each step reported."""
-    try:
-        before = await session.call("current")
-    except AgentError as error:
-        return await session.failure(error, "the test cycle")
-    if not before.get("current"):
-        return OperationResult(
-            False,
-            "The database has no revision applied, so there is nothing to downgrade: run Upgrade first, "
-            "then the test cycle.",
-            {"error": "empty-database"},
-        )
-    plan = [("downgrade", "-1"), ("upgrade", "head")]
-    steps: list[str] = []
-
-    def on_progress(progress: dict[str, Any]) -> None:
-        index = progress.get("step")
-        outcome = progress.get("outcome") or {}
-        if not isinstance(index, int) or index >= len(plan):
-            return
-        method, target = plan[index]
-        if outcome.get("ok"):
-            done = outcome["result"].get("steps", [])
-            verb = "reverted" if method == "downgrade" else "applied"
-            session.report(f"{method} {target}: {verb} {_revisions(done) or 'nothing'}")
-
-    try:
-        answer = await session.call(
-            "batch",
-            {"steps": [{"method": m, "params": {"target": t}} for m, t in plan], "stopOnError": True},
-            progress=on_progress,
-        )
-    except AgentError as error:
-        return await session.failure(error, "the test cycle")
-    for (method, target), outcome in zip(plan, answer["results"], strict=False):
-        if not outcome["ok"]:
-            failed = AgentError.from_agent(outcome["error"])
-            result = await session.failure(failed, f"{method} {target}")
-            result.message = f"Test cycle failed at `{method} {target}`: {result.message}"
-            if failed.kind in STOPPED_IN_A_REVISION:
-                result.message += await _where_now(session)
-            result.steps = [*steps, f"{method} {target}: failed"]
-            return result
-        done = outcome["result"].get("steps", [])
-        verb = "reverted" if method == "downgrade" else "applied"
-        steps.append(f"{method} {target}: {verb} {_revisions(done) or 'nothing'}")
-    return OperationResult(
-        True,
-        "Test cycle passed: " + "; then ".join(steps) + ".",
-        {"passed": True},
-        steps=steps,
     )

@@ -14,6 +14,7 @@ from typing import Any
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.analysis.revision_file import Span
 from alembic_ls.analysis.source_text import split_lines
+from alembic_ls.operations.scratch_database import scratch_database
 from alembic_ls.operations.session import ProjectSession, short
 from alembic_ls.rules.base import Finding
 from alembic_ls.rules.registry import RULES
@@ -88,30 +89,13 @@ async def _downgrade_line(session: ProjectSession, rid: str) -> tuple[str, Span]
 async def scratch_check(session: ProjectSession, server_url: str | None = None) -> ScratchReport:
     report = ScratchReport()
     try:
-        made = await session.call("scratchCreate", {"serverUrl": server_url})
-    except AgentError as error:
+        async with scratch_database(session, server_url) as scratch:
+            report.database = scratch.display
+            report.findings.extend(await _checks(scratch.session))
+    except AgentError as error:  # the scratch database could not be made
         report.findings.append(error_finding(session, error, CHECK_COMMAND))
         return report
-    report.database = str(made.get("display"))
-    session.report(f"scratch database {report.database}")
-    scratch = ProjectSession(
-        session.project,
-        session.agent,
-        session.settings,
-        session.report,
-        url=str(made["url"]),
-        scratch=True,
-        revisions=session.revisions,
-    )
-    try:
-        report.findings.extend(await _checks(scratch))
-    finally:
-        try:
-            await session.call("scratchDrop", {"url": made["url"], "name": made["name"]})
-            report.dropped = True
-            session.report(f"dropped {report.database}")
-        except AgentError as error:
-            session.report(f"could not drop the scratch database {report.database}: {error.detail}")
+    report.dropped = scratch.dropped
     return report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -13,7 +13,7 @@ from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.operations.result import OperationResult
 from alembic_ls.project import Project
-from alembic_ls.runner.errors import AgentError
+from alembic_ls.runner.errors import TIMEOUT, AgentError
 from alembic_ls.runner.messages import explain
 from alembic_ls.runner.process import AgentProcess, Progress
 from alembic_ls.settings import Settings
@@ -62,6 +62,21 @@ def short(revision: str | None) -> str:
     return revision[:12] if revision else "base"
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """When a command must have answered (event loop time), and the bound the user set, in seconds."""
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(asyncio.get_running_loop().time() + seconds, seconds)
+
+    def left(self) -> float:
+        return self.at - asyncio.get_running_loop().time()
+
+
 @dataclass
 class ProjectSession:
     project: Project
@@ -71,6 +86,8 @@ class ProjectSession:
     url: str | None = None  # run against this database instead of sqlalchemy.url (scratch checks)
     scratch: bool = False
     revisions: RevisionSource | None = None  # None: DiskRevisions(project)
+    # All the calls of one command share it: the user gets an answer by then (None: each call its own).
+    deadline: Deadline | None = None
 
     def project_params(self) -> dict[str, Any]:
         return {
@@ -85,9 +102,30 @@ class ProjectSession:
     async def call(
         self, method: str, params: dict[str, Any] | None = None, progress: Progress | None = None
     ) -> dict[str, Any]:
-        return await self.agent.call(
-            method, {**(params or {}), "project": self.project_params()}, progress=progress
-        )
+        timeout: float | None = None
+        if self.deadline is not None:
+            timeout = min(self.deadline.left(), self.agent.timeout)
+            if timeout <= 0:
+                raise AgentError(
+                    TIMEOUT,
+                    f"`{method}` was not started: the command's time was up",
+                    extra={"timeout": self.deadline.seconds},
+                )
+        try:
+            return await self.agent.call(
+                method,
+                {**(params or {}), "project": self.project_params()},
+                timeout=timeout,
+                progress=progress,
+            )
+        except AgentError as error:
+            if error.kind == TIMEOUT and self.deadline is not None:
+                error.extra["timeout"] = self.deadline.seconds  # the bound the user set, not what was left
+            raise
+
+    def without_deadline(self) -> ProjectSession:
+        """For clean-up that must run even when the command's time is up (dropping a scratch database)."""
+        return replace(self, deadline=None)
 
     async def on_index(self, job: Callable[[ProjectIndex], T]) -> T:
         """Run `job` on the static view of the revision files, off the event loop (read only)."""

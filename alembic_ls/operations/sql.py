@@ -11,10 +11,15 @@ from alembic_ls.operations.session import ProjectSession, short
 from alembic_ls.runner.errors import AgentError
 
 
+def sql_root() -> Path:
+    """Where every Show SQL file goes (one folder per project below it); see server/sql_files.py."""
+    return Path(tempfile.gettempdir()) / "alembic-ls-sql"
+
+
 def sql_path(session: ProjectSession, revision: str) -> Path:
     """A stable place per project and revision, outside the project (it is not a source file)."""
     tag = hashlib.sha1(str(session.project.script_location).encode()).hexdigest()[:8]
-    folder = Path(tempfile.gettempdir()) / "alembic-ls-sql" / tag
+    folder = sql_root() / tag
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{revision}.sql"
 

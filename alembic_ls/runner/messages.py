@@ -73,6 +73,10 @@ def _where(path: str | None, project: Project) -> str:
     return "the project's code imported by env.py"
 
 
+def _seconds(value: object) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else "?"
+
+
 def explain(error: AgentError, project: Project, action: str, launch: Launch | None = None) -> str:
     kind = error.kind
     detail = mask_password(error.detail)
@@ -168,7 +172,7 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
         )
     if kind == TIMEOUT:
         return (
-            f"{action} did not finish within {error.extra.get('timeout', '?')} s, "
+            f"{action} did not finish within {_seconds(error.extra.get('timeout'))} s, "
             "so the agent was stopped; it "
             "starts again on the next command. If the database is slow or a lock is held, raise the "
             "`agentTimeout` setting; a hanging env.py or model import also causes this."
@@ -183,6 +187,12 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
             "so scratch checks can point "
             "it at a throwaway database."
         )
+    if kind == protocol.NOT_CONFIRMED:
+        return (
+            f'{action} was not run: {detail}. Run it again with "confirmed": true once the user has agreed.'
+        )
+    if kind == protocol.BAD_TARGET:
+        return f"{action} was not run: {detail}."
     if kind == protocol.COMMAND_ERROR:
         return f"alembic refused {action}: {detail}"
     if kind == protocol.BAD_REQUEST:

@@ -49,6 +49,8 @@ class AgentProcess:
         self._tasks: set[asyncio.Task[None]] = set()
         self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL)
         self._exiting = False
+        self._letting_go: asyncio.Task[None] | None = None  # a timed-out request being cancelled
+        self._spawning: asyncio.Task[dict[str, Any]] | None = None
         self.starts = 0
 
     @property
@@ -64,10 +66,15 @@ class AgentProcess:
 
     async def start(self) -> dict[str, Any]:
         async with self._start_lock:
-            if self.running:
-                return self.info
-            await self._kill()
-            return await self._spawn()
+            if self._spawning is None or self._spawning.done():
+                if self.running:
+                    return self.info
+                await self._kill()
+                # A task of its own: a caller cancelled half way (a pre-empted status read) must not
+                # leave an agent started but never announced, whose requests would look fork-less.
+                self._spawning = asyncio.ensure_future(self._spawn())
+            spawning = self._spawning
+        return await asyncio.shield(spawning)
 
     async def _spawn(self) -> dict[str, Any]:
         self._stderr.clear()
@@ -206,6 +213,8 @@ class AgentProcess:
         progress: Progress | None = None,
     ) -> dict[str, Any]:
         """Run one request. Cancelling the awaiting task cancels the request in the agent."""
+        if self._letting_go is not None and not self._letting_go.done():
+            await asyncio.wait([self._letting_go])  # never send a request to an agent about to be killed
         await self.start()
         process = self._process
         assert process is not None and process.stdin is not None
@@ -221,7 +230,10 @@ class AgentProcess:
             await process.stdin.drain()
             return await asyncio.wait_for(asyncio.shield(future), limit)
         except asyncio.TimeoutError:
-            await self._give_up(request_id, future)
+            # The answer goes out now, at the bound; the agent is made to let go of the request meanwhile.
+            self._letting_go = asyncio.ensure_future(self._give_up(request_id, future))
+            self._tasks.add(self._letting_go)
+            self._letting_go.add_done_callback(self._tasks.discard)
             raise AgentError(
                 TIMEOUT,
                 f"`{method}` did not finish within {limit:g} s; the agent was stopped",
@@ -249,15 +261,21 @@ class AgentProcess:
             process.stdin.write(protocol.encode({"method": protocol.CANCEL, "params": {"id": request_id}}))
 
     async def _give_up(self, request_id: int, future: asyncio.Future[dict[str, Any]]) -> None:
-        self._send_cancel(request_id)
-        # The answer is the cancel confirmation, another error, or nothing at all: all fine here.
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(asyncio.shield(future), CANCEL_GRACE)
-        if not future.done():
-            self.log(
-                f"agent did not confirm the cancel of #{request_id} within {CANCEL_GRACE:g} s: killing it"
-            )
-            await self._kill()
+        self._pending[request_id] = future  # the cancel's confirmation comes as the request's answer
+        try:
+            self._send_cancel(request_id)
+            # The answer is the cancel confirmation, another error, or nothing at all: all fine here.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(future), CANCEL_GRACE)
+            if not future.done():
+                self.log(
+                    f"agent did not confirm the cancel of #{request_id} within {CANCEL_GRACE:g} s: killing it"
+                )
+                await self._kill()
+        finally:
+            self._pending.pop(request_id, None)
+            if future.done() and not future.cancelled():
+                future.exception()  # seen: an error nobody waits for any more is not "never retrieved"
 
     async def stop(self) -> None:
         process = self._process

@@ -20,9 +20,12 @@ from lsprotocol import types
 
 from alembic_ls import operations
 from alembic_ls.operations import OperationResult, ProjectSession
+from alembic_ls.operations.session import Deadline
+from alembic_ls.server import sql_files
 from alembic_ls.server.agent_hub import UNTRUSTED, hub_for
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.paths import path_to_uri
+from alembic_ls.server.project_gate import ProjectBusy
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.telling import can_show_documents
 
@@ -128,12 +131,18 @@ async def _run(
     if not state.client.trusted:
         return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
     hub = hub_for(server)
+    # agentTimeout bounds the whole command, from now: waiting for the project included.
+    deadline = Deadline.after(state.client.agent_timeout)
     no_files: set[str] = set()
     before = await server.query(lambda: set(state.index.files), no_files, "listing revision files")
     async with _progress(server, title) as progress:
         try:
-            async with hub.lock(state):
-                result = await operation(hub.session(state, progress.report))
+            async with hub.gate(state).command(title, deadline.left()):
+                session = hub.session(state, progress.report)
+                session.deadline = deadline
+                result = await operation(session)
+        except ProjectBusy as busy:
+            return _busy(title, busy, deadline)
         except asyncio.CancelledError:
             if not progress.cancelled:
                 raise
@@ -149,6 +158,15 @@ async def _run(
         hub.refresh_status(server)
         hub.drift.schedule(server, state)
     return body
+
+
+def _busy(title: str, busy: ProjectBusy, deadline: Deadline) -> Result:
+    return {
+        "ok": False,
+        "message": f"{title} did not start within {deadline.seconds:g} s: {busy.holder} was still running on "
+        "this project. Run it again when that has finished, or raise the `agentTimeout` setting.",
+        "error": "busy",
+    }
 
 
 async def generate_migration(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
@@ -176,7 +194,16 @@ async def downgrade(server: AlembicLanguageServer, args: dict[str, Any]) -> Resu
 
 
 async def test_cycle(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
-    return await _run(server, args, "test cycle", operations.run_test_cycle, changes_database=True)
+    """On a scratch database by default; `database: "configured"` needs `confirmed: true` (it downgrades)."""
+    database = _text(args, "database", "scratch") or "scratch"
+    confirmed = args.get("confirmed") is True
+    return await _run(
+        server,
+        args,
+        "test cycle",
+        lambda s: operations.run_test_cycle(s, database, confirmed),
+        changes_database=database == "configured" and confirmed,
+    )
 
 
 async def current(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
@@ -198,18 +225,26 @@ async def merge_heads(server: AlembicLanguageServer, args: dict[str, Any]) -> Re
 
 async def regenerate(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     revision = _text(args, "revision")
+    confirmed = args.get("confirmed") is True  # needed when the database must be upgraded first
     return await _run(
         server,
         args,
         f"regenerate {revision}",
-        lambda s: operations.regenerate(s, revision),
+        lambda s: operations.regenerate(s, revision, confirmed),
         changes_database=True,
     )
 
 
 async def show_sql(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     revision = _text(args, "revision")
-    return await _run(server, args, f"SQL of {revision}", lambda s: operations.show_sql(s, revision))
+
+    async def write(session: ProjectSession) -> OperationResult:
+        result = await operations.show_sql(session, revision)
+        for path in result.show:
+            sql_files.written(server, path)  # removed when the server shuts down
+        return result
+
+    return await _run(server, args, f"SQL of {revision}", write)
 
 
 async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
@@ -221,7 +256,10 @@ async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Re
         return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
     watcher = hub_for(server).drift
     async with _progress(server, "drift check"):
-        report = await watcher.check(server, state)
+        try:
+            report = await watcher.check(server, state)
+        except ProjectBusy as busy:
+            return _busy("drift check", busy, Deadline.after(state.client.agent_timeout))
     watcher.publish(server, state, report)
     return {
         "ok": report.ok,

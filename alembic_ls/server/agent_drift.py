@@ -22,6 +22,7 @@ from alembic_ls.drift.commit_together import commit_findings
 from alembic_ls.drift.git_state import git_changes
 from alembic_ls.drift.locate import MODEL_DRIFT
 from alembic_ls.operations import DriftReport, ProjectSession, drift
+from alembic_ls.operations.session import Deadline
 from alembic_ls.server.diagnostics import to_diagnostic
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState
@@ -65,16 +66,33 @@ class DriftWatcher:
             await asyncio.sleep(delay)  # debounce: a burst of saves is one check
             if self._asked.get(key, 0) != asked:
                 continue
-            report = await self.check(server, state)
+            report = await self.check_in_background(server, state)
+            if report is None:
+                continue  # a command pre-empted it: check again after it
             if self._asked.get(key, 0) != asked:
                 continue  # something changed while it ran: this result may be stale
             self.publish(server, state, report)
             return
 
+    async def check_in_background(
+        self, server: AlembicLanguageServer, state: ProjectState
+    ) -> DriftReport | None:
+        """The check on save: None when a command pre-empted it (see project_gate.py)."""
+        done, report = await self.hub.gate(state).read(lambda: drift(self.hub.session(state)))
+        if not done or report is None:
+            return None
+        return await self._complete(state, report)
+
     async def check(self, server: AlembicLanguageServer, state: ProjectState) -> DriftReport:
-        async with self.hub.lock(state):
+        """The check the user asked for: waits for the project at most `agentTimeout` (ProjectBusy)."""
+        deadline = Deadline.after(state.client.agent_timeout)  # from the request, waiting included
+        async with self.hub.gate(state).command("drift check", deadline.left()):
             session: ProjectSession = self.hub.session(state)
+            session.deadline = deadline
             report = await drift(session)
+        return await self._complete(state, report)
+
+    async def _complete(self, state: ProjectState, report: DriftReport) -> DriftReport:
         logger.info("drift check of %s: %s", state.name, report.message)
         if report.ok and report.model_files:
             git = await asyncio.to_thread(git_changes, state.project.root)

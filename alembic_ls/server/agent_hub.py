@@ -8,6 +8,7 @@ files from the server's own index (`ServerRevisions`), never by re-indexing the 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import weakref
 from pathlib import Path
@@ -20,6 +21,7 @@ from alembic_ls.server.agent_drift import DriftWatcher, saved_path_matters
 from alembic_ls.server.agent_revisions import ServerRevisions
 from alembic_ls.server.database_position import learn_position
 from alembic_ls.server.paths import uri_to_path
+from alembic_ls.server.project_gate import ProjectGate
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState
 from alembic_ls.server.status import send_status
@@ -44,16 +46,19 @@ class AgentHub:
     def __init__(self, server: AlembicLanguageServer) -> None:
         self._server = weakref.ref(server)  # the hub is kept per server, in a weak mapping
         self.pool = AgentPool(log=_log)
-        self._locks: dict[Path, asyncio.Lock] = {}
+        self._gates: dict[Path, ProjectGate] = {}
         self._status_task: asyncio.Task[None] | None = None
         self._status_again = False
         self.drift = DriftWatcher(self)
         # The last status entry sent per project (script location): what the revision graph marks as applied.
         self.statuses: dict[Path, dict[str, Any]] = {}
 
-    def lock(self, state: ProjectState) -> asyncio.Lock:
+    def gate(self, state: ProjectState) -> ProjectGate:
         """One agent command at a time per project: two upgrades must never race."""
-        return self._locks.setdefault(state.project.script_location, asyncio.Lock())
+        return self._gates.setdefault(state.project.script_location, ProjectGate())
+
+    def lock(self, state: ProjectState) -> asyncio.Lock:
+        return self.gate(state).lock
 
     def session(self, state: ProjectState, report: Any = _ignore) -> ProjectSession:
         folder = uri_to_path(state.folder) if state.folder else None
@@ -84,8 +89,10 @@ class AgentHub:
                 if not state.client.trusted:
                     await learn_position(server, state, None)  # it may have been trusted before
                     continue
-                async with self.lock(state):
-                    found = await position(self.session(state))
+                done, found = await self.gate(state).read(functools.partial(position, self.session(state)))
+                if not done or found is None:
+                    self._status_again = True  # a command pre-empted the read: read again after it
+                    continue
                 key = state.project.script_location
                 entry = found.status_entry(str(key), self.drift.counts.get(key, 0))
                 self.statuses[key] = entry

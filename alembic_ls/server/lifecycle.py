@@ -7,7 +7,7 @@ import logging
 
 from lsprotocol import types
 
-from alembic_ls.server import configuration, file_watching
+from alembic_ls.server import configuration, file_watching, sql_files
 from alembic_ls.server.client_settings import unwrap
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.text_sync import use_lsp_line_breaks
@@ -33,6 +33,7 @@ def register(server: AlembicLanguageServer) -> None:
                 )
         except Exception:
             logger.exception("setting up settings and file watching failed")
+        await asyncio.to_thread(sql_files.remove_stale, server)
         if server.diagnostics is not None:
             await server.diagnostics.load_workspace(server.workspace_folders())
         else:
@@ -50,3 +51,4 @@ def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(params: None) -> None:
         server.analysis_pool.shutdown(wait=False, cancel_futures=True)
+        sql_files.remove_written(server)

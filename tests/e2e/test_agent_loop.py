@@ -7,6 +7,7 @@ database down (AM603, the server keeps serving) and an untrusted workspace (no a
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -52,10 +53,12 @@ async def test_the_rule_books_loop(lsp: AgentClient, blog: Blog) -> None:
     assert list(await wait_for(lsp, new_uri, where=lambda ds: not ds)) == []  # applied: AM602 went
     assert f'{generated["revision"]} (head) "add score to post"' in current["message"]
 
-    # Test up/down cycle.
+    # Test up/down cycle: on a scratch database; the user's stays where it was.
     cycle = await command(lsp, "alembic-ls.testCycle")
     assert cycle["ok"], cycle["message"]
-    assert cycle["steps"][0].startswith(f"downgrade -1: reverted {generated['revision']}")
+    assert cycle["message"].startswith("Test cycle passed on a scratch database")
+    assert cycle["steps"][-2].startswith(f"downgrade 6f708192a3b4: reverted {generated['revision']}")
+    assert (await command(lsp, "alembic-ls.current"))["current"] == [generated["revision"]]
 
     # A teammate's revision on the same parent: a second head → AM301 on both files.
     teammate = blog.versions / "0a1b2c3d4e5f_add_rating_to_post.py"
@@ -108,6 +111,36 @@ async def test_downgrade_needs_confirmation_through_the_server(lsp: AgentClient,
     assert not refused["ok"] and refused["error"] == "not-confirmed"
     done = await command(lsp, "alembic-ls.downgrade", target="-1", confirmed=True)
     assert done["ok"] and done["reverted"] == ["6f708192a3b4"]
+
+
+async def test_test_cycle_through_the_server_leaves_the_users_database_alone(
+    lsp: AgentClient, sqlite_blog: Blog
+) -> None:
+    sqlite_blog.fix_undefined_names()
+    await start(lsp, sqlite_blog.root, "visual_studio_code", {"interpreter": [sys.executable]})
+    assert (await command(lsp, "alembic-ls.upgrade"))["ok"]
+    database = sqlite_blog.root / "blog.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("INSERT INTO user (id, email, name) VALUES (1, 'a@b.c', 'Ann')")
+        conn.execute(
+            "INSERT INTO post (id, title, body, published, author_id, subtitle, created_at) "
+            "VALUES (1, 'Hello', '...', 1, 1, 'written by the user', '2026-01-01 00:00:00')"
+        )
+    before = database.read_bytes()
+    cycle = await command(lsp, "alembic-ls.testCycle")
+    assert cycle["ok"], cycle["message"]
+    assert cycle["message"].startswith("Test cycle passed on a scratch database sqlite:///")
+    assert "upgraded 6f708192a3b4, downgraded 6f708192a3b4, upgraded 6f708192a3b4" in cycle["message"]
+    assert cycle["message"].endswith("; scratch database dropped.")
+    assert database.read_bytes() == before
+    refused = await command(lsp, "alembic-ls.testCycle", database="configured")
+    assert not refused["ok"] and refused["error"] == "not-confirmed"
+    assert database.read_bytes() == before
+    confirmed = await command(lsp, "alembic-ls.testCycle", database="configured", confirmed=True)
+    assert (
+        confirmed["ok"]
+        and confirmed["steps"][0] == 'downgrade -1: reverted 6f708192a3b4 "add subtitle to post"'
+    )
 
 
 async def test_database_down_is_am603_and_the_server_keeps_serving(lsp: AgentClient, blog: Blog) -> None:

@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -279,6 +280,48 @@ async def test_an_agent_hanging_past_its_timeout_is_stopped_and_said(
     assert (await command(lsp, "alembic-ls.upgrade"))["ok"]
     assert snapshot(sqlite_blog.root) == before
     await still_serving(lsp, uri, text)
+
+
+async def test_a_command_answers_at_agent_timeout_while_the_status_read_hangs(
+    lsp: AgentClient, sqlite_blog: Blog
+) -> None:
+    """The database hangs from the start: the status read at start holds the project's agent when the
+    user runs a command. The command's answer comes at the stated bound, not after the status read too."""
+    timeout = 2.0
+    logged = len(lsp.log_messages)
+    with blocking_env(sqlite_blog) as workers:
+        options = {"interpreter": [sys.executable], "driftOnSave": False, "agentTimeout": timeout}
+        await start(lsp, sqlite_blog.root, "visual_studio_code", options)
+        workers.append(int((await wait_for_log(lsp, WORKER_ANNOUNCES.pattern, logged)).group(1)))
+        began = time.monotonic()
+        result = await command(lsp, "alembic-ls.current")
+        elapsed = time.monotonic() - began
+        assert lsp.statuses == []  # the status read was pre-empted, not finished first
+        # It is read again after the command (and says why it could not be read).
+        status = await next_status(lsp)
+    assert not result["ok"]
+    assert "current did not finish within 2 s" in result["message"], result["message"]
+    assert elapsed < timeout + 1.0, f"answered after {elapsed:.1f} s"
+    assert "reading the current revision did not finish within 2 s" in status["databaseError"]
+
+
+async def test_a_command_queued_behind_a_hung_one_answers_at_its_own_agent_timeout(
+    lsp: AgentClient, sqlite_blog: Blog
+) -> None:
+    """agentTimeout bounds the whole command from the user's request: waiting for the project included."""
+    timeout = 2.0
+    await start_trusted(lsp, sqlite_blog, agentTimeout=timeout)
+    logged = len(lsp.log_messages)
+    with blocking_env(sqlite_blog) as workers:
+        upgrade = asyncio.ensure_future(command(lsp, "alembic-ls.upgrade"))
+        workers.append(int((await wait_for_log(lsp, WORKER_ANNOUNCES.pattern, logged)).group(1)))
+        began = time.monotonic()
+        result = await command(lsp, "alembic-ls.current")  # waits for the hung upgrade, then hangs too
+        elapsed = time.monotonic() - began
+        assert not (await upgrade)["ok"]
+    assert not result["ok"]
+    assert "current did not finish within 2 s" in result["message"], result["message"]
+    assert elapsed < timeout + 1.0, f"answered after {elapsed:.1f} s"
 
 
 async def test_an_agent_killed_mid_command_is_said_and_restarts(lsp: AgentClient, sqlite_blog: Blog) -> None:

@@ -6,13 +6,25 @@ several tests start from that, as a new user would.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import tempfile
 from pathlib import Path
 
-from agent_support import Blog, blog_fixture, postgres_admin, session_for  # noqa: F401  (fixtures)
+import pytest
+from agent_support import (  # noqa: F401  (fixtures)
+    Blog,
+    blog_fixture,
+    postgres_admin,
+    scratch_databases,
+    session_for,
+    sqlite_blog_fixture,
+)
 
 from alembic_ls import operations
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
+from alembic_ls.operations import ProjectSession
+from alembic_ls.runner.errors import AgentError
 
 HEAD = "6f708192a3b4"
 BEFORE_HEAD = "5e6f708192a3"
@@ -92,33 +104,150 @@ async def test_downgrade_is_refused_unless_confirmed_then_reverts_one(blog: Blog
         assert f"The database is now at {BEFORE_HEAD}" in done.message
 
 
-async def test_test_cycle_reports_each_step(blog: Blog) -> None:
+def database_contents(blog: Blog) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Every table of the configured database with all its rows (alembic_version included), sorted."""
+    if blog.dialect == "sqlite":
+        path = blog.root / "blog.db"
+        with sqlite3.connect(path) as conn:
+            names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return [
+                (n, sorted(conn.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)) for n in sorted(names)
+            ]
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={blog.database}") as db:
+        names = [r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        return [(n, sorted(db.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)) for n in sorted(names)]
+
+
+def scratch_left_behind(blog: Blog, message: str) -> bool:
+    """Whether the scratch database a message names still exists (by name: other tests make their own)."""
+    found = re.search(r"alembic[-_]ls[-_]scratch[-_][A-Za-z0-9_]+", message)
+    assert found, message
+    if blog.dialect == "postgresql":
+        return found.group(0) in scratch_databases()
+    return (Path(tempfile.gettempdir()) / found.group(0)).exists()
+
+
+async def upgraded_with_a_subtitle(blog: Blog, session: ProjectSession) -> None:
+    """The demo at head, with a post whose subtitle the user wrote (what the old cycle lost)."""
+    assert (await operations.upgrade(session, "head")).ok
+    if blog.dialect == "sqlite":
+        with sqlite3.connect(blog.root / "blog.db") as conn:
+            conn.execute("INSERT INTO user (id, email, name) VALUES (1, 'a@b.c', 'Ann')")
+            conn.execute(
+                "INSERT INTO post (id, title, slug, body, published, author_id, subtitle, created_at) "
+                "VALUES (1, 'Hello', 'hello', '...', 1, 1, 'written by the user', '2026-01-01 00:00:00')"
+            )
+        return
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={blog.database}") as db:
+        db.execute("""INSERT INTO "user" (id, email, name) VALUES (1, 'a@b.c', 'Ann')""")
+        db.execute(
+            "INSERT INTO post (id, title, slug, body, published, author_id, subtitle, created_at) "
+            "VALUES (1, 'Hello', 'hello', '...', true, 1, 'written by the user', '2026-01-01 00:00:00+00')"
+        )
+
+
+async def test_test_cycle_runs_on_a_scratch_database_and_leaves_the_configured_one_untouched(
+    blog: Blog,
+) -> None:
     blog.fix_undefined_names()
     async with session_for(blog) as session:
-        empty = await operations.run_test_cycle(session)
-        assert not empty.ok and "run Upgrade first" in empty.message
-        assert (await operations.upgrade(session, "head")).ok
+        await upgraded_with_a_subtitle(blog, session)
+        before = database_contents(blog)
         passed = await operations.run_test_cycle(session)
+        assert passed.ok, passed.message
+        assert database_contents(blog) == before
+        assert "written by the user" in repr(before)
+        assert (await operations.current(session)).data["current"] == [HEAD]
+    assert passed.message.startswith("Test cycle passed on a scratch database ")
+    assert passed.message.endswith(
+        f"(brought to {BEFORE_HEAD} first): upgraded {HEAD}, downgraded {HEAD}, upgraded {HEAD}; "
+        "scratch database dropped."
+    )
+    assert passed.steps[-3:] == [
+        f'upgrade {HEAD}: applied {HEAD} "add subtitle to post"',
+        f'downgrade {BEFORE_HEAD}: reverted {HEAD} "add subtitle to post"',
+        f'upgrade {HEAD}: applied {HEAD} "add subtitle to post"',
+    ]
+    assert not scratch_left_behind(blog, passed.message)
+
+
+async def test_test_cycle_on_the_configured_database_needs_confirmed(blog: Blog) -> None:
+    blog.fix_undefined_names()
+    async with session_for(blog) as session:
+        await upgraded_with_a_subtitle(blog, session)
+        before = database_contents(blog)
+        refused = await operations.run_test_cycle(session, "configured")
+        assert not refused.ok and refused.data["error"] == "not-confirmed"
+        assert '"confirmed": true' in refused.message
+        assert database_contents(blog) == before
+        passed = await operations.run_test_cycle(session, "configured", confirmed=True)
     assert passed.ok, passed.message
+    assert passed.message.startswith("Test cycle passed on your database")
     assert passed.steps == [
         f'downgrade -1: reverted {HEAD} "add subtitle to post"',
         f'upgrade head: applied {HEAD} "add subtitle to post"',
     ]
+    assert "written by the user" not in repr(database_contents(blog))  # what a confirmed run costs
 
 
-async def test_test_cycle_fails_on_a_downgrade_that_does_not_undo_its_upgrade(blog: Blog) -> None:
-    # 5e6f708192a3's downgrade is `pass` (AM201): re-upgrading it finds the column still there.
+async def test_the_agent_itself_refuses_an_unconfirmed_downgrade_of_a_real_database(blog: Blog) -> None:
     blog.fix_undefined_names()
     async with session_for(blog) as session:
+        assert (await operations.upgrade(session, "head")).ok
+        # Straight to the agent, as a buggy caller would: a downgrade and a cycle-like batch.
+        with pytest.raises(AgentError) as caught:
+            await session.call("downgrade", {"target": "-1"})
+        assert caught.value.kind == protocol.NOT_CONFIRMED
+        answer = await session.call(
+            "batch", {"steps": [{"method": "downgrade", "params": {"target": "-1"}}, {"method": "upgrade"}]}
+        )
+        assert answer["results"][0]["error"]["kind"] == protocol.NOT_CONFIRMED
+        # A project that merely claims to be a scratch one is not: the URL must name a scratch database.
+        fake = ProjectSession(blog.project, session.agent, url=blog.url, scratch=True)
+        with pytest.raises(AgentError) as claimed:
+            await fake.call("downgrade", {"target": "-1"})
+        assert claimed.value.kind == protocol.NOT_CONFIRMED
+        assert (await operations.current(session)).data["current"] == [HEAD]
+
+
+async def test_test_cycle_on_scratch_catches_a_downgrade_that_does_not_undo_its_upgrade(blog: Blog) -> None:
+    blog.fix_undefined_names()
+    head_file = blog.versions / f"{HEAD}_add_subtitle_to_post.py"
+    text = head_file.read_text(encoding="utf-8")
+    head_file.write_text(text.replace("batch_op.drop_column('subtitle')", "pass"), encoding="utf-8")
+    async with session_for(blog) as session:
         assert (await operations.upgrade(session, BEFORE_HEAD)).ok
+        before = database_contents(blog)
         result = await operations.run_test_cycle(session)
+        assert database_contents(blog) == before
     assert not result.ok
-    assert result.message.startswith("Test cycle failed at `upgrade head`")
+    assert result.message.startswith("Test cycle failed on a scratch database ")
+    assert f"after downgrading {HEAD}" in result.message and "does not undo its upgrade" in result.message
     assert result.data["error"] == protocol.MIGRATION_FAILED
-    assert (
-        "bio" in result.message and "already exists" in result.message
-    ) or "duplicate column" in result.message
-    assert result.steps[0].startswith(f"downgrade -1: reverted {BEFORE_HEAD}")
+    assert "subtitle" in result.message
+    assert result.message.endswith("Your database was not touched; scratch database dropped.")
+    assert result.steps[-1] == f"upgrade {HEAD}: failed"
+    assert not scratch_left_behind(blog, result.message)
+
+
+async def test_test_cycle_on_scratch_cycles_each_head(sqlite_blog: Blog) -> None:
+    sqlite_blog.fix_undefined_names()
+    head_file = sqlite_blog.versions / f"{HEAD}_add_subtitle_to_post.py"
+    second = sqlite_blog.versions / "0a1b2c3d4e5f_add_teaser_to_post.py"
+    second.write_text(
+        head_file.read_text(encoding="utf-8").replace(HEAD, "0a1b2c3d4e5f").replace("subtitle", "teaser"),
+        encoding="utf-8",
+    )
+    async with session_for(sqlite_blog) as session:
+        result = await operations.run_test_cycle(session)
+    assert result.ok, result.message
+    assert sorted(result.data["heads"]) == sorted(["0a1b2c3d4e5f", HEAD])
+    assert result.message.count("Test cycle passed on a scratch database") == 2
+    assert not (sqlite_blog.root / "blog.db").exists()
 
 
 async def test_generate_says_no_changes_plainly_and_writes_nothing(blog: Blog) -> None:
@@ -240,6 +369,27 @@ async def test_regenerate_puts_the_file_back_when_nothing_would_be_generated(blo
         result = await operations.regenerate(session, HEAD)
     assert not result.ok and "autogenerate found no changes" in result.message
     assert head_file.read_bytes() == original
+
+
+async def test_regenerate_does_not_upgrade_the_database_unless_confirmed(sqlite_blog: Blog) -> None:
+    sqlite_blog.fix_undefined_names()
+    head_file = sqlite_blog.versions / f"{HEAD}_add_subtitle_to_post.py"
+    original = head_file.read_bytes()
+    async with session_for(sqlite_blog) as session:
+        assert (
+            await operations.upgrade(session, "3c4d5e6f7081")
+        ).ok  # two revisions behind the head's parent
+        refused = await operations.regenerate(session, HEAD)
+        assert not refused.ok and refused.data["error"] == "not-confirmed", refused.message
+        assert (
+            f"needs the database at {BEFORE_HEAD}" in refused.message
+            and '"confirmed": true' in refused.message
+        )
+        assert head_file.read_bytes() == original
+        assert (await operations.current(session)).data["current"] == ["3c4d5e6f7081"]
+        done = await operations.regenerate(session, HEAD, confirmed=True)
+        assert done.ok, done.message
+        assert done.steps[1].startswith(f"Upgraded to {BEFORE_HEAD}: applied 2 revisions")
 
 
 async def test_status_reads_current_heads_and_pending(blog: Blog) -> None:

@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -101,12 +102,15 @@ async def test_an_agent_that_stops_answering_is_killed_and_restarted(sqlite_blog
     async with agent_for(sqlite_blog.root, timeout=2.0, log=watch) as agent:
         call = asyncio.ensure_future(agent.call("current", {"project": project_params(sqlite_blog)}))
         await watch.started()
+        began = time.monotonic()
         first_pid = agent.pid
         assert first_pid is not None
         os.kill(first_pid, signal.SIGSTOP)  # the agent is hung: it cannot even confirm a cancel
         with pytest.raises(AgentError) as caught:
             await call
         assert caught.value.kind == TIMEOUT
+        # Answered at the bound; killing the agent that cannot confirm the cancel happens after.
+        assert time.monotonic() - began < 2.0 + 0.5
         answer = await agent.call("heads", {"project": project_params(sqlite_blog)})
         assert answer["heads"][0]["revision"] == "6f708192a3b4"
         assert agent.pid != first_pid and agent.starts == 2

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import upgrade_target
 from .config import RequestError
 from .drift import structure
+from .errors import NotConfirmed
 from .job import Job
 
 
@@ -93,12 +95,32 @@ def generate(job: Job) -> dict[str, Any]:
     }
 
 
+def _on_scratch(job: Job) -> bool:
+    from .scratch import is_scratch
+
+    url = job.project.get("url")
+    return bool(job.project.get("scratch") and isinstance(url, str) and is_scratch(url))
+
+
+def _require_confirmed(job: Job, what: str) -> None:
+    """Defence in depth: whatever the server asks, a downgrade of a real database needs `confirmed`."""
+    if job.params.get("confirmed") is not True and not _on_scratch(job):
+        raise NotConfirmed(
+            f"{what} changes the database and can drop columns and their data; it runs on a database "
+            "other than a scratch one only with `confirmed: true`"
+        )
+
+
 def _migrate(job: Job, direction: str) -> dict[str, Any]:
     target = job.params.get("target") or ("head" if direction == "upgrade" else "-1")
+    if direction == "downgrade":
+        _require_confirmed(job, f"downgrade {target}")
     script = job.script
     steps: list[Any] = []
 
     def plan(rev: Any, _context: Any) -> Any:
+        if direction == "upgrade":
+            upgrade_target.check(script, str(target), _tuple(rev))
         revs = (
             script._upgrade_revs(target, rev)
             if direction == "upgrade"

@@ -81,6 +81,17 @@ def create(job: Job) -> dict[str, Any]:
     return _describe(url.set(database=name), name)
 
 
+def is_scratch(url: str) -> bool:
+    """Whether `url` names a database `create` made (a file in its folder, or its database name)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite":
+        return os.path.basename(os.path.dirname(name)).startswith("alembic-ls-scratch-")
+    return name.startswith("alembic_ls_scratch_")
+
+
 def drop(job: Job) -> dict[str, Any]:
     from sqlalchemy.engine import make_url
 
