@@ -10,6 +10,7 @@ from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.project import Project
 from alembic_ls.runner.errors import AGENT_DIED, AGENT_START_FAILED, INTERPRETER_MISSING, TIMEOUT, AgentError
 from alembic_ls.runner.launch import Launch
+from alembic_ls.wording import CLI, Wording
 
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
@@ -73,7 +74,13 @@ def _where(path: str | None, project: Project) -> str:
     return "the project's code imported by env.py"
 
 
-def explain(error: AgentError, project: Project, action: str, launch: Launch | None = None) -> str:
+def explain(
+    error: AgentError,
+    project: Project,
+    action: str,
+    launch: Launch | None = None,
+    wording: Wording = CLI,
+) -> str:
     kind = error.kind
     detail = mask_password(error.detail)
     if kind == protocol.DATABASE_UNREACHABLE and error.file and project.owns(Path(error.file)):
@@ -83,7 +90,7 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
             f"Lost the connection to the database {database_url(error, project)} while running "
             f"{relative(error.file, project)}:{error.line}: {driver_reason(detail)}. "
             "Whatever the database had not committed was rolled back. When it is reachable again, run "
-            f"current (`alembic current`) to see which revision it is at, then run {action} again."
+            f"{wording.current} to see which revision it is at, then run {action} again."
         )
     if kind == protocol.DATABASE_UNREACHABLE:
         compose = compose_file(project)
@@ -101,8 +108,7 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
         listed = f" ({', '.join(heads)})" if isinstance(heads, list) and heads else ""
         return (
             f"The revision history has several heads{listed}, so {action} cannot choose one. "
-            'Merge them first (command "Merge heads", or `alembic merge heads -m "merge heads"`), '
-            f"then run {action} again."
+            f"Merge them first ({wording.merge_heads}), then run {action} again."
         )
     if kind == protocol.NOT_UP_TO_DATE:
         current = error.extra.get("current")
@@ -112,14 +118,13 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
             state = f" (it is at {', '.join(current) or 'base'}; the head is {', '.join(heads)})"
         return (
             f"The database is not up to date{state}: autogenerate compares the models with a database at "
-            'the head revision. Upgrade it first (command "Upgrade", or `alembic upgrade head`), '
-            f"then run {action} again."
+            f"the head revision. Upgrade it first ({wording.upgrade_head}), then run {action} again."
         )
     if kind == protocol.USER_CODE:
         where = f"{relative(error.file, project)}:{error.line}"
         what = f"{error.exc_type}: {detail}" if error.exc_type else detail
         if error.exc_type == "NameError":
-            step = "Fix that line (for a missing import, `alembic-ls check --fix` adds it)"
+            step = f"Fix that line ({wording.add_missing_import})"
         elif error.exc_type in ("ImportError", "ModuleNotFoundError"):
             python = launch.command_line if launch else "the project's interpreter"
             step = (

@@ -19,9 +19,10 @@ from lsprotocol import types
 
 from alembic_ls import operations
 from alembic_ls.operations import OperationResult, ProjectSession
-from alembic_ls.server.agent_hub import UNTRUSTED, hub_for
+from alembic_ls.server.agent_hub import hub_for, untrusted_message
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.paths import path_to_uri
+from alembic_ls.server.project_missing import no_project_message
 from alembic_ls.server.server import AlembicLanguageServer
 
 logger = logging.getLogger("alembic_ls.agent")
@@ -116,6 +117,11 @@ def _files_changed(server: AlembicLanguageServer, paths: list[str]) -> None:
         server.diagnostics.file_changed_on_disk(str(Path(path).resolve()))
 
 
+async def _no_project(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    message = await server.query(lambda: no_project_message(server, args), "", "explaining no project")
+    return {"ok": False, "message": message or "No Alembic project found.", "error": "noProject"}
+
+
 async def _run(
     server: AlembicLanguageServer,
     args: dict[str, Any],
@@ -126,11 +132,9 @@ async def _run(
 ) -> Result:
     state = await server.query(lambda: resolve_project(server, args), None, "finding the project")
     if state is None:
-        named = args.get("project")
-        where = f" for {named}" if named else " (several projects: pass `project`)"
-        return {"ok": False, "message": f"No Alembic project found{where}."}
+        return await _no_project(server, args)
     if not state.client.trusted:
-        return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
+        return {"ok": False, "message": untrusted_message(state.client.wording), "error": "untrusted"}
     hub = hub_for(server)
     no_files: set[str] = set()
     before = await server.query(lambda: set(state.index.files), no_files, "listing revision files")
@@ -220,9 +224,9 @@ async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Re
     """Run the drift check now; its findings are published on the model files as with a save."""
     state = await server.query(lambda: resolve_project(server, args), None, "finding the project")
     if state is None:
-        return {"ok": False, "message": "No Alembic project found (several projects: pass `project`)."}
+        return await _no_project(server, args)
     if not state.client.trusted:
-        return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
+        return {"ok": False, "message": untrusted_message(state.client.wording), "error": "untrusted"}
     watcher = hub_for(server).drift
     async with _progress(server, "drift check"):
         report = await watcher.check(server, state)
