@@ -144,7 +144,9 @@ class DatabasePosition:
     missing: bool = False  # the database does not exist yet (no SQLite file)
     error: str | None = None  # why it could not be read, for the user
 
-    def status_entry(self, script_location: str, drift: int = 0) -> dict[str, Any]:
+    def status_entry(
+        self, script_location: str, drift: int = 0, drift_not_compared: str | None = None
+    ) -> dict[str, Any]:
         """One project's entry of the `alembic-ls/status` notification."""
         return {
             "scriptLocation": script_location,
@@ -153,6 +155,7 @@ class DatabasePosition:
             "pending": self.pending,
             "drift": drift,
             "databaseError": self.error,
+            "driftNotCompared": drift_not_compared,
         }
 
 

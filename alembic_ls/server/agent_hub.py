@@ -98,11 +98,14 @@ class AgentHub:
                 async with self.lock(state):
                     found = await position(self.session(state))
                 key = state.project.script_location
-                entry = found.status_entry(str(key), self.drift.counts.get(key, 0))
+                entry = found.status_entry(
+                    str(key), self.drift.counts.get(key, 0), self.drift.not_compared.get(key)
+                )
                 self.statuses[key] = entry
                 entries.append(entry)
-                # No database yet (a SQLite file never created) is not a database behind: no AM602.
-                known = tuple(found.current) if found.current is not None and not found.missing else None
+                # No database yet (a SQLite file never created) has applied nothing: every revision is
+                # flagged, as the status counts every revision pending.
+                known = tuple(found.current) if found.current is not None else None
                 await learn_position(server, state, known)
             # Sent with no entry too: a client hides its project commands when the workspace has no project.
             send_status(server, entries)

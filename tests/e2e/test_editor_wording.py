@@ -8,9 +8,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from agent_lsp_support import AgentClient, command, lsp_fixture, next_status  # noqa: F401  (fixture)
+from agent_lsp_support import AgentClient, command, lsp_fixture, next_status, until  # noqa: F401  (fixture)
 from agent_support import Blog, sqlite_blog_fixture  # noqa: F401  (fixture)
 from e2e_support import start
+
+from alembic_ls.server.paths import path_to_uri
 
 VSCODE = {"editorActions": "vscode"}
 
@@ -46,6 +48,12 @@ async def test_database_behind_head_names_the_upgrade_head_command_in_vscode(
     assert not result["ok"] and result["error"] == "not-up-to-date", result
     assert '"Alembic: Upgrade Head"' in result["message"]
     assert "`alembic upgrade head`" not in result["message"]
+    # AM602 on a revision not applied names the quick fix and the lens, not `alembic upgrade <rev>`.
+    head_uri = path_to_uri(str((sqlite_blog.versions / "6f708192a3b4_add_subtitle_to_post.py").resolve()))
+    await until(lsp, lambda: any(d.code == "AM602" for d in lsp.diagnostics.get(head_uri, [])))
+    [am602] = [d for d in lsp.diagnostics[head_uri] if d.code == "AM602"]
+    assert "quick fix" in am602.message and '"Upgrade to here"' in am602.message, am602.message
+    assert "`alembic upgrade" not in am602.message
 
 
 async def test_a_folder_without_an_alembic_project_says_so(lsp: AgentClient, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import { agentInterpreterFor, serverLaunch } from "./launch";
 import { AgentInterpreter } from "./logic/interpreter";
 import { asResult, CommandResult } from "./logic/results";
 import { buildServerSettings, ServerSettings } from "./logic/settings";
+import { tabOptions } from "./logic/showDocument";
 import { parseStatus, ProjectStatus } from "./logic/status";
 import { onInterpreterChanged, selectedInterpreter } from "./pythonExtension";
 
@@ -152,6 +153,30 @@ export class AlembicClient implements vscode.Disposable {
       traceOutputChannel: this.output,
       initializationOptions: this.settingsFor(folder?.uri),
       middleware: {
+        window: {
+          // The library's default opens a preview tab, replaced by the next file opened; a generated revision,
+          // its SQL or a merge revision must stay.
+          showDocument: async (params, next) => {
+            if (params.external === true) {
+              const answer = await next(params, new vscode.CancellationTokenSource().token);
+              return "success" in answer ? answer : { success: false };
+            }
+            try {
+              const selection = params.selection
+                ? new vscode.Range(
+                    params.selection.start.line,
+                    params.selection.start.character,
+                    params.selection.end.line,
+                    params.selection.end.character,
+                  )
+                : undefined;
+              await vscode.window.showTextDocument(vscode.Uri.parse(params.uri), { ...tabOptions(params.takeFocus), selection });
+              return { success: true };
+            } catch {
+              return { success: false };
+            }
+          },
+        },
         workspace: {
           // The client library would push the raw VS Code section (empty lists for unset rule keys, no `trusted`);
           // send the same object workspace/configuration answers instead.

@@ -5,6 +5,7 @@ import { workspaceHasAlembicProject, watchForProject } from "./activation";
 import { AlembicClient } from "./client";
 import { registerCommands } from "./commands";
 import { registerGraphView } from "./graphView";
+import { HAS_PROJECT } from "./logic/palette";
 import { createStatusBar } from "./statusBar";
 
 let client: AlembicClient | undefined;
@@ -13,6 +14,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel("Alembic LS");
   client = new AlembicClient(context.extensionPath, output);
   context.subscriptions.push(output, client, registerCommands(client), registerGraphView(client));
+  // The project commands show only once the server reports a project (none: a pyproject.toml without Alembic).
+  context.subscriptions.push(
+    client.onStatus((projects) => void vscode.commands.executeCommand("setContext", HAS_PROJECT, projects.length > 0)),
+  );
 
   const begin = () => {
     context.subscriptions.push(createStatusBar(client!));
