@@ -191,7 +191,6 @@ async function main() {
 
     await step("Restricted Mode hides every command that needs the agent and points at Manage Workspace Trust", async () => {
       // The project is known (the server says so even untrusted): the graph is offered, the database commands are not.
-      await wb.openPalette(">Alembic:", "Alembic: Show Revision Graph");
       const titles = await wb.paletteTitles("Alembic:", "Alembic: Show Revision Graph");
       const offered = AGENT_COMMANDS.filter((title) => titles.some((row) => row.includes(`Alembic: ${title}`)));
       if (offered.length > 0) throw new Error(`offered in Restricted Mode: ${offered.join(", ")}`);
@@ -218,9 +217,10 @@ async function main() {
       const link = page.locator(".markers-panel .monaco-list-row", { hasText: "AM104" }).locator("a", { hasText: "AM104" }).first();
       await link.click();
       await wb.until("the AM104 page in the active tab", async () => (await wb.activeTab()).includes("AM104"), 30000);
-      const group = page.locator(".editor-group-container.active");
+      // The preview is a webview (laid over the editor area, outside the group's DOM); a raw file would be a text editor.
+      const textEditor = page.locator(".editor-group-container.active .editor-instance .monaco-editor");
       await wb.until("the Markdown preview (a webview, no text editor)", async () =>
-        (await group.locator("iframe.webview").count()) > 0 && (await group.locator(".editor-instance .monaco-editor").count()) === 0, 30000);
+        (await page.locator("iframe.webview.ready").count()) > 0 && (await textEditor.count()) === 0, 30000);
       await page.keyboard.press("Control+W");
       await wb.until("the page closed", async () => !(await wb.activeTab()).includes("AM104"));
     }, { needs: ["Problems panel lists the planted findings"] });

@@ -74,7 +74,13 @@ class Workbench {
         await input.waitFor({ state: "visible", timeout: 2000 });
       }
       if ((await input.inputValue()) !== filter) await input.fill(filter);
-      await row.waitFor({ state: "visible", timeout: 2000 });
+      try {
+        await row.waitFor({ state: "visible", timeout: 2000 });
+      } catch (error) {
+        // The list is computed when the palette opens: commands registered since then need it opened again.
+        await this.page.keyboard.press("Escape");
+        throw error;
+      }
       return true;
     });
     return row;

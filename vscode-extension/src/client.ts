@@ -15,6 +15,7 @@ import { agentInterpreterFor, serverLaunch } from "./launch";
 import { AgentInterpreter } from "./logic/interpreter";
 import { asResult, CommandResult } from "./logic/results";
 import { buildServerSettings, ServerSettings } from "./logic/settings";
+import { plannedExitLine } from "./logic/plannedStop";
 import { tabOptions } from "./logic/showDocument";
 import { parseStatus, ProjectStatus } from "./logic/status";
 import { onInterpreterChanged, selectedInterpreter } from "./pythonExtension";
@@ -28,8 +29,22 @@ const INTERPRETER_SETTINGS = ["alembicLs.interpreter", "python.defaultInterprete
 
 export type ClientState = "stopped" | "starting" | "running" | "failed";
 
+/** The library's client, told when a stop is the extension's own doing (see logic/plannedStop.ts). */
+class AlembicLanguageClient extends LanguageClient {
+  stopping = false;
+
+  override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
+    const planned = plannedExitLine(message, this.stopping);
+    if (planned !== undefined) {
+      this.info(planned);
+    } else {
+      super.error(message, data, showNotification);
+    }
+  }
+}
+
 export class AlembicClient implements vscode.Disposable {
-  private client: LanguageClient | undefined;
+  private client: AlembicLanguageClient | undefined;
   private interpreters = new Map<string, AgentInterpreter>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<ClientState>();
@@ -70,6 +85,7 @@ export class AlembicClient implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     if (client) {
+      client.stopping = true;
       try {
         await client.stop(5000);
       } catch (error) {
@@ -209,7 +225,7 @@ export class AlembicClient implements vscode.Disposable {
         },
       },
     };
-    const client = new LanguageClient("alembicLs", "Alembic LS", serverOptions, clientOptions);
+    const client = new AlembicLanguageClient("alembicLs", "Alembic LS", serverOptions, clientOptions);
     client.onDidChangeState((event) => {
       if (event.newState === State.Running) this.setState("running");
       else if (event.newState === State.Starting) this.setState("starting");
