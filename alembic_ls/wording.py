@@ -19,9 +19,20 @@ class Wording:
     upgrade_to_template: str  # "{rid}" is the revision to upgrade to
     trust_workspace: str
     restricted: str  # what the untrusted state is called where the user sees it
+    # The bare actions, for sentences that name the step without explaining it.
+    upgrade_head_command: str
+    merge_heads_command: str
+    generate_template: str  # "{message}" is the new revision's message
+    setting_template: str  # "{name}" is the client setting's key, e.g. interpreter
 
     def upgrade_to(self, rid: str) -> str:
         return self.upgrade_to_template.format(rid=rid)
+
+    def generate(self, message: str) -> str:
+        return self.generate_template.format(message=message)
+
+    def setting(self, name: str) -> str:
+        return self.setting_template.format(name=name)
 
 
 CLI = Wording(
@@ -32,6 +43,10 @@ CLI = Wording(
     upgrade_to_template='Run `alembic upgrade {rid}` (or "Upgrade to here")',
     trust_workspace="Trust the workspace (setting `trusted`) to use database commands.",
     restricted="This workspace is not trusted",
+    upgrade_head_command="`alembic upgrade head`",
+    merge_heads_command='`alembic merge heads -m "merge heads"`',
+    generate_template='`alembic revision --autogenerate -m "{message}"`',
+    setting_template="`{name}`",
 )
 
 VSCODE = Wording(
@@ -45,6 +60,10 @@ VSCODE = Wording(
         "commands."
     ),
     restricted="This folder is open in Restricted Mode",
+    upgrade_head_command='"Alembic: Upgrade Head"',
+    merge_heads_command='"Alembic: Merge Heads"',
+    generate_template='"Alembic: Generate Migration…" with the message "{message}"',
+    setting_template="`alembicLs.{name}`",  # the name the Settings editor finds
 )
 
 EDITORS = {"vscode": VSCODE}

@@ -98,7 +98,11 @@ async def heads(session: ProjectSession) -> OperationResult:
         unlabelled = [h for h in found if not h.get("branchLabels")]
         message = f"{len(found)} heads: {listed}."
         if len(unlabelled) > 1:
-            message += ' `alembic upgrade head` cannot choose between them: run "Merge heads".'
+            wording = session.wording
+            message += (
+                f" {wording.upgrade_head_command} cannot choose between them: merge them first "
+                f"({wording.merge_heads_command})."
+            )
     return OperationResult(True, message, {"heads": found})
 
 

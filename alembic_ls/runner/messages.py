@@ -152,11 +152,12 @@ def explain(
         return (
             f"alembic is not installed in the project's environment ({executable}, Python {python}{reason}). "
             "Install it there (`pip install alembic`, `uv add alembic` or `poetry add alembic`), or set the "
-            "`interpreter` setting to an interpreter that has it."
+            f"{wording.setting('interpreter')} setting to an interpreter that has it."
         )
     if kind == INTERPRETER_MISSING:
         return (
-            f"Cannot start the agent: {detail}. Install it, or set the `interpreter` setting "
+            f"Cannot start the agent: {detail}. Install it, or set the "
+            f"{wording.setting('interpreter')} setting "
             '(for example ["/path/to/project/.venv/bin/python"]).'
         )
     if kind == AGENT_START_FAILED:
@@ -164,7 +165,7 @@ def explain(
         return (
             f"The agent could not start{how}: {detail}.{_stderr_hint(error)} "
             "Check that the command works in a "
-            "terminal in the project folder, or set the `interpreter` setting."
+            f"terminal in the project folder, or set the {wording.setting('interpreter')} setting."
         )
     if kind == AGENT_DIED:
         return (
@@ -176,7 +177,7 @@ def explain(
             f"{action} did not finish within {error.extra.get('timeout', '?')} s, "
             "so the agent was stopped; it "
             "starts again on the next command. If the database is slow or a lock is held, raise the "
-            "`agentTimeout` setting; a hanging env.py or model import also causes this."
+            f"{wording.setting('agentTimeout')} setting; a hanging env.py or model import also causes this."
         )
     if kind == protocol.CANCELLED:
         return f"{action} was cancelled."

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from agent_lsp_support import AgentClient, command, lsp_fixture, next_status, until  # noqa: F401  (fixture)
 from agent_support import Blog, sqlite_blog_fixture  # noqa: F401  (fixture)
-from e2e_support import start
+from e2e_support import start, wait_for
 
 from alembic_ls.server.paths import path_to_uri
 
@@ -74,3 +74,23 @@ async def test_a_folder_without_an_alembic_project_says_so(lsp: AgentClient, tmp
         assert "several projects" not in message
     # The status says "no project" too, so a client can hide its project commands.
     assert lsp.statuses and lsp.statuses[-1]["projects"] == []
+
+
+async def test_static_findings_name_the_editors_commands_in_vscode(
+    lsp: AgentClient, sqlite_blog: Blog
+) -> None:
+    """AM101's next step, published for a file that is not even open: the palette commands, not the CLI."""
+    await start(lsp, sqlite_blog.root, "visual_studio_code", {"trusted": False, **VSCODE})
+    uri = path_to_uri(str((sqlite_blog.versions / "3c4d5e6f7081_create_tag_table.py").resolve()))
+    found = await wait_for(lsp, uri, where=lambda ds: any(d.code == "AM101" for d in ds))
+    [am101] = [d for d in found if d.code == "AM101"]
+    assert '"Alembic: Upgrade Head", then "Alembic: Generate Migration…" with the message' in am101.message
+    assert "`alembic" not in am101.message
+
+
+async def test_static_findings_keep_the_cli_wording_elsewhere(lsp: AgentClient, sqlite_blog: Blog) -> None:
+    await start(lsp, sqlite_blog.root, "neovim", {"trusted": False})
+    uri = path_to_uri(str((sqlite_blog.versions / "3c4d5e6f7081_create_tag_table.py").resolve()))
+    found = await wait_for(lsp, uri, where=lambda ds: any(d.code == "AM101" for d in ds))
+    [am101] = [d for d in found if d.code == "AM101"]
+    assert "`alembic upgrade head`, then `alembic revision --autogenerate -m" in am101.message
