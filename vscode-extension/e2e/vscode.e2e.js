@@ -369,6 +369,9 @@ async function main() {
       await wb.until("one matching revision", async () => (await rows.count()) === 1);
       await page.keyboard.press("Enter");
       await wb.until("the picked revision's tab", async () => (await wb.activeTab()).includes("3c4d5e6f7081_create_tag_table.py"));
+      // Done only once the opened editor has the focus: until then it can take it from the next step's palette.
+      await wb.until("the picked revision's editor focused", async () =>
+        (await page.locator(".editor-group-container.active .monaco-editor.focused").count()) > 0);
     }, { needs: ["trusting the folder starts the database features"] });
 
     await step("Alembic: Show Revision Graph draws the history, follows a new head, opens a revision on click", async () => {
@@ -448,7 +451,7 @@ async function main() {
     }, { needs: ["trusting the folder starts the database features"] });
 
     await step("a folder with a pyproject.toml but no Alembic project offers no Alembic project command", async () => {
-      // Inside the trusted folder (so trusted too): only the trust-independent part is left to tell it apart.
+      // A new folder, as a user opens one: whether or not it is trusted, no project command may be offered.
       const shop = path.join(workspace, "shop");
       fs.mkdirSync(shop);
       fs.writeFileSync(path.join(shop, "pyproject.toml"), '[project]\nname = "shop"\nversion = "0.1.0"\n');
