@@ -49,11 +49,20 @@ export class AlembicClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<ClientState>();
   private readonly statusEmitter = new vscode.EventEmitter<ProjectStatus[]>();
+  private readonly hasProjectEmitter = new vscode.EventEmitter<boolean>();
   private startup: Promise<void> | undefined;
   state: ClientState = "stopped";
   projects: ProjectStatus[] = [];
   readonly onState = this.stateEmitter.event;
   readonly onStatus = this.statusEmitter.event;
+  /**
+   * Whether the workspace has an Alembic project, which decides the commands offered: first as the extension's
+   * own look found it (the server's first status can wait for a slow database), then as the server reports it
+   * (none: a pyproject.toml without Alembic, or a configuration the server could not read). Not reset when the
+   * client forgets the statuses on stop.
+   */
+  hasProject = false;
+  readonly onHasProject = this.hasProjectEmitter.event;
 
   constructor(
     private readonly extensionPath: string,
@@ -114,11 +123,19 @@ export class AlembicClient implements vscode.Disposable {
     return asResult(value);
   }
 
+  markProject(found: boolean): void {
+    if (this.hasProject !== found) {
+      this.hasProject = found;
+      this.hasProjectEmitter.fire(found);
+    }
+  }
+
   dispose(): void {
     void this.stop();
     this.disposables.forEach((d) => d.dispose());
     this.stateEmitter.dispose();
     this.statusEmitter.dispose();
+    this.hasProjectEmitter.dispose();
   }
 
   /** One line in the Alembic LS output, timed like the client library's own lines. */
@@ -235,6 +252,7 @@ export class AlembicClient implements vscode.Disposable {
     client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
       this.projects = parseStatus(params);
       this.statusEmitter.fire(this.projects);
+      this.markProject(this.projects.length > 0);
     });
     this.client = client;
     try {

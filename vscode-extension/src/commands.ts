@@ -157,7 +157,7 @@ class Commands {
 
   async showCommands(): Promise<void> {
     const trusted = this.client.trusted;
-    const hasProject = this.client.projects.length > 0;
+    const hasProject = this.client.hasProject;
     const items = PALETTE.filter((entry) => offered(entry.id, trusted, hasProject)).map((entry) => ({
       label: entry.title,
       detail: entry.detail || undefined,

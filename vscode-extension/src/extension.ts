@@ -14,12 +14,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel("Alembic LS");
   client = new AlembicClient(context.extensionPath, output);
   context.subscriptions.push(output, client, registerCommands(client), registerGraphView(client));
-  // The project commands show only once the server reports a project (none: a pyproject.toml without Alembic).
   context.subscriptions.push(
-    client.onStatus((projects) => void vscode.commands.executeCommand("setContext", HAS_PROJECT, projects.length > 0)),
+    client.onHasProject((found) => void vscode.commands.executeCommand("setContext", HAS_PROJECT, found)),
   );
 
   const begin = () => {
+    client!.markProject(true); // the extension's own look found one; the server's status then says
     context.subscriptions.push(createStatusBar(client!));
     void client!.start();
   };
