@@ -38,6 +38,8 @@ const HEAD = "6f708192a3b4";
 const AGENT_COMMANDS = ["Generate Migration…", "Upgrade Head", "Downgrade One", "Test Up/Down Cycle", "Merge Heads", "Show SQL for Revision", "Show History", "Show Current Revision"];
 const PARENT = "5e6f708192a3";
 
+/** The active tab when it is a preview tab (its label in italics). */
+const PREVIEW_TAB = ".tabs-container .tab.active .monaco-icon-label.italic";
 const results = [];
 let restrictedProblems = 0; // the problem count before the folder is trusted
 const figures = {};
@@ -221,6 +223,8 @@ async function main() {
       const textEditor = page.locator(".editor-group-container.active .editor-instance .monaco-editor");
       await wb.until("the Markdown preview (a webview, no text editor)", async () =>
         (await page.locator("iframe.webview.ready").count()) > 0 && (await textEditor.count()) === 0, 30000);
+      // VS Code opens a link in a preview tab: proof that Generate Migration's not-a-preview-tab check sees one.
+      if ((await page.locator(PREVIEW_TAB).count()) === 0) throw new Error(`no preview tab matched ${PREVIEW_TAB}`);
       await page.keyboard.press("Control+W");
       await wb.until("the page closed", async () => !(await wb.activeTab()).includes("AM104"));
     }, { needs: ["Problems panel lists the planted findings"] });
@@ -348,8 +352,7 @@ async function main() {
       await page.keyboard.press("Enter");
       await wb.until("the new revision's tab", async () => (await wb.activeTab()).includes("add_views_to_post.py"), 90000);
       // A normal tab (preview tabs are italic and replaced by the next file opened).
-      const italic = await page.locator(".tabs-container .tab.active .monaco-icon-label.italic").count();
-      if (italic > 0) throw new Error("the new revision opened in a preview tab");
+      if ((await page.locator(PREVIEW_TAB).count()) > 0) throw new Error("the new revision opened in a preview tab");
       const versions = path.join(workspace, "migrations", "versions");
       const created = fs.readdirSync(versions).find((f) => f.endsWith("_add_views_to_post.py"));
       if (!created) throw new Error("no new revision file on disk");
