@@ -18,14 +18,14 @@ LOOKED_FOR = (
 
 def no_project_message(server: AlembicLanguageServer, args: dict[str, Any]) -> str:
     """Analysis thread (reads the project list): why `resolve_project` found nothing for `args`."""
-    named = args.get("project") or args.get("uri")
-    if isinstance(named, str) and named:
-        return f"No Alembic project found for {named}."
     projects = server.state.projects
-    if not projects:
+    if not projects:  # whatever was named (an editor sends the active file): there is none to find
         folders = (
             ", ".join(str(folder.path) for folder in server.workspace_folders()) or "no workspace folder"
         )
         return f"There is no Alembic project in {folders}: alembic-ls looked for {LOOKED_FOR} and found none."
+    named = args.get("project") or args.get("uri")
+    if isinstance(named, str) and named:
+        return f"No Alembic project found for {named}."
     names = ", ".join(str(p.project.script_location) for p in projects)
     return f"This workspace has {len(projects)} Alembic projects ({names}): pass `project` to say which."

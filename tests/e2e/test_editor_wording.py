@@ -60,13 +60,15 @@ async def test_a_folder_without_an_alembic_project_says_so(lsp: AgentClient, tmp
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\n', encoding="utf-8")
     (tmp_path / "app.py").write_text("print('hello')\n", encoding="utf-8")
     await start(lsp, tmp_path, "visual_studio_code", {"interpreter": [sys.executable], **VSCODE})
-    for name in (
+    commands = (
         "alembic-ls.upgrade",
         "alembic-ls.history",
         "alembic-ls.checkDrift",
         "alembic-ls.revisionGraph",
-    ):
-        result = await command(lsp, name)
+    )
+    active_file = path_to_uri(str((tmp_path / "app.py").resolve()))  # what VS Code sends as `project`
+    for name, args in [(name, args) for name in commands for args in ({}, {"project": active_file})]:
+        result = await command(lsp, name, **args)
         assert not result["ok"] and result["error"] == "noProject", (name, result)
         message = result["message"]
         assert message.startswith(f"There is no Alembic project in {tmp_path.resolve()}"), message
