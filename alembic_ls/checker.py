@@ -10,6 +10,7 @@ from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule
 from alembic_ls.rules.registry import RULES
 from alembic_ls.settings import ConfigError, Settings
+from alembic_ls.wording import CLI, Wording
 
 UNUSED_SUPPRESSION = "AM001"
 UNKNOWN_CODE = "AM002"
@@ -33,12 +34,15 @@ class Checker:
     index: ProjectIndex
     settings: Settings
     database: tuple[str, ...] | None = None  # the database's current revisions, when known (AM602)
+    wording: Wording = CLI  # how messages name the next step (the editor's actions or the CLI's)
 
     def __post_init__(self) -> None:
         self.rules = enabled_rules(self.settings)
         self.enabled_codes = {rule.code for rule in self.rules}
         dialect = self.settings.dialect or self.index.project.dialect
-        self.context = CheckContext(self.index, dialect=dialect, database_current=self.database)
+        self.context = CheckContext(
+            self.index, dialect=dialect, database_current=self.database, wording=self.wording
+        )
         self.skipped = self._baseline_revisions()
 
     def _baseline_revisions(self) -> set[str]:

@@ -98,7 +98,11 @@ async def heads(session: ProjectSession) -> OperationResult:
         unlabelled = [h for h in found if not h.get("branchLabels")]
         message = f"{len(found)} heads: {listed}."
         if len(unlabelled) > 1:
-            message += ' `alembic upgrade head` cannot choose between them: run "Merge heads".'
+            wording = session.wording
+            message += (
+                f" {wording.upgrade_head_command} cannot choose between them: merge them first "
+                f"({wording.merge_heads_command})."
+            )
     return OperationResult(True, message, {"heads": found})
 
 
@@ -144,7 +148,9 @@ class DatabasePosition:
     missing: bool = False  # the database does not exist yet (no SQLite file)
     error: str | None = None  # why it could not be read, for the user
 
-    def status_entry(self, script_location: str, drift: int = 0) -> dict[str, Any]:
+    def status_entry(
+        self, script_location: str, drift: int = 0, drift_not_compared: str | None = None
+    ) -> dict[str, Any]:
         """One project's entry of the `alembic-ls/status` notification."""
         return {
             "scriptLocation": script_location,
@@ -153,6 +159,7 @@ class DatabasePosition:
             "pending": self.pending,
             "drift": drift,
             "databaseError": self.error,
+            "driftNotCompared": drift_not_compared,
         }
 
 

@@ -17,6 +17,7 @@ from alembic_ls.runner.errors import TIMEOUT, AgentError
 from alembic_ls.runner.messages import explain
 from alembic_ls.runner.process import AgentProcess, Progress
 from alembic_ls.settings import Settings
+from alembic_ls.wording import CLI, Wording
 
 T = TypeVar("T")
 
@@ -88,6 +89,7 @@ class ProjectSession:
     revisions: RevisionSource | None = None  # None: DiskRevisions(project)
     # All the calls of one command share it: the user gets an answer by then (None: each call its own).
     deadline: Deadline | None = None
+    wording: Wording = CLI  # how failure messages name the next step (the client's actions)
 
     def project_params(self) -> dict[str, Any]:
         return {
@@ -137,7 +139,7 @@ class ProjectSession:
         return await self.on_index(lambda index: index.graph)
 
     def explain(self, error: AgentError, action: str) -> str:
-        return explain(error, self.project, action, self.agent.launch)
+        return explain(error, self.project, action, self.agent.launch, self.wording)
 
     async def enrich(self, error: AgentError) -> AgentError:
         """Add what the message needs that the agent did not send (heads, current revision)."""

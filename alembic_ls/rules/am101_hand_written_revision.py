@@ -26,5 +26,5 @@ class HandWrittenRevision(Rule):
             call_head_span(first.span, f"{first.receiver}.{first.name}"),
             "Schema changes written by hand (no autogenerate markers). The rule book: "
             '"ALWAYS use --autogenerate". Regenerate it: delete this file, '
-            f'`alembic upgrade head`, then `alembic revision --autogenerate -m "{message}"`.',
+            f"{ctx.wording.upgrade_head_command}, then {ctx.wording.generate(message)}.",
         )

@@ -39,7 +39,7 @@ class MultipleHeads(Rule):
                 rev.revision.span,
                 f"Multiple heads: {rid} and {others}. `alembic upgrade {target.strip(chr(39))}` fails with "
                 f'"Multiple head revisions are present for given argument {target}". Merge them '
-                f'(`alembic merge heads -m "merge heads"`) or, per the rule book, delete your '
-                "revision, pull, `alembic upgrade head` and regenerate it.",
+                f"({ctx.wording.merge_heads_command}) or, per the rule book, delete your "
+                f"revision, pull, {ctx.wording.upgrade_head_command} and regenerate it.",
                 related=related,
             )

@@ -43,7 +43,7 @@ class DatabaseBehindHead(Rule):
             },
         )
         message = (
-            f"Not applied: the database is at {current}. Run `alembic upgrade {rid[:12]}` (or "
-            '"Upgrade to here") to apply it and the revisions before it.'
+            f"Not applied: the database is at {current}. {ctx.wording.upgrade_to(rid[:12])} to apply it "
+            "and the revisions before it."
         )
         return [self.finding(rev, rev.revision.span, message, fix)]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
+from alembic_ls.wording import CLI, Wording
 
 if TYPE_CHECKING:
     from alembic_ls.analysis.graph import RevisionGraph
@@ -63,6 +64,7 @@ class CheckContext:
     # The revisions in the configured database's alembic_version, when the language server has read
     # them through the agent (AM602); None everywhere else: static checks never connect to a database.
     database_current: tuple[str, ...] | None = None
+    wording: Wording = CLI  # how a message names the next step (alembic_ls.wording)
     _applied: tuple[RevisionGraph, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     @property

@@ -10,6 +10,7 @@ from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.project import Project
 from alembic_ls.runner.errors import AGENT_DIED, AGENT_START_FAILED, INTERPRETER_MISSING, TIMEOUT, AgentError
 from alembic_ls.runner.launch import Launch
+from alembic_ls.wording import CLI, Wording
 
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
@@ -77,7 +78,13 @@ def _seconds(value: object) -> str:
     return f"{value:g}" if isinstance(value, int | float) else "?"
 
 
-def explain(error: AgentError, project: Project, action: str, launch: Launch | None = None) -> str:
+def explain(
+    error: AgentError,
+    project: Project,
+    action: str,
+    launch: Launch | None = None,
+    wording: Wording = CLI,
+) -> str:
     kind = error.kind
     detail = mask_password(error.detail)
     if kind == protocol.DATABASE_UNREACHABLE and error.file and project.owns(Path(error.file)):
@@ -87,7 +94,7 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
             f"Lost the connection to the database {database_url(error, project)} while running "
             f"{relative(error.file, project)}:{error.line}: {driver_reason(detail)}. "
             "Whatever the database had not committed was rolled back. When it is reachable again, run "
-            f"current (`alembic current`) to see which revision it is at, then run {action} again."
+            f"{wording.current} to see which revision it is at, then run {action} again."
         )
     if kind == protocol.DATABASE_UNREACHABLE:
         compose = compose_file(project)
@@ -105,8 +112,7 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
         listed = f" ({', '.join(heads)})" if isinstance(heads, list) and heads else ""
         return (
             f"The revision history has several heads{listed}, so {action} cannot choose one. "
-            'Merge them first (command "Merge heads", or `alembic merge heads -m "merge heads"`), '
-            f"then run {action} again."
+            f"Merge them first ({wording.merge_heads}), then run {action} again."
         )
     if kind == protocol.NOT_UP_TO_DATE:
         current = error.extra.get("current")
@@ -116,14 +122,13 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
             state = f" (it is at {', '.join(current) or 'base'}; the head is {', '.join(heads)})"
         return (
             f"The database is not up to date{state}: autogenerate compares the models with a database at "
-            'the head revision. Upgrade it first (command "Upgrade", or `alembic upgrade head`), '
-            f"then run {action} again."
+            f"the head revision. Upgrade it first ({wording.upgrade_head}), then run {action} again."
         )
     if kind == protocol.USER_CODE:
         where = f"{relative(error.file, project)}:{error.line}"
         what = f"{error.exc_type}: {detail}" if error.exc_type else detail
         if error.exc_type == "NameError":
-            step = "Fix that line (for a missing import, `alembic-ls check --fix` adds it)"
+            step = f"Fix that line ({wording.add_missing_import})"
         elif error.exc_type in ("ImportError", "ModuleNotFoundError"):
             python = launch.command_line if launch else "the project's interpreter"
             step = (
@@ -151,11 +156,12 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
         return (
             f"alembic is not installed in the project's environment ({executable}, Python {python}{reason}). "
             "Install it there (`pip install alembic`, `uv add alembic` or `poetry add alembic`), or set the "
-            "`interpreter` setting to an interpreter that has it."
+            f"{wording.setting('interpreter')} setting to an interpreter that has it."
         )
     if kind == INTERPRETER_MISSING:
         return (
-            f"Cannot start the agent: {detail}. Install it, or set the `interpreter` setting "
+            f"Cannot start the agent: {detail}. Install it, or set the "
+            f"{wording.setting('interpreter')} setting "
             '(for example ["/path/to/project/.venv/bin/python"]).'
         )
     if kind == AGENT_START_FAILED:
@@ -163,7 +169,7 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
         return (
             f"The agent could not start{how}: {detail}.{_stderr_hint(error)} "
             "Check that the command works in a "
-            "terminal in the project folder, or set the `interpreter` setting."
+            f"terminal in the project folder, or set the {wording.setting('interpreter')} setting."
         )
     if kind == AGENT_DIED:
         return (
@@ -175,7 +181,7 @@ def explain(error: AgentError, project: Project, action: str, launch: Launch | N
             f"{action} did not finish within {_seconds(error.extra.get('timeout'))} s, "
             "so the agent was stopped; it "
             "starts again on the next command. If the database is slow or a lock is held, raise the "
-            "`agentTimeout` setting; a hanging env.py or model import also causes this."
+            f"{wording.setting('agentTimeout')} setting; a hanging env.py or model import also causes this."
         )
     if kind == protocol.CANCELLED:
         return f"{action} was cancelled."

@@ -22,10 +22,11 @@ from alembic_ls import operations
 from alembic_ls.operations import OperationResult, ProjectSession
 from alembic_ls.operations.session import Deadline
 from alembic_ls.server import sql_files
-from alembic_ls.server.agent_hub import UNTRUSTED, hub_for
+from alembic_ls.server.agent_hub import hub_for, untrusted_message
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.paths import path_to_uri
 from alembic_ls.server.project_gate import ProjectBusy
+from alembic_ls.server.project_missing import no_project_message
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.telling import can_show_documents
 
@@ -115,6 +116,11 @@ def _files_changed(server: AlembicLanguageServer, paths: list[str]) -> None:
         server.diagnostics.file_changed_on_disk(str(Path(path).resolve()))
 
 
+async def _no_project(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    message = await server.query(lambda: no_project_message(server, args), "", "explaining no project")
+    return {"ok": False, "message": message or "No Alembic project found.", "error": "noProject"}
+
+
 async def _run(
     server: AlembicLanguageServer,
     args: dict[str, Any],
@@ -125,11 +131,9 @@ async def _run(
 ) -> Result:
     state = await server.query(lambda: resolve_project(server, args), None, "finding the project")
     if state is None:
-        named = args.get("project")
-        where = f" for {named}" if named else " (several projects: pass `project`)"
-        return {"ok": False, "message": f"No Alembic project found{where}."}
+        return await _no_project(server, args)
     if not state.client.trusted:
-        return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
+        return {"ok": False, "message": untrusted_message(state.client.wording), "error": "untrusted"}
     hub = hub_for(server)
     # agentTimeout bounds the whole command, from now: waiting for the project included.
     deadline = Deadline.after(state.client.agent_timeout)
@@ -251,9 +255,9 @@ async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Re
     """Run the drift check now; its findings are published on the model files as with a save."""
     state = await server.query(lambda: resolve_project(server, args), None, "finding the project")
     if state is None:
-        return {"ok": False, "message": "No Alembic project found (several projects: pass `project`)."}
+        return await _no_project(server, args)
     if not state.client.trusted:
-        return {"ok": False, "message": UNTRUSTED, "error": "untrusted"}
+        return {"ok": False, "message": untrusted_message(state.client.wording), "error": "untrusted"}
     watcher = hub_for(server).drift
     async with _progress(server, "drift check"):
         try:

@@ -38,6 +38,8 @@ class DriftWatcher:
     def __init__(self, hub: AgentHub) -> None:
         self.hub = hub
         self.counts: dict[Path, int] = {}  # script location -> differences found by the last check
+        # script location -> why the last check could not compare (the database behind head, or missing)
+        self.not_compared: dict[Path, str] = {}
         self.model_files: dict[Path, set[str]] = {}  # script location -> files defining its tables
         self.published: dict[Path, set[str]] = {}  # script location -> model files with diagnostics
         self._tasks: dict[Path, asyncio.Task[None]] = {}
@@ -109,6 +111,10 @@ class DriftWatcher:
         if not report.ok:
             return  # the database could not be read: keep what is shown, the status says why
         self.counts[key] = sum(1 for f in report.findings if f.code == MODEL_DRIFT)
+        if report.up_to_date:
+            self.not_compared.pop(key, None)
+        else:
+            self.not_compared[key] = report.message
         by_path: dict[str, list[types.Diagnostic]] = {}
         lines_cache: dict[str, list[str]] = {}
 

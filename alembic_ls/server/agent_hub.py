@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic_ls.operations import ProjectSession
-from alembic_ls.operations.inspect import position
+from alembic_ls.operations.inspect import DatabasePosition, position
 from alembic_ls.runner.pool import AgentPool
 from alembic_ls.server.agent_drift import DriftWatcher, saved_path_matters
 from alembic_ls.server.agent_revisions import ServerRevisions
@@ -25,13 +25,17 @@ from alembic_ls.server.project_gate import ProjectGate
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState
 from alembic_ls.server.status import send_status
+from alembic_ls.wording import Wording
 
 logger = logging.getLogger("alembic_ls.agent")
 
-UNTRUSTED = (
-    "This workspace is not trusted, so alembic-ls does not run the project's code (env.py, models) here; "
-    "static checks still run. Trust the workspace (setting `trusted`) to use database commands."
-)
+
+def untrusted_message(wording: Wording) -> str:
+    """Why a database command refused, and how to trust the workspace, in the client's own terms."""
+    return (
+        f"{wording.restricted}, so alembic-ls does not run the project's code (env.py, models) here; "
+        f"static checks still run. {wording.trust_workspace}"
+    )
 
 
 def _log(message: str) -> None:
@@ -68,7 +72,12 @@ class AgentHub:
         server = self._server()
         revisions = ServerRevisions(server, state.project) if server is not None else None
         return ProjectSession(
-            state.project, self.pool.get(launch), state.settings, report, revisions=revisions
+            state.project,
+            self.pool.get(launch),
+            state.settings,
+            report,
+            revisions=revisions,
+            wording=state.client.wording,
         )
 
     # -- the alembic-ls/status notification ---------------------------------------------------
@@ -88,22 +97,34 @@ class AgentHub:
             for state in list(server.state.projects):
                 if not state.client.trusted:
                     await learn_position(server, state, None)  # it may have been trusted before
+                    # The static half only: the client still learns that there is a project, and its heads.
+                    entries.append(await _static_entry(server, state))
                     continue
                 done, found = await self.gate(state).read(functools.partial(position, self.session(state)))
                 if not done or found is None:
                     self._status_again = True  # a command pre-empted the read: read again after it
                     continue
                 key = state.project.script_location
-                entry = found.status_entry(str(key), self.drift.counts.get(key, 0))
+                entry = found.status_entry(
+                    str(key), self.drift.counts.get(key, 0), self.drift.not_compared.get(key)
+                )
                 self.statuses[key] = entry
                 entries.append(entry)
-                # No database yet (a SQLite file never created) is not a database behind: no AM602.
-                known = tuple(found.current) if found.current is not None and not found.missing else None
+                # No database yet (a SQLite file never created) has applied nothing: every revision is
+                # flagged, as the status counts every revision pending.
+                known = tuple(found.current) if found.current is not None else None
                 await learn_position(server, state, known)
-            if entries:
-                send_status(server, entries)
+            # Sent with no entry too: a client hides its project commands when the workspace has no project.
+            send_status(server, entries)
             if not self._status_again:
                 return
+
+
+async def _static_entry(server: AlembicLanguageServer, state: ProjectState) -> dict[str, Any]:
+    """A status entry without the database (untrusted: the agent never runs): current unknown."""
+    no_heads: list[str] = []
+    heads = await server.query(lambda: list(state.index.graph.heads), no_heads, "reading the heads")
+    return DatabasePosition(None, heads, 0).status_entry(str(state.project.script_location))
 
 
 _HUBS: weakref.WeakKeyDictionary[AlembicLanguageServer, AgentHub] = weakref.WeakKeyDictionary()

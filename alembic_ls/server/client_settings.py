@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic_ls.settings import KEYS, TABLE, ConfigError, Settings, find_pyproject, parse_settings
+from alembic_ls.wording import CLI, Wording, wording_for
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,6 +38,7 @@ class ClientSettings:
     drift_on_save: bool = True
     agent_timeout: float = 60.0
     trusted: bool = True
+    wording: Wording = CLI  # `editorActions`: whose actions messages name (alembic_ls.wording)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,6 +78,7 @@ def parse_client_settings(data: object, problems: list[str]) -> ClientSettings:
         drift_on_save=_bool(data, "driftOnSave", True, problems),
         agent_timeout=_seconds(data, problems),
         trusted=_bool(data, "trusted", True, problems),
+        wording=wording_for(_string(data, "editorActions", problems)),
         raw=dict(data),
     )
 

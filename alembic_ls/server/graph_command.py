@@ -19,6 +19,7 @@ from alembic_ls.graphview.render import render_svg
 from alembic_ls.rules.base import Finding
 from alembic_ls.server.agent_hub import hub_for, known_status
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
+from alembic_ls.server.project_missing import no_project_message
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.state import ProjectState, WorkspaceState
 
@@ -50,9 +51,7 @@ def graph_result(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     """Analysis thread: the command's answer."""
     state = resolve_project(server, args)
     if state is None:
-        named = args.get("project")
-        where = f" for {named}" if named else " (several projects: pass `project`)"
-        return {"ok": False, "message": f"No Alembic project found{where}."}
+        return {"ok": False, "message": no_project_message(server, args), "error": "noProject"}
     since = args.get("since")
     since = since if isinstance(since, str) and since.strip() else None
     current, database_error = database_marks(server, state)

@@ -27,6 +27,7 @@ from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
 from alembic_ls.server.client_settings import ClientSettings, effective_settings
 from alembic_ls.settings import ConfigError, Settings
+from alembic_ls.wording import CLI, Wording
 
 GraphFacts = tuple[object, ...]
 
@@ -131,17 +132,21 @@ class WorkspaceState:
         for path, (_version, text) in self.documents.items():
             if _may_belong(project, path):
                 index.update(path, text)
-        checker = self._checker(index, settings, database)
+        checker = self._checker(index, settings, database, client.wording)
         return ProjectState(project, index, client, settings, checker, folder, database=database)
 
     def _checker(
-        self, index: ProjectIndex, settings: Settings, database: tuple[str, ...] | None = None
+        self,
+        index: ProjectIndex,
+        settings: Settings,
+        database: tuple[str, ...] | None = None,
+        wording: Wording = CLI,
     ) -> Checker:
         try:
-            return Checker(index, settings, database)
+            return Checker(index, settings, database, wording)
         except ConfigError as exc:  # e.g. a baseline naming a revision that is not there
             self.problems.append(str(exc))
-            return Checker(index, replace(settings, baseline=None), database)
+            return Checker(index, replace(settings, baseline=None), database, wording)
 
     def set_database(self, state: ProjectState, current: tuple[str, ...] | None) -> list[str]:
         """The agent read the database's position: the files whose AM602 findings may have changed."""
@@ -149,16 +154,17 @@ class WorkspaceState:
             return []
         before = _unapplied(state)
         state.database = current
-        state.checker = self._checker(state.index, state.settings, current)
+        state.checker = self._checker(state.index, state.settings, current, state.client.wording)
         state.generation += 1
-        return sorted(before ^ _unapplied(state))
+        # Every file flagged before or now: a finding that stays names the database's position, which moved.
+        return sorted(before | _unapplied(state))
 
     def refresh_settings(self) -> None:
         """Re-read pyproject and client settings for every project (no re-indexing)."""
         for state in self.projects:
             state.client = self.settings_for(state.folder)
             state.settings = effective_settings(state.project.root, state.client, self.problems)
-            state.checker = self._checker(state.index, state.settings, state.database)
+            state.checker = self._checker(state.index, state.settings, state.database, state.client.wording)
             state.generation += 1
 
     # -- lookups ------------------------------------------------------------------------------
@@ -217,7 +223,7 @@ class WorkspaceState:
             state.index.stray.pop(path, None)  # it stopped being a revision file
         affected: list[str] = []
         if _graph_facts(before, before_loaded) != _graph_facts(after, state.index.is_loaded(path)):
-            state.checker = self._checker(state.index, state.settings, state.database)
+            state.checker = self._checker(state.index, state.settings, state.database, state.client.wording)
             state.generation += 1
             # Every file of the project, and those that just left it (their findings must go).
             affected = [p for p in {*state.paths(), *state.published} if p != path]

@@ -2,7 +2,9 @@
 
 Contract (see .coord/CONTEXT.md), params:
     {"projects": [{"scriptLocation": str, "current": [str] | null, "heads": [str], "pending": int,
-                   "drift": int, "databaseError": str | null}]}
+                   "drift": int, "databaseError": str | null, "driftNotCompared": str | null}]}
+`driftNotCompared` says why the last drift check compared nothing (the database is behind the head, or does
+not exist yet); `drift` is then 0 without meaning "no drift".
 Clients that do not know the method ignore it and lose nothing.
 
 The language server itself knows only the static half (heads); whoever knows the database half

@@ -66,9 +66,17 @@ async def test_unapplied_revisions_show_am602_and_an_upgrade_lens_until_upgraded
     blog.fix_undefined_names()
     await start(lsp, blog.root, "visual_studio_code", {"interpreter": [sys.executable]})
     missing = await next_status(lsp)
-    # No SQLite file yet: the database is not "behind", it does not exist. Nothing is flagged.
+    # No SQLite file yet: nothing is applied. Every revision is flagged, as the status counts all six pending.
     assert missing["current"] == [] and missing["pending"] == 6
-    assert await upgrade_lens(lsp, uri_of(blog, "1a2b3c4d5e6f")) is None
+    await until(lsp, lambda: flagged(lsp, blog) == list(REVISIONS))
+    [first] = behind(lsp, uri_of(blog, "1a2b3c4d5e6f"))
+    assert first.message.startswith("Not applied: the database is at base (no revision applied).")
+    first_lens = await upgrade_lens(lsp, uri_of(blog, "1a2b3c4d5e6f"))
+    assert first_lens is not None and first_lens.arguments
+    assert first_lens.arguments[0]["target"] == "1a2b3c4d5e6f"
+    # The drift check could not compare, and the status says why instead of a bare "0 differences".
+    not_compared = await next_status(lsp, lambda e: e["driftNotCompared"] is not None)
+    assert "does not exist yet" in not_compared["driftNotCompared"] and not_compared["drift"] == 0
 
     assert (await command(lsp, "alembic-ls.upgrade", target="3c4d5e6f7081"))["ok"]
     await until(lsp, lambda: flagged(lsp, blog) == ["4d5e6f708192", "5e6f708192a3", "6f708192a3b4"])
@@ -76,6 +84,10 @@ async def test_unapplied_revisions_show_am602_and_an_upgrade_lens_until_upgraded
     assert slug.severity == types.DiagnosticSeverity.Information
     assert slug.range.start.line == revision_line(blog, "4d5e6f708192")
     assert slug.message.startswith("Not applied: the database is at 3c4d5e6f7081.")
+    behind_status = await next_status(
+        lsp, lambda e: "behind the head" in (e["driftNotCompared"] or "") and e["pending"] == 3
+    )
+    assert behind_status["current"] == ["3c4d5e6f7081"]
 
     # The quick fix on the diagnostic runs the upgrade to that revision.
     actions = await lsp.text_document_code_action_async(
@@ -110,9 +122,10 @@ async def test_unapplied_revisions_show_am602_and_an_upgrade_lens_until_upgraded
     assert await upgrade_lens(lsp, bio_uri) is None
     assert await upgrade_lens(lsp, uri_of(blog, "6f708192a3b4")) is not None
 
-    # Upgrade head: nothing is behind any more.
+    # Upgrade head: nothing is behind any more, and the models could be compared.
     assert (await command(lsp, "alembic-ls.upgrade"))["ok"]
     await until(lsp, lambda: flagged(lsp, blog) == [])
+    await next_status(lsp, lambda e: e["pending"] == 0 and e["driftNotCompared"] is None)
     for rid in REVISIONS:
         assert await upgrade_lens(lsp, uri_of(blog, rid)) is None
 

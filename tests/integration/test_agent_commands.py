@@ -404,4 +404,5 @@ async def test_status_reads_current_heads_and_pending(blog: Blog) -> None:
         "pending": 4,
         "drift": 0,
         "databaseError": None,
+        "driftNotCompared": None,
     }

@@ -34,9 +34,14 @@ const PLANTED = [
   ["AM501", "6f708192a3b4_add_subtitle_to_post.py", 25],
 ];
 const HEAD = "6f708192a3b4";
+// The palette commands that run the project's code (the agent): hidden in Restricted Mode.
+const AGENT_COMMANDS = ["Generate Migration…", "Upgrade Head", "Downgrade One", "Test Up/Down Cycle", "Merge Heads", "Show SQL for Revision", "Show History", "Show Current Revision"];
 const PARENT = "5e6f708192a3";
 
+/** The active tab when it is a preview tab (its label in italics). */
+const PREVIEW_TAB = ".tabs-container .tab.active .monaco-icon-label.italic";
 const results = [];
+let restrictedProblems = 0; // the problem count before the folder is trusted
 const figures = {};
 
 async function step(name, body, { needs = [] } = {}) {
@@ -65,6 +70,20 @@ async function shot(name, { failure = false } = {}) {
   const dir = failure ? path.join(scratch, "failures") : SCREENSHOTS;
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+/** The Alembic LS output channel as the workbench logged it to disk (empty before the channel exists). */
+function outputLog() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.includes("Alembic LS")) found.push(full);
+    }
+  };
+  walk(path.join(scratch, "user-data", "logs"));
+  return found.map((file) => fs.readFileSync(file, "utf8")).join("\n");
 }
 
 function freePort() {
@@ -172,6 +191,15 @@ async function main() {
       await wb.until("the Restricted Mode status item", async () => (await wb.statusItem()).label.includes("Restricted Mode"));
     });
 
+    await step("Restricted Mode hides every command that needs the agent and points at Manage Workspace Trust", async () => {
+      // The project is known (the server says so even untrusted): the graph is offered, the database commands are not.
+      const titles = await wb.paletteTitles("Alembic:", "Alembic: Show Revision Graph");
+      const offered = AGENT_COMMANDS.filter((title) => titles.some((row) => row.includes(`Alembic: ${title}`)));
+      if (offered.length > 0) throw new Error(`offered in Restricted Mode: ${offered.join(", ")}`);
+      const label = (await wb.statusItem()).label;
+      if (!label.includes("Manage Workspace Trust") || /setting/.test(label)) throw new Error(`status item: ${label}`);
+    }, { needs: ["diagnostics appear on folder open (Restricted Mode: static checks)"] });
+
     await step("Problems panel lists the planted findings", async () => {
       await page.keyboard.press("Control+Shift+M");
       const rows = await wb.until("every planted code in the Problems panel", async () => {
@@ -187,6 +215,20 @@ async function main() {
       await shot("problems-panel");
     }, { needs: ["diagnostics appear on folder open (Restricted Mode: static checks)"] });
 
+    await step("a rule link in the Problems panel opens the rendered page, read-only", async () => {
+      const link = page.locator(".markers-panel .monaco-list-row", { hasText: "AM104" }).locator("a", { hasText: "AM104" }).first();
+      await link.click();
+      await wb.until("the AM104 page in the active tab", async () => (await wb.activeTab()).includes("AM104"), 30000);
+      // The preview is a webview (laid over the editor area, outside the group's DOM); a raw file would be a text editor.
+      const textEditor = page.locator(".editor-group-container.active .editor-instance .monaco-editor");
+      await wb.until("the Markdown preview (a webview, no text editor)", async () =>
+        (await page.locator("iframe.webview.ready").count()) > 0 && (await textEditor.count()) === 0, 30000);
+      // VS Code opens a link in a preview tab: proof that Generate Migration's not-a-preview-tab check sees one.
+      if ((await page.locator(PREVIEW_TAB).count()) === 0) throw new Error(`no preview tab matched ${PREVIEW_TAB}`);
+      await page.keyboard.press("Control+W");
+      await wb.until("the page closed", async () => !(await wb.activeTab()).includes("AM104"));
+    }, { needs: ["Problems panel lists the planted findings"] });
+
     await step("quick fix with Ctrl+. (AM501: add the missing import)", async () => {
       await wb.openFile("6f708192a3b4_add_subtitle_to_post.py");
       await wb.goToLine(25, 55);
@@ -201,7 +243,15 @@ async function main() {
     }, { needs: ["diagnostics appear on folder open (Restricted Mode: static checks)"] });
 
     await step("trusting the folder starts the database features", async () => {
-      await wb.runCommand("Workspaces: Manage Workspace Trust");
+      restrictedProblems = await wb.problemCount();
+      // From the status bar's quick pick, which offers Manage Workspace Trust and no database command.
+      await page.click(STATUS_ITEM);
+      const manage = page.locator(".quick-input-widget .monaco-list-row", { hasText: "Manage Workspace Trust" }).first();
+      await manage.waitFor({ state: "visible", timeout: 10000 });
+      const rows = await page.$$eval(".quick-input-widget .monaco-list-row", (r) => r.map((row) => row.textContent || ""));
+      const offered = AGENT_COMMANDS.filter((title) => rows.some((row) => row.includes(title)));
+      if (offered.length > 0) throw new Error(`the status bar offers in Restricted Mode: ${offered.join(", ")}`);
+      await manage.click();
       const trust = page.locator(".workspace-trust-editor .monaco-button", { hasText: /^Trust$/ }).first();
       await trust.waitFor({ state: "visible", timeout: 15000 });
       await trust.click();
@@ -215,6 +265,14 @@ async function main() {
         return item.text.includes(HEAD) && item.label.includes("Database at") ? item : null;
       }, 60000);
       figures.statusBeforeUpgrade = status.text;
+      // No database file yet: the drift cannot be compared, and the status says so (with Upgrade Head as the action).
+      await wb.until("the status tooltip saying the models were not compared", async () => {
+        const label = (await wb.statusItem()).label;
+        return label.includes("Models not compared") && label.includes("does not exist yet") && label.includes("Upgrade Head");
+      }, 90000);
+      // …consistently with AM602 on every revision not applied (all six).
+      await wb.until("AM602 (information) on the six revisions", async () =>
+        (await wb.problemCount()) === restrictedProblems + 6, 60000);
       await page.hover(STATUS_ITEM);
       await wb.until("the status tooltip", async () => (await page.locator(".monaco-hover", { hasText: "Database at" }).count()) > 0, 10000);
       await shot("status-bar-pending");
@@ -243,6 +301,19 @@ async function main() {
         return item.text.includes(`${PARENT} → ${HEAD}`) ? item : null;
       }, 90000);
     }, { needs: ["Alembic: Upgrade Head from the palette"] });
+
+    await step("a command refused because the database is behind names VS Code's Upgrade Head, not the CLI", async () => {
+      await wb.runCommand("Alembic: Generate Migration…");
+      const input = page.locator(".quick-input-widget input.input");
+      await input.waitFor({ state: "visible", timeout: 10000 });
+      await input.fill("not generated while behind");
+      await page.keyboard.press("Enter");
+      const note = await wb.until("the not-up-to-date error", async () =>
+        (await wb.notifications()).find((n) => n.includes("not up to date")), 90000);
+      if (!note.includes('"Alembic: Upgrade Head"') || note.includes("alembic upgrade head")) throw new Error(`message: ${note}`);
+      await wb.runCommand("Notifications: Clear All Notifications");
+      await wb.until("the notifications cleared", async () => (await page.locator(".notifications-toasts .notification-toast").count()) === 0);
+    }, { needs: ["Alembic: Downgrade One asks first (modal), then steps back one revision"] });
 
     await step("clicking the status bar item offers the commands (Upgrade Head again)", async () => {
       await page.click(STATUS_ITEM);
@@ -280,6 +351,8 @@ async function main() {
       await input.fill("add views to post");
       await page.keyboard.press("Enter");
       await wb.until("the new revision's tab", async () => (await wb.activeTab()).includes("add_views_to_post.py"), 90000);
+      // A normal tab (preview tabs are italic and replaced by the next file opened).
+      if ((await page.locator(PREVIEW_TAB).count()) > 0) throw new Error("the new revision opened in a preview tab");
       const versions = path.join(workspace, "migrations", "versions");
       const created = fs.readdirSync(versions).find((f) => f.endsWith("_add_views_to_post.py"));
       if (!created) throw new Error("no new revision file on disk");
@@ -299,6 +372,9 @@ async function main() {
       await wb.until("one matching revision", async () => (await rows.count()) === 1);
       await page.keyboard.press("Enter");
       await wb.until("the picked revision's tab", async () => (await wb.activeTab()).includes("3c4d5e6f7081_create_tag_table.py"));
+      // Done only once the opened editor has the focus: until then it can take it from the next step's palette.
+      await wb.until("the picked revision's editor focused", async () =>
+        (await page.locator(".editor-group-container.active .monaco-editor.focused").count()) > 0);
     }, { needs: ["trusting the folder starts the database features"] });
 
     await step("Alembic: Show Revision Graph draws the history, follows a new head, opens a revision on click", async () => {
@@ -354,6 +430,7 @@ async function main() {
           subtree: true, childList: true, characterData: true, attributes: true,
         });
       }, STATUS_ITEM);
+      const logBefore = outputLog().length;
       await wb.runCommand("Alembic: Restart Server");
       await wb.until("the status item to show the server starting", () =>
         page.evaluate(() => window.__alembicStatusTexts.some((label) => label.includes("starting"))), 30000);
@@ -361,11 +438,34 @@ async function main() {
         const item = await wb.statusItem();
         return item.label.includes("Database at") ? item : null;
       }, 60000);
+      // A restart someone asked for is not an error: the log of the restart (up to the new server's first answer)
+      // has no error line.
+      const restartLog = await wb.until("the new server's start in the Alembic LS log", async () => {
+        const added = outputLog().slice(logBefore);
+        return /answered initialize/.test(added) ? added : null;
+      }, 30000);
+      const errors = restartLog.split("\n").filter((line) => /\[Error|\bERROR\b|Traceback/.test(line));
+      if (errors.length > 0) throw new Error(`the restart was logged as an error:\n${errors.join("\n")}`);
       await wb.runCommand("Alembic: Show Output");
       await wb.until("the Alembic LS log in the Output panel", async () => {
         const text = await page.locator(".output-view .view-lines").first().innerText().catch(() => "");
         return /alembic/i.test(text); // the channel's newest lines: server, agent or client, all say so
       }, 30000);
+    }, { needs: ["trusting the folder starts the database features"] });
+
+    await step("a folder with a pyproject.toml but no Alembic project offers no Alembic project command", async () => {
+      // A new folder, as a user opens one: whether or not it is trusted, no project command may be offered.
+      const shop = path.join(workspace, "shop");
+      fs.mkdirSync(shop);
+      fs.writeFileSync(path.join(shop, "pyproject.toml"), '[project]\nname = "shop"\nversion = "0.1.0"\n');
+      fs.writeFileSync(path.join(shop, "app.py"), "print('hello')\n");
+      const url = new URL(server.url);
+      url.searchParams.set("folder", shop);
+      await page.goto(url.toString());
+      await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+      const titles = await wb.paletteTitles("Alembic:", "Alembic: Restart Server");
+      const offered = [...AGENT_COMMANDS, "Show Revision Graph"].filter((title) => titles.some((row) => row.includes(`Alembic: ${title}`)));
+      if (offered.length > 0) throw new Error(`offered without an Alembic project: ${offered.join(", ")}`);
     }, { needs: ["trusting the folder starts the database features"] });
   } finally {
     figures.e2eSeconds = (Date.now() - began) / 1000;

@@ -48,15 +48,53 @@ class Workbench {
     };
   }
 
-  /** Runs a palette command by its title, e.g. "Alembic: Upgrade Head". */
+  /**
+   * Runs a palette command by its title, e.g. "Alembic: Upgrade Head". It starts from a closed quick input (one
+   * still closing, or an editor opened by the previous step taking focus, would close a palette opened now), and
+   * opens the palette again when it closed under it before the row was clicked, as a person would.
+   */
   async runCommand(title) {
-    await this.page.keyboard.press("F1");
-    const input = this.page.locator(".quick-input-widget input.input");
-    await input.waitFor({ state: "visible", timeout: 10000 });
-    await input.fill(`>${title}`);
-    const row = this.page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first();
-    await row.waitFor({ state: "visible", timeout: 10000 });
-    await row.click();
+    const row = await this.openPalette(`>${title}`, title);
+    await this.until(`"${title}" clicked`, async () => {
+      if (!(await row.isVisible())) await this.openPalette(`>${title}`, title);
+      await row.click({ timeout: 2000 });
+      return true;
+    });
+  }
+
+  /** Opens the palette filtered by `filter`; resolves with the first row showing `expected` once it is visible. */
+  async openPalette(filter, expected) {
+    const widget = this.page.locator(".quick-input-widget");
+    const input = widget.locator("input.input");
+    const row = widget.locator(".monaco-list-row", { hasText: expected }).first();
+    await this.until("no quick input left open", async () => !(await widget.isVisible()), 10000);
+    await this.until(`the palette row "${expected}"`, async () => {
+      if (!(await input.isVisible())) {
+        await this.page.keyboard.press("F1");
+        await input.waitFor({ state: "visible", timeout: 2000 });
+      }
+      if ((await input.inputValue()) !== filter) await input.fill(filter);
+      try {
+        await row.waitFor({ state: "visible", timeout: 2000 });
+      } catch (error) {
+        // The list is computed when the palette opens: commands registered since then need it opened again.
+        await this.page.keyboard.press("Escape");
+        throw error;
+      }
+      return true;
+    });
+    return row;
+  }
+
+  /** The titles the palette offers for `prefix` (e.g. "Alembic:"), read once `always` (a command shown everywhere) is listed. */
+  async paletteTitles(prefix, always) {
+    await this.openPalette(`>${prefix}`, always);
+    const titles = await this.page.$$eval(".quick-input-widget .monaco-list-row", (rows) =>
+      rows.map((row) => row.getAttribute("aria-label") || row.textContent || ""),
+    );
+    await this.page.keyboard.press("Escape");
+    await this.until("the palette closed", async () => !(await this.page.locator(".quick-input-widget").isVisible()), 10000);
+    return titles;
   }
 
   /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */

@@ -15,6 +15,8 @@ import { agentInterpreterFor, serverLaunch } from "./launch";
 import { AgentInterpreter } from "./logic/interpreter";
 import { asResult, CommandResult } from "./logic/results";
 import { buildServerSettings, ServerSettings } from "./logic/settings";
+import { plannedExitLine } from "./logic/plannedStop";
+import { tabOptions } from "./logic/showDocument";
 import { parseStatus, ProjectStatus } from "./logic/status";
 import { onInterpreterChanged, selectedInterpreter } from "./pythonExtension";
 
@@ -27,17 +29,40 @@ const INTERPRETER_SETTINGS = ["alembicLs.interpreter", "python.defaultInterprete
 
 export type ClientState = "stopped" | "starting" | "running" | "failed";
 
+/** The library's client, told when a stop is the extension's own doing (see logic/plannedStop.ts). */
+class AlembicLanguageClient extends LanguageClient {
+  stopping = false;
+
+  override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
+    const planned = plannedExitLine(message, this.stopping);
+    if (planned !== undefined) {
+      this.info(planned);
+    } else {
+      super.error(message, data, showNotification);
+    }
+  }
+}
+
 export class AlembicClient implements vscode.Disposable {
-  private client: LanguageClient | undefined;
+  private client: AlembicLanguageClient | undefined;
   private interpreters = new Map<string, AgentInterpreter>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<ClientState>();
   private readonly statusEmitter = new vscode.EventEmitter<ProjectStatus[]>();
+  private readonly hasProjectEmitter = new vscode.EventEmitter<boolean>();
   private startup: Promise<void> | undefined;
   state: ClientState = "stopped";
   projects: ProjectStatus[] = [];
   readonly onState = this.stateEmitter.event;
   readonly onStatus = this.statusEmitter.event;
+  /**
+   * Whether the workspace has an Alembic project, which decides the commands offered: first as the extension's
+   * own look found it (the server's first status can wait for a slow database), then as the server reports it
+   * (none: a pyproject.toml without Alembic, or a configuration the server could not read). Not reset when the
+   * client forgets the statuses on stop.
+   */
+  hasProject = false;
+  readonly onHasProject = this.hasProjectEmitter.event;
 
   constructor(
     private readonly extensionPath: string,
@@ -69,6 +94,7 @@ export class AlembicClient implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     if (client) {
+      client.stopping = true;
       try {
         await client.stop(5000);
       } catch (error) {
@@ -97,11 +123,19 @@ export class AlembicClient implements vscode.Disposable {
     return asResult(value);
   }
 
+  markProject(found: boolean): void {
+    if (this.hasProject !== found) {
+      this.hasProject = found;
+      this.hasProjectEmitter.fire(found);
+    }
+  }
+
   dispose(): void {
     void this.stop();
     this.disposables.forEach((d) => d.dispose());
     this.stateEmitter.dispose();
     this.statusEmitter.dispose();
+    this.hasProjectEmitter.dispose();
   }
 
   /** One line in the Alembic LS output, timed like the client library's own lines. */
@@ -152,6 +186,30 @@ export class AlembicClient implements vscode.Disposable {
       traceOutputChannel: this.output,
       initializationOptions: this.settingsFor(folder?.uri),
       middleware: {
+        window: {
+          // The library's default opens a preview tab, replaced by the next file opened; a generated revision,
+          // its SQL or a merge revision must stay.
+          showDocument: async (params, next) => {
+            if (params.external === true) {
+              const answer = await next(params, new vscode.CancellationTokenSource().token);
+              return "success" in answer ? answer : { success: false };
+            }
+            try {
+              const selection = params.selection
+                ? new vscode.Range(
+                    params.selection.start.line,
+                    params.selection.start.character,
+                    params.selection.end.line,
+                    params.selection.end.character,
+                  )
+                : undefined;
+              await vscode.window.showTextDocument(vscode.Uri.parse(params.uri), { ...tabOptions(params.takeFocus), selection });
+              return { success: true };
+            } catch {
+              return { success: false };
+            }
+          },
+        },
         workspace: {
           // The client library would push the raw VS Code section (empty lists for unset rule keys, no `trusted`);
           // send the same object workspace/configuration answers instead.
@@ -184,7 +242,7 @@ export class AlembicClient implements vscode.Disposable {
         },
       },
     };
-    const client = new LanguageClient("alembicLs", "Alembic LS", serverOptions, clientOptions);
+    const client = new AlembicLanguageClient("alembicLs", "Alembic LS", serverOptions, clientOptions);
     client.onDidChangeState((event) => {
       if (event.newState === State.Running) this.setState("running");
       else if (event.newState === State.Starting) this.setState("starting");
@@ -194,6 +252,7 @@ export class AlembicClient implements vscode.Disposable {
     client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
       this.projects = parseStatus(params);
       this.statusEmitter.fire(this.projects);
+      this.markProject(this.projects.length > 0);
     });
     this.client = client;
     try {

@@ -13,6 +13,7 @@ import {
   historyEntries,
   revisionOfSource,
 } from "./logic/results";
+import { offered } from "./logic/palette";
 import { projectRoot } from "./logic/status";
 
 interface PaletteEntry {
@@ -29,7 +30,7 @@ export const PALETTE: PaletteEntry[] = [
   { id: "alembicLs.testCycle", title: "Test Up/Down Cycle", detail: "upgrade → downgrade → upgrade on a scratch database", needsTrust: true },
   { id: "alembicLs.mergeHeads", title: "Merge Heads", detail: "alembic merge heads -m …", needsTrust: true },
   { id: "alembicLs.showSql", title: "Show SQL for Revision", detail: "alembic upgrade --sql for one revision", needsTrust: true },
-  { id: "alembicLs.showHistory", title: "Show History", detail: "pick a revision to open its file", needsTrust: false },
+  { id: "alembicLs.showHistory", title: "Show History", detail: "pick a revision to open its file", needsTrust: true },
   { id: "alembicLs.showRevisionGraph", title: "Show Revision Graph", detail: "heads, branches, findings, what is applied", needsTrust: false },
   { id: "alembicLs.showCurrent", title: "Show Current Revision", detail: "alembic current", needsTrust: true },
   { id: "alembicLs.restartServer", title: "Restart Server", detail: "", needsTrust: false },
@@ -156,14 +157,22 @@ class Commands {
 
   async showCommands(): Promise<void> {
     const trusted = this.client.trusted;
-    const items = PALETTE.filter((entry) => trusted || !entry.needsTrust).map((entry) => ({
+    const hasProject = this.client.hasProject;
+    const items = PALETTE.filter((entry) => offered(entry.id, trusted, hasProject)).map((entry) => ({
       label: entry.title,
       detail: entry.detail || undefined,
       id: entry.id,
     }));
+    if (!trusted) {
+      items.unshift({ label: "Manage Workspace Trust", detail: "trust this folder to use the database commands", id: "workbench.trust.manage" });
+    }
     const picked = await vscode.window.showQuickPick(items, {
       title: "Alembic",
-      placeHolder: trusted ? "Run an Alembic command" : "Restricted Mode: database commands need a trusted workspace",
+      placeHolder: !hasProject
+        ? "No Alembic project in this workspace (alembic.ini, [tool.alembic] or migrations/env.py)"
+        : trusted
+          ? "Run an Alembic command"
+          : "Restricted Mode: the database commands need a trusted folder (Manage Workspace Trust)",
     });
     if (picked) {
       await vscode.commands.executeCommand(picked.id);

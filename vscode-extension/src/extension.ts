@@ -5,6 +5,7 @@ import { workspaceHasAlembicProject, watchForProject } from "./activation";
 import { AlembicClient } from "./client";
 import { registerCommands } from "./commands";
 import { registerGraphView } from "./graphView";
+import { HAS_PROJECT } from "./logic/palette";
 import { createStatusBar } from "./statusBar";
 
 let client: AlembicClient | undefined;
@@ -13,8 +14,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel("Alembic LS");
   client = new AlembicClient(context.extensionPath, output);
   context.subscriptions.push(output, client, registerCommands(client), registerGraphView(client));
+  context.subscriptions.push(
+    client.onHasProject((found) => void vscode.commands.executeCommand("setContext", HAS_PROJECT, found)),
+  );
 
   const begin = () => {
+    client!.markProject(true); // the extension's own look found one; the server's status then says
     context.subscriptions.push(createStatusBar(client!));
     void client!.start();
   };

@@ -33,6 +33,7 @@ const answer = (nodes: unknown[], extra: Record<string, unknown> = {}) =>
     svg: "<svg xmlns='http://www.w3.org/2000/svg'/>",
     current: null,
     databaseError: null,
+    driftNotCompared: null,
     ...extra,
   });
 

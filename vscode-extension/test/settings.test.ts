@@ -21,6 +21,7 @@ describe("buildServerSettings", () => {
       agentTimeout: 60,
       interpreter: [],
       trusted: true,
+      editorActions: "vscode",
     });
   });
 

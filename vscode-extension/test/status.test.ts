@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { parseStatus, pickProject, projectView, ProjectStatus, statusView } from "../src/logic/status";
+import { ACTIONS, parseStatus, pickProject, projectView, ProjectStatus, statusView } from "../src/logic/status";
 
 const project = (overrides: Partial<ProjectStatus> = {}): ProjectStatus => ({
   scriptLocation: "/w/blog/migrations",
@@ -8,6 +8,7 @@ const project = (overrides: Partial<ProjectStatus> = {}): ProjectStatus => ({
   pending: 1,
   drift: 0,
   databaseError: null,
+  driftNotCompared: null,
   ...overrides,
 });
 
@@ -21,7 +22,7 @@ describe("parseStatus", () => {
       ],
     });
     assert.deepEqual(parsed, [
-      { scriptLocation: "/a", current: null, heads: ["x"], pending: 0, drift: 1, databaseError: null },
+      { scriptLocation: "/a", current: null, heads: ["x"], pending: 0, drift: 1, databaseError: null, driftNotCompared: null },
     ]);
   });
   it("returns nothing for a malformed notification", () => {
@@ -65,6 +66,37 @@ describe("projectView", () => {
     assert.equal(view.text, "$(database) base → aaa+bbb $(arrow-up)4");
     assert.equal(view.warning, true);
     assert.match(view.tooltip, /2 heads/);
+  });
+});
+
+describe("what the tooltip says and offers", () => {
+  it("in Restricted Mode points at Manage Workspace Trust (no setting) and offers it", () => {
+    for (const view of [projectView(project({ current: null, pending: 0 }), false), statusView([], undefined, false)]) {
+      assert.match(view.tooltip, /Manage Workspace Trust/);
+      assert.doesNotMatch(view.tooltip, /setting/);
+      assert.deepEqual(view.actions, [ACTIONS.trust]);
+    }
+  });
+
+  it("says when drift could not be compared, and offers Upgrade Head", () => {
+    const reason = "Not compared: the database does not exist yet; upgrade it first.";
+    const view = projectView(project({ current: [], pending: 6, driftNotCompared: reason }), true);
+    assert.match(view.tooltip, /Models not compared with the migrations: Not compared: the database does not exist yet/);
+    assert.deepEqual(view.actions, [ACTIONS.upgradeHead]);
+    const behind = projectView(project({ driftNotCompared: "Not compared: 1 revision behind." }), true);
+    assert.match(behind.tooltip, /Models not compared/);
+    assert.deepEqual(behind.actions, [ACTIONS.upgradeHead]);
+  });
+
+  it("offers the command for each thing to do", () => {
+    const view = projectView(project({ heads: ["a", "b"], drift: 1 }), true);
+    assert.deepEqual(view.actions, [ACTIONS.upgradeHead, ACTIONS.mergeHeads, ACTIONS.generateMigration]);
+    assert.deepEqual(projectView(project({ current: ["6f708192a3b4"], pending: 0 }), true).actions, []);
+  });
+
+  it("reads driftNotCompared from the notification", () => {
+    const [parsed] = parseStatus({ projects: [{ scriptLocation: "/a", current: [], heads: [], driftNotCompared: "why" }] });
+    assert.equal(parsed.driftNotCompared, "why");
   });
 });
 

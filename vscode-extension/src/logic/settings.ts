@@ -26,6 +26,8 @@ export interface ServerSettings {
   agentTimeout: number;
   interpreter: string[];
   trusted: boolean;
+  /** Messages name VS Code's actions (palette commands, quick fixes, Manage Workspace Trust), not the CLI's. */
+  editorActions: "vscode";
 }
 
 export const DEFAULT_AGENT_TIMEOUT = 60;
@@ -74,6 +76,7 @@ export function buildServerSettings(
     agentTimeout: positiveNumber(config.get<number>("agentTimeout", DEFAULT_AGENT_TIMEOUT)),
     interpreter: trusted ? interpreter : [],
     trusted,
+    editorActions: "vscode",
   };
   const select = nonEmptyList(userSet(config, "select"));
   const ignore = nonEmptyList(userSet(config, "ignore"));

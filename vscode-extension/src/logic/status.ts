@@ -8,17 +8,37 @@ export interface ProjectStatus {
   pending: number;
   drift: number;
   databaseError: string | null;
+  /** Why the models could not be compared with the migrations (database behind head, or not created yet). */
+  driftNotCompared: string | null;
 }
 
 export interface StatusParams {
   projects: ProjectStatus[];
 }
 
+/** A command the tooltip offers as a link, e.g. Upgrade Head when revisions are not applied. */
+export interface StatusAction {
+  title: string;
+  command: string;
+}
+
 export interface StatusView {
   text: string;
   tooltip: string;
   warning: boolean;
+  actions: StatusAction[];
 }
+
+export const ACTIONS = {
+  trust: { title: "Manage Workspace Trust", command: "workbench.trust.manage" },
+  upgradeHead: { title: "Upgrade Head", command: "alembicLs.upgradeHead" },
+  mergeHeads: { title: "Merge Heads", command: "alembicLs.mergeHeads" },
+  generateMigration: { title: "Generate Migration…", command: "alembicLs.generateMigration" },
+} satisfies Record<string, StatusAction>;
+
+const RESTRICTED =
+  "Restricted Mode: static checks only; the database is not read. Trust the folder (Manage Workspace Trust) " +
+  "to use the database commands.";
 
 const SHORT = 12;
 
@@ -56,18 +76,22 @@ export function parseStatus(params: unknown): ProjectStatus[] {
       pending: count(p.pending),
       drift: count(p.drift),
       databaseError: typeof p.databaseError === "string" && p.databaseError !== "" ? p.databaseError : null,
+      driftNotCompared:
+        typeof p.driftNotCompared === "string" && p.driftNotCompared !== "" ? p.driftNotCompared : null,
     }));
 }
 
 export function projectView(project: ProjectStatus, trusted: boolean): StatusView {
   const parts: string[] = [];
   const lines: string[] = [`Alembic project: ${project.scriptLocation}`];
+  const actions: StatusAction[] = [];
   let warning = false;
   if (project.current === null) {
     parts.push(`$(database) head ${revisions(project.heads)}`);
     lines.push(`Head: ${project.heads.join(", ") || "(none)"}`);
     if (!trusted) {
-      lines.push("Restricted Mode: static checks only; the database is not read.");
+      lines.push(RESTRICTED);
+      actions.push(ACTIONS.trust);
     } else if (project.databaseError) {
       warning = true;
       parts[0] = `$(warning) head ${revisions(project.heads)}`;
@@ -90,19 +114,26 @@ export function projectView(project: ProjectStatus, trusted: boolean): StatusVie
     if (project.pending > 0) {
       parts.push(`$(arrow-up)${project.pending}`);
       lines.push(`${plural(project.pending, "revision")} not applied yet (Alembic: Upgrade Head).`);
+      actions.push(ACTIONS.upgradeHead);
     }
   }
   if (project.heads.length > 1) {
     warning = true;
     lines.push(`${project.heads.length} heads: Alembic: Merge Heads joins them.`);
+    actions.push(ACTIONS.mergeHeads);
   }
   if (project.drift > 0) {
     warning = true;
     parts.push(`$(diff) ${project.drift}`);
     lines.push(`${plural(project.drift, "model change")} with no migration (Alembic: Generate Migration…).`);
+    actions.push(ACTIONS.generateMigration);
+  } else if (trusted && project.driftNotCompared) {
+    // Not "no drift": the models were not compared at all, and upgrading is what makes the comparison possible.
+    lines.push(`Models not compared with the migrations: ${project.driftNotCompared}`);
+    if (!actions.includes(ACTIONS.upgradeHead)) actions.push(ACTIONS.upgradeHead);
   }
   lines.push("", "Click for Alembic commands.");
-  return { text: parts.join(" "), tooltip: lines.join("\n"), warning };
+  return { text: parts.join(" "), tooltip: lines.join("\n"), warning, actions };
 }
 
 /** Chooses the project to show: the one holding the active file, else the first. */
@@ -130,8 +161,9 @@ export function statusView(projects: ProjectStatus[], activeFile: string | undef
   if (!shown) {
     return {
       text: trusted ? "$(database) Alembic" : "$(shield) Alembic",
-      tooltip: trusted ? "alembic-ls is running. Click for Alembic commands." : "Restricted Mode: static checks only.",
+      tooltip: trusted ? "alembic-ls is running. Click for Alembic commands." : RESTRICTED,
       warning: false,
+      actions: trusted ? [] : [ACTIONS.trust],
     };
   }
   const view = projectView(shown, trusted);
