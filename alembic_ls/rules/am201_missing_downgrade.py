@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.script_template import writes_downgrade
 from alembic_ls.fixes.downgrade import plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
@@ -21,6 +22,8 @@ class MissingDowngrade(Rule):
             return
         if downgrade is not None and not downgrade.is_empty:
             return
+        if downgrade is None and not writes_downgrade(ctx.index.project.script_location):
+            return  # the project's template has no downgrade(): its revisions have none by design
         where = "has no downgrade()" if downgrade is None else "has a downgrade() that does nothing"
         span = downgrade.name_span if downgrade is not None else upgrade.name_span
         message = (
