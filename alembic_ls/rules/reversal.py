@@ -8,6 +8,7 @@ object) cannot be derived from the file yet can still be recognised in a hand-wr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from alembic_ls.analysis.revision_file import OpCall
@@ -193,3 +194,71 @@ def undoes(up: Change, down: Change) -> bool:
 def _renamed_to(change: Change) -> str | None:
     new_name = change.op.kwarg("new_column_name")
     return new_name.text if new_name is not None else None
+
+
+def _down_key(down: Change) -> str | None:
+    """The name `undoes` compares on the downgrade side (None: not a literal, matches anything)."""
+    return down.table if down.kind == "table_comment" else down.name
+
+
+def _up_keys(up: Change) -> tuple[str | None, ...]:
+    """The names a downgrade change must carry (`_down_key`) to undo `up`; (None,): any name."""
+    if up.kind in ("rename_table", "rename_column"):
+        return (up.new_name,)
+    if up.kind == "table_comment":
+        return (up.table,)
+    if up.kind == "alter" and up.name is not None:
+        renamed = _renamed_to(up)
+        return (up.name,) if renamed is None or renamed == up.name else (up.name, renamed)
+    return (up.name,)
+
+
+class ChangeIndex:
+    """Changes of one side by kind and name, so `undoes` is asked only about candidates.
+
+    `undoes` only ever pairs changes of the same kind whose names (the downgrade's `_down_key`,
+    one of the upgrade's `_up_keys`) are equal or not literal. A lookup returns every change that
+    could pair (a superset: the caller still asks `undoes`), so matching a side of n changes
+    against the other costs about n lookups instead of n² comparisons.
+    """
+
+    def __init__(self, changes: list[Change], keys: Callable[[Change], tuple[str | None, ...]]) -> None:
+        self._named: dict[tuple[str, str], list[Change]] = {}
+        self._unnamed: dict[str, list[Change]] = {}
+        self._all: dict[str, list[Change]] = {}
+        for change in changes:
+            self._all.setdefault(change.kind, []).append(change)
+            for key in dict.fromkeys(keys(change)):
+                if key is None:
+                    self._unnamed.setdefault(change.kind, []).append(change)
+                else:
+                    self._named.setdefault((change.kind, key), []).append(change)
+
+    def candidates(self, kind: str, keys: tuple[str | None, ...]) -> Iterator[Change]:
+        if None in keys:
+            yield from self._all.get(kind, ())
+            return
+        for key in dict.fromkeys(keys):
+            if key is not None:
+                yield from self._named.get((kind, key), ())
+        yield from self._unnamed.get(kind, ())
+
+
+def downgrade_index(down: list[Change]) -> ChangeIndex:
+    """Downgrade changes, for finding what undoes an upgrade change: `undone(up, index)`."""
+    return ChangeIndex(down, lambda change: (_down_key(change),))
+
+
+def upgrade_index(up: list[Change]) -> ChangeIndex:
+    """Upgrade changes, for finding what a downgrade change undoes: `undoes_any(index, down)`."""
+    return ChangeIndex(up, _up_keys)
+
+
+def undone(up: Change, downgrade: ChangeIndex) -> bool:
+    """`any(undoes(up, d) for d in downgrade changes)`, looking only at candidates."""
+    return any(undoes(up, d) for d in downgrade.candidates(up.kind, _up_keys(up)))
+
+
+def undoes_any(upgrade: ChangeIndex, down: Change) -> bool:
+    """`any(undoes(u, down) for u in upgrade changes)`, looking only at candidates."""
+    return any(undoes(u, down) for u in upgrade.candidates(down.kind, (_down_key(down),)))

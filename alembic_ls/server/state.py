@@ -22,6 +22,7 @@ from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, split_lines
+from alembic_ls.analysis.stored_summary import StoredRevisionFile
 from alembic_ls.checker import Checker
 from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
@@ -221,17 +222,18 @@ class WorkspaceState:
             state.generation += 1
             # Every file of the project, and those that just left it (their findings must go).
             affected = [p for p in {*state.paths(), *state.published} if p != path]
-        elif _history_facts(before) != _history_facts(after) and after is not None:
+        elif after is not None and after.revision_id is not None:
             rid = after.revision_id
-            if rid is not None and state.index.graph.revisions.get(rid) is after:
-                descendants = state.index.graph.descendants(rid)
-                if descendants:
-                    state.generation += 1
-                    affected = [
-                        rev.path
-                        for d in descendants
-                        if (rev := state.index.graph.revisions.get(d)) is not None
-                    ]
+            # Descendants first: comparing the ops of a big file is the dearer question, and one
+            # nobody has analysed yet (a lazy summary) has told no other file anything.
+            descendants = (
+                state.index.graph.descendants(rid) if state.index.graph.revisions.get(rid) is after else ()
+            )
+            if descendants and not _unread(before) and _history_facts(before) != _history_facts(after):
+                state.generation += 1
+                affected = [
+                    rev.path for d in descendants if (rev := state.index.graph.revisions.get(d)) is not None
+                ]
         findings = state.checker.check_file(after) if after is not None else None
         return DocumentOutcome(state, findings, state.generation, sorted(set(affected)))
 
@@ -317,6 +319,11 @@ def _graph_facts(rev: RevisionFile | None, loaded: bool) -> GraphFacts | None:
         # Other files' findings point at this line (AM301/AM303 related information).
         rev.revision.span if rev.revision else None,
     )
+
+
+def _unread(rev: RevisionFile | None) -> bool:
+    """A lazy summary none of whose ops anything has read (reading them would analyse it now)."""
+    return isinstance(rev, StoredRevisionFile) and rev.pending
 
 
 def _history_facts(rev: RevisionFile | None) -> tuple[object, ...] | None:
