@@ -196,51 +196,64 @@ def _renamed_to(change: Change) -> str | None:
     return new_name.text if new_name is not None else None
 
 
-def _down_key(down: Change) -> str | None:
-    """The name `undoes` compares on the downgrade side (None: not a literal, matches anything)."""
-    return down.table if down.kind == "table_comment" else down.name
+Key = tuple[str | None, ...]  # the names `undoes` compares, in a fixed order per kind
 
 
-def _up_keys(up: Change) -> tuple[str | None, ...]:
-    """The names a downgrade change must carry (`_down_key`) to undo `up`; (None,): any name."""
-    if up.kind in ("rename_table", "rename_column"):
-        return (up.new_name,)
+def _down_key(down: Change) -> Key:
+    """The names `undoes` compares on the downgrade side (None: not a literal, matches anything)."""
+    if down.kind in ("rename_table", "index", "constraint", "sequence"):
+        return (down.name,)
+    if down.kind == "table_comment":
+        return (down.table,)
+    return (down.table, down.name)
+
+
+def _up_keys(up: Change) -> tuple[Key, ...]:
+    """The keys (`_down_key`) a downgrade change may carry to undo `up`, None matching anything."""
+    if up.kind == "rename_table":
+        return ((up.new_name,),)
+    if up.kind == "rename_column":
+        return ((up.table, up.new_name),)
+    if up.kind in ("index", "constraint", "sequence"):
+        return ((up.name,),)
     if up.kind == "table_comment":
-        return (up.table,)
+        return ((up.table,),)
     if up.kind == "alter" and up.name is not None:
         renamed = _renamed_to(up)
-        return (up.name,) if renamed is None or renamed == up.name else (up.name, renamed)
-    return (up.name,)
+        if renamed is not None and renamed != up.name:
+            return ((up.table, up.name), (up.table, renamed))
+    return ((up.table, up.name),)
 
 
 class ChangeIndex:
-    """Changes of one side by kind and name, so `undoes` is asked only about candidates.
+    """Changes of one side by kind and names, so `undoes` is asked only about candidates.
 
     `undoes` only ever pairs changes of the same kind whose names (the downgrade's `_down_key`,
-    one of the upgrade's `_up_keys`) are equal or not literal. A lookup returns every change that
-    could pair (a superset: the caller still asks `undoes`), so matching a side of n changes
-    against the other costs about n lookups instead of n² comparisons.
+    one of the upgrade's `_up_keys`) are equal where both are literals. A lookup returns every
+    change that could pair (a superset: the caller still asks `undoes`), so matching a side of n
+    changes against the other costs about n lookups instead of n² comparisons. Names that are not
+    literals match anything: such changes are candidates for every lookup of their kind.
     """
 
-    def __init__(self, changes: list[Change], keys: Callable[[Change], tuple[str | None, ...]]) -> None:
-        self._named: dict[tuple[str, str], list[Change]] = {}
+    def __init__(self, changes: list[Change], keys: Callable[[Change], tuple[Key, ...]]) -> None:
+        self._named: dict[tuple[str, Key], list[Change]] = {}
         self._unnamed: dict[str, list[Change]] = {}
         self._all: dict[str, list[Change]] = {}
         for change in changes:
             self._all.setdefault(change.kind, []).append(change)
-            for key in dict.fromkeys(keys(change)):
-                if key is None:
-                    self._unnamed.setdefault(change.kind, []).append(change)
-                else:
-                    self._named.setdefault((change.kind, key), []).append(change)
+            own = keys(change)
+            if any(None in key for key in own):
+                self._unnamed.setdefault(change.kind, []).append(change)
+                continue
+            for key in dict.fromkeys(own):
+                self._named.setdefault((change.kind, key), []).append(change)
 
-    def candidates(self, kind: str, keys: tuple[str | None, ...]) -> Iterator[Change]:
-        if None in keys:
+    def candidates(self, kind: str, keys: tuple[Key, ...]) -> Iterator[Change]:
+        if any(None in key for key in keys):
             yield from self._all.get(kind, ())
             return
         for key in dict.fromkeys(keys):
-            if key is not None:
-                yield from self._named.get((kind, key), ())
+            yield from self._named.get((kind, key), ())
         yield from self._unnamed.get(kind, ())
 
 
