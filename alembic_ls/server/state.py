@@ -22,7 +22,6 @@ from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, split_lines
-from alembic_ls.analysis.stored_summary import StoredRevisionFile
 from alembic_ls.checker import Checker
 from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
@@ -78,6 +77,9 @@ class WorkspaceState:
         self.documents: dict[str, tuple[int | None, str]] = {}
         # path -> the parser that re-parses only what each edit of an open document touched.
         self.parsers: dict[str, IncrementalParser] = {}
+        # path -> (version, text, summary) of an open document's version analysed before the index
+        # took it (a request that came first): the index takes this summary, never a second parse.
+        self.ahead: dict[str, tuple[int | None, str, RevisionFile]] = {}
         self.settings_for: Callable[[str | None], ClientSettings] = lambda _folder: ClientSettings()
         self.problems: list[str] = []  # configuration problems found since the caller last looked
 
@@ -183,6 +185,27 @@ class WorkspaceState:
             return split_lines(document[1])
         return split_lines(read_text(path) or "")
 
+    def summary_of(self, state: ProjectState, path: str, version: int | None, text: str) -> RevisionFile:
+        """The analysis of one version of a document, made once whoever asks first.
+
+        The index's summary when it holds this very version (the diagnostics of that version made
+        it); else the one a request made for it ahead of the index; else analysed now and kept
+        until the index takes it (`analyse_document`), so diagnostics and every request on one
+        version share one analysis.
+        """
+        held = self.documents.get(path)
+        indexed = state.index.get(path)
+        if indexed is not None and (held == (version, text) or (held is None and version is None)):
+            return indexed
+        ahead = self.ahead.get(path)
+        if ahead is not None and ahead[0] == version and ahead[1] == text:
+            return ahead[2]
+        if version is None:  # not an open document: nothing to keep it for
+            return parse_revision(path, text)
+        summary = parse_revision(path, text, self.parsers.setdefault(path, IncrementalParser()))
+        self.ahead[path] = (version, text, summary)
+        return summary
+
     def text_of(self, path: str) -> str | None:
         document = self.documents.get(path)
         return document[1] if document is not None else read_text(path)
@@ -202,6 +225,10 @@ class WorkspaceState:
 
     def analyse_document(self, path: str, version: int | None, text: str | None) -> DocumentOutcome | None:
         """Hand a document's text to its project's index (None: re-read the file from disk)."""
+        ahead = self.ahead.get(path)
+        parsed = ahead[2] if ahead is not None and text is not None and ahead[:2] == (version, text) else None
+        if ahead is not None and (text is None or version is None or ahead[0] is None or ahead[0] <= version):
+            del self.ahead[path]  # taken, or older than what the index now holds
         if text is None:
             self.documents.pop(path, None)
             self.parsers.pop(path, None)
@@ -213,7 +240,7 @@ class WorkspaceState:
         before = state.index.get(path)
         before_loaded = state.index.is_loaded(path)
         incremental = self.parsers.setdefault(path, IncrementalParser()) if text is not None else None
-        after = _update(state.index, path, text, before, before_loaded, incremental)
+        after = _update(state.index, path, text, before, before_loaded, incremental, parsed)
         if after is None:
             state.index.stray.pop(path, None)  # it stopped being a revision file
         affected: list[str] = []
@@ -224,12 +251,11 @@ class WorkspaceState:
             affected = [p for p in {*state.paths(), *state.published} if p != path]
         elif after is not None and after.revision_id is not None:
             rid = after.revision_id
-            # Descendants first: comparing the ops of a big file is the dearer question, and one
-            # nobody has analysed yet (a lazy summary) has told no other file anything.
+            # Descendants first: comparing the ops of a big file is the dearer question.
             descendants = (
                 state.index.graph.descendants(rid) if state.index.graph.revisions.get(rid) is after else ()
             )
-            if descendants and not _unread(before) and _history_facts(before) != _history_facts(after):
+            if descendants and _history_facts(before) != _history_facts(after):
                 state.generation += 1
                 affected = [
                     rev.path for d in descendants if (rev := state.index.graph.revisions.get(d)) is not None
@@ -262,8 +288,10 @@ def _update(
     before: RevisionFile | None,
     loaded: bool,
     incremental: IncrementalParser | None,
+    parsed: RevisionFile | None = None,
 ) -> RevisionFile | None:
-    """`index.update(path, text)`, without rebuilding the graph when the edit left it as it was.
+    """`index.update(path, text)`, without rebuilding the graph when the edit left it as it was
+    (`parsed`: the analysis of `text` a request already made).
 
     Rebuilding the graph of 1,000 revisions costs about a third of parsing a 500-line revision, on
     every keystroke. When the edited file stays a loaded revision with the same graph facts, the
@@ -271,10 +299,10 @@ def _update(
     maps from ids to summaries need the new summary. Anything else takes the index's own path.
     """
     if text is None or before is None or not loaded:
-        return index.update(path, text, incremental)
-    after = parse_revision(path, text, incremental)
+        return index.update(path, text, incremental, parsed)
+    after = parsed or parse_revision(path, text, incremental)
     if not after.is_revision:
-        return index.update(path, text, incremental)
+        return index.update(path, text, incremental, after)
     index.files[path] = after
     if _graph_facts(before, True) != _graph_facts(after, True):
         index.graph = RevisionGraph(index.revision_files())
@@ -319,11 +347,6 @@ def _graph_facts(rev: RevisionFile | None, loaded: bool) -> GraphFacts | None:
         # Other files' findings point at this line (AM301/AM303 related information).
         rev.revision.span if rev.revision else None,
     )
-
-
-def _unread(rev: RevisionFile | None) -> bool:
-    """A lazy summary none of whose ops anything has read (reading them would analyse it now)."""
-    return isinstance(rev, StoredRevisionFile) and rev.pending
 
 
 def _history_facts(rev: RevisionFile | None) -> tuple[object, ...] | None:
