@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from alembic_ls.analysis.collector import collector_paused, keep_out_of_collections
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
@@ -202,7 +203,9 @@ class WorkspaceState:
             return ahead[2]
         if version is None:  # not an open document: nothing to keep it for
             return parse_revision(path, text)
-        summary = parse_revision(path, text, self.parsers.setdefault(path, IncrementalParser()))
+        with collector_paused():
+            summary = parse_revision(path, text, self.parsers.setdefault(path, IncrementalParser()))
+        keep_out_of_collections(len(text))
         self.ahead[path] = (version, text, summary)
         return summary
 
@@ -261,6 +264,8 @@ class WorkspaceState:
                     rev.path for d in descendants if (rev := state.index.graph.revisions.get(d)) is not None
                 ]
         findings = state.checker.check_file(after) if after is not None else None
+        if text is not None and parsed is None:
+            keep_out_of_collections(len(text))
         return DocumentOutcome(state, findings, state.generation, sorted(set(affected)))
 
 
