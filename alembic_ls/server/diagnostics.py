@@ -25,7 +25,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from alembic_ls.analysis.collector import collector_paused
+from alembic_ls.analysis.collector import BIG_TEXT, collector_paused
 from alembic_ls.docs import doc_uri
 from alembic_ls.rules.base import Finding, Fix, Severity
 from alembic_ls.server.paths import uri_to_path
@@ -235,6 +235,10 @@ class DiagnosticsEngine:
             if document is None:
                 return
             version, text = document.version, document.source
+            if len(text) >= BIG_TEXT:
+                # Its analysis first, as a job of its own: the requests queued meanwhile (on other
+                # documents, say) are answered before its rules run, not after everything.
+                await server.analyse(partial(self._analyse_ahead, path, version, text))
 
             def job(version: int | None = version, text: str = text) -> tuple[Any, Publication | None]:
                 # Parsing builds tens of thousands of objects and frees them by reference count;
@@ -266,6 +270,13 @@ class DiagnosticsEngine:
             if outcome is not None and outcome.affected:
                 await server.notify_projects_changed([outcome.project])
             return
+
+    def _analyse_ahead(self, path: str, version: int | None, text: str) -> None:
+        """Analysis thread: the analysis of this version, kept for the job that indexes it."""
+        state = self.server.state
+        project = state.project_for(path)
+        if project is not None:
+            state.summary_of(project, path, version, text)
 
     async def _reload_from_disk(self, path: str, closed_uri: str | None) -> None:
         server = self.server
