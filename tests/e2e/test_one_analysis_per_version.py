@@ -18,6 +18,7 @@ from e2e_support import RecordingClient, change_document, make_client, open_docu
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
+from alembic_ls.analysis.collector import BIG_TEXT
 from alembic_ls.analysis.source_text import split_lines
 
 HEAD = Path("migrations/versions/6f708192a3b4_add_subtitle_to_post.py")
@@ -111,4 +112,21 @@ async def test_a_request_ahead_of_the_diagnostics_shares_its_analysis(
     # No wait: whichever of the requests and the diagnostics comes first analyses this version.
     await _every_request(lsp_client, uri, edited)
     await wait_for(lsp_client, uri, version=version)
+    assert await _analyses(lsp_client, edited) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_big_document_is_analysed_once_though_in_two_steps(
+    counting_client: RecordingClient, demo_copy: Path
+) -> None:
+    """From BIG_TEXT on, the analysis runs as a job ahead of the rules': still one analysis."""
+    lsp_client = counting_client
+    uri, text = open_document(lsp_client, demo_copy / HEAD)
+    await wait_for(lsp_client, uri, version=1)
+    padding = "# a long note that pads the file past the size of a big document\n"
+    edited = text + padding * (BIG_TEXT // len(padding) + 1)
+    assert len(edited) >= BIG_TEXT
+    version = change_document(lsp_client, uri, edited)
+    await wait_for(lsp_client, uri, version=version)
+    await _every_request(lsp_client, uri, edited)
     assert await _analyses(lsp_client, edited) == 1
