@@ -12,7 +12,8 @@ literals. Then, in one server process:
   requests   hover, completion, codeAction, codeLens, documentSymbol on the big revision after
              its diagnostics, each timed (target <= 0.5 s each)
 The reference printed beside them is `ast.parse` of the same text, measured in this process (with
-the collector paused, as the server parses): the floor of any analysis that reads the file.
+the collector paused, as the server parses) before and after the server run, the lower figure:
+the floor of any analysis that reads the file.
 The package is byte-compiled first, as an installed one is.
 `--strict` exits 1 when a target is missed.
 """
@@ -191,12 +192,18 @@ async def measure(args: argparse.Namespace) -> int:
         for name, request in requests.items():  # one at a time: each figure is that request's own
             times[name] = await timed(request)
         await stop_server(session)
+        # Other work on the cores moves every figure: the reference is taken before and after.
+        reference = min(reference, ast_parse_s(text))
+        reference_high = max(reference, ast_parse_s(text))
 
     print(
         f"big revision: {len(text) / 1e6:.1f} MB, {len(lines)} lines, ~{ops} op calls, "
         f"{len(diagnostics)} diagnostics; workspace indexed and checked in {startup.indexed:.2f} s"
     )
-    print(f"reference: ast.parse of the same text (collector paused) {reference:6.2f} s")
+    print(
+        f"reference: ast.parse of the same text (collector paused) {reference:6.2f} s "
+        f"(before and after the server run: up to {reference_high:.2f} s)"
+    )
     print(
         f"open     didOpen -> first diagnostics {first:6.2f} s  target <= {OPEN_TARGET_S:.0f} s "
         f"({first / OPEN_TARGET_S:.2f}x target, {first / reference:.1f}x ast.parse)"
