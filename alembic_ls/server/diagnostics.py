@@ -15,6 +15,7 @@ thousand files, and only files whose findings changed are re-published.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import time
@@ -236,9 +237,11 @@ class DiagnosticsEngine:
                 return
             version, text = document.version, document.source
             if len(text) >= BIG_TEXT:
-                # Its analysis first, as a job of its own: the requests queued meanwhile (on other
-                # documents, say) are answered before its rules run, not after everything.
-                await server.analyse(partial(self._analyse_ahead, path, version, text))
+                # Its analysis first, on the parse thread: meanwhile the analysis thread answers
+                # requests on other documents; its rules run once it is done.
+                elsewhere = server.state.analyse_elsewhere(path, version, text, server.parse_pool)
+                with contextlib.suppress(Exception):  # failed: the job below analyses it itself
+                    await asyncio.wrap_future(elsewhere)
 
             def job(version: int | None = version, text: str = text) -> tuple[Any, Publication | None]:
                 # Parsing builds tens of thousands of objects and frees them by reference count;
@@ -270,13 +273,6 @@ class DiagnosticsEngine:
             if outcome is not None and outcome.affected:
                 await server.notify_projects_changed([outcome.project])
             return
-
-    def _analyse_ahead(self, path: str, version: int | None, text: str) -> None:
-        """Analysis thread: the analysis of this version, kept for the job that indexes it."""
-        state = self.server.state
-        project = state.project_for(path)
-        if project is not None:
-            state.summary_of(project, path, version, text)
 
     async def _reload_from_disk(self, path: str, closed_uri: str | None) -> None:
         server = self.server

@@ -50,3 +50,4 @@ def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(params: None) -> None:
         server.analysis_pool.shutdown(wait=False, cancel_futures=True)
+        server.parse_pool.shutdown(wait=False, cancel_futures=True)

@@ -11,8 +11,11 @@ dependencies) affects every file of the project; the file's operations affect it
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -81,6 +84,10 @@ class WorkspaceState:
         # path -> (version, text, summary) of an open document's version analysed before the index
         # took it (a request that came first): the index takes this summary, never a second parse.
         self.ahead: dict[str, tuple[int | None, str, RevisionFile]] = {}
+        # path -> the analysis of a big document running on the parse thread (`analyse_elsewhere`);
+        # `ahead` and this are shared with that thread, under the lock.
+        self.elsewhere: dict[str, Future[None]] = {}
+        self._ahead_lock = threading.Lock()
         self.settings_for: Callable[[str | None], ClientSettings] = lambda _folder: ClientSettings()
         self.problems: list[str] = []  # configuration problems found since the caller last looked
 
@@ -198,15 +205,53 @@ class WorkspaceState:
         indexed = state.index.get(path)
         if indexed is not None and (held == (version, text) or (held is None and version is None)):
             return indexed
-        ahead = self.ahead.get(path)
+        self._await_elsewhere(path)
+        with self._ahead_lock:
+            ahead = self.ahead.get(path)
         if ahead is not None and ahead[0] == version and ahead[1] == text:
             return ahead[2]
         if version is None:  # not an open document: nothing to keep it for
             return parse_revision(path, text)
+        summary = self._analyse(path, text, self.parsers.setdefault(path, IncrementalParser()))
+        with self._ahead_lock:
+            self.ahead[path] = (version, text, summary)
+        return summary
+
+    def analyse_elsewhere(self, path: str, version: int | None, text: str, pool: Executor) -> Future[None]:
+        """Start the analysis of a big document's version on `pool` (the parse thread), for the
+        analysis thread to take once done: meanwhile it answers requests on other documents.
+
+        Called from the event loop, between this document's analyses (never during one); a
+        request on this document waits for it (`summary_of`), so its parser is used by one
+        thread at a time.
+        """
+        parser = self.parsers.setdefault(path, IncrementalParser())
+
+        def run() -> None:
+            summary = self._analyse(path, text, parser)
+            with self._ahead_lock:
+                self.ahead[path] = (version, text, summary)
+
+        with self._ahead_lock:
+            future = self.elsewhere[path] = pool.submit(run)
+        return future
+
+    def _await_elsewhere(self, path: str) -> None:
+        with self._ahead_lock:
+            future = self.elsewhere.get(path)
+        if future is None:
+            return
+        with contextlib.suppress(Exception):  # it failed: whoever needs the analysis makes it
+            future.result()
+        with self._ahead_lock:
+            if self.elsewhere.get(path) is future:
+                del self.elsewhere[path]
+
+    @staticmethod
+    def _analyse(path: str, text: str, parser: IncrementalParser) -> RevisionFile:
         with collector_paused():
-            summary = parse_revision(path, text, self.parsers.setdefault(path, IncrementalParser()))
+            summary = parse_revision(path, text, parser)
         keep_out_of_collections(len(text))
-        self.ahead[path] = (version, text, summary)
         return summary
 
     def text_of(self, path: str) -> str | None:
@@ -228,10 +273,15 @@ class WorkspaceState:
 
     def analyse_document(self, path: str, version: int | None, text: str | None) -> DocumentOutcome | None:
         """Hand a document's text to its project's index (None: re-read the file from disk)."""
-        ahead = self.ahead.get(path)
+        self._await_elsewhere(path)
+        with self._ahead_lock:
+            ahead = self.ahead.get(path)
+            stale = ahead is not None and (
+                text is None or version is None or ahead[0] is None or ahead[0] <= version
+            )
+            if stale:
+                del self.ahead[path]  # taken, or older than what the index now holds
         parsed = ahead[2] if ahead is not None and text is not None and ahead[:2] == (version, text) else None
-        if ahead is not None and (text is None or version is None or ahead[0] is None or ahead[0] <= version):
-            del self.ahead[path]  # taken, or older than what the index now holds
         if text is None:
             self.documents.pop(path, None)
             self.parsers.pop(path, None)
