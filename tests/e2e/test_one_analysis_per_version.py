@@ -119,7 +119,8 @@ async def test_a_request_ahead_of_the_diagnostics_shares_its_analysis(
 async def test_a_big_document_is_analysed_once_though_in_two_steps(
     counting_client: RecordingClient, demo_copy: Path
 ) -> None:
-    """From BIG_TEXT on, the analysis runs as a job ahead of the rules': still one analysis."""
+    """From BIG_TEXT on, the analysis runs on the parse thread, the rules on the analysis thread;
+    requests sent before its diagnostics wait for that analysis: still one analysis."""
     lsp_client = counting_client
     uri, text = open_document(lsp_client, demo_copy / HEAD)
     await wait_for(lsp_client, uri, version=1)
@@ -127,6 +128,7 @@ async def test_a_big_document_is_analysed_once_though_in_two_steps(
     edited = text + padding * (BIG_TEXT // len(padding) + 1)
     assert len(edited) >= BIG_TEXT
     version = change_document(lsp_client, uri, edited)
+    await _every_request(lsp_client, uri, edited)
     await wait_for(lsp_client, uri, version=version)
     await _every_request(lsp_client, uri, edited)
     assert await _analyses(lsp_client, edited) == 1
