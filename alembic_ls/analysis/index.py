@@ -218,10 +218,15 @@ class ProjectIndex:
         return path in self.files
 
     def update(
-        self, path: str, text: str | None, incremental: IncrementalParser | None = None
+        self,
+        path: str,
+        text: str | None,
+        incremental: IncrementalParser | None = None,
+        summary: RevisionFile | None = None,
     ) -> RevisionFile | None:
         """Re-index one file from editor text (or from disk when text is None); rebuild edges.
-        `incremental` parses successive texts of one open document.
+        `incremental` parses successive texts of one open document; `summary`, when given, is
+        the analysis of `text` already made (it is not parsed again).
 
         Only this file is parsed; the graph's maps are rebuilt from the cached summaries, which is
         linear in the number of revisions and takes about a millisecond per thousand.
@@ -232,7 +237,10 @@ class ProjectIndex:
             self.stray.pop(path, None)
             summary = None
         else:
-            summary = read_revision_file(path) if text is None else parse_revision(path, text, incremental)
+            if text is None:
+                summary = read_revision_file(path)
+            elif summary is None:
+                summary = parse_revision(path, text, incremental)
             if owned:
                 self.files[path] = summary
             elif summary.is_revision and self.project.script_location in Path(path).parents:

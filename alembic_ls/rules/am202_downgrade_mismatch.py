@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -9,7 +10,7 @@ from alembic_ls.fixes.downgrade import plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import CONSTRAINT_OPS, added_column, sql_text
-from alembic_ls.rules.reversal import Change, describe, undoes
+from alembic_ls.rules.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 
 
 class _Side:
@@ -18,6 +19,7 @@ class _Side:
     def __init__(self, rev: RevisionFile, function: str) -> None:
         ops = [o for o in rev.ops_in(function) if o.name != "batch_alter_table"]
         self.changes: list[Change] = [change for op in ops for change in describe(op)]
+        self._first: dict[tuple[str, str, str | None], Change] | None = None
         self.sql = [text.lower() for text in (sql_text(o) for o in ops) if text]
         readable = {o.span for o in ops if o.name == "bulk_insert" or sql_text(o) is not None}
         info = rev.functions.get(function)
@@ -32,9 +34,12 @@ class _Side:
         return any(re.search(rf"\b{re.escape(n.lower())}\b", sql) for sql in self.sql for n in change.names)
 
     def find(self, kind: str, action: str, name: str | None) -> Change | None:
-        return next(
-            (c for c in self.changes if c.kind == kind and c.action == action and c.name == name), None
-        )
+        """The first change of this kind, action and name (a dict: the order rules ask per change)."""
+        if self._first is None:
+            self._first = {}
+            for change in self.changes:
+                self._first.setdefault((change.kind, change.action, change.name), change)
+        return self._first.get((kind, action, name))
 
 
 class DowngradeMismatch(Rule):
@@ -60,13 +65,10 @@ class DowngradeMismatch(Rule):
         if down.opaque:
             return
         implied = _Implied(up, down)
+        undoing = downgrade_index(down.changes)
         missing: dict[Span, list[Change]] = {}
         for change in up.changes:
-            if (
-                any(undoes(change, d) for d in down.changes)
-                or implied.covers(change)
-                or down.mentions(change)
-            ):
+            if undone(change, undoing) or implied.covers(change) or down.mentions(change):
                 continue
             missing.setdefault(change.op.span, []).append(change)
         for changes in missing.values():
@@ -84,11 +86,12 @@ class DowngradeMismatch(Rule):
         if up.opaque:
             return
         excuses = _Excuses(up)
+        undone_by = upgrade_index(up.changes)
         reported: set[Span] = set()
         for change in down.changes:
             if change.op.span in reported:
                 continue
-            if any(undoes(u, change) for u in up.changes) or excuses.covers(change) or up.mentions(change):
+            if undoes_any(undone_by, change) or excuses.covers(change) or up.mentions(change):
                 continue
             reported.add(change.op.span)
             yield self.finding(
@@ -108,42 +111,74 @@ class DowngradeMismatch(Rule):
 
 
 def _order_problems(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
+    """Downgrade changes that run after a drop took their object along.
+
+    Each drop is matched against the later changes of its own table (or column) through indexes
+    built once, so a downgrade of n changes costs about n lookups rather than n² comparisons; the
+    problems come out in the order a scan of every later change would find them.
+    """
     changes = down.changes
+    # Per table: the positions of table changes (a re-creation ends what a drop covers) and of
+    # the other changes that belong to it.
+    table_changes: dict[str | None, list[int]] = {}
+    table_members: dict[str | None, list[int]] = {}
+    # Per (table, column): the positions of index/constraint drops whose upgrade create covers it.
+    covering_drops: dict[tuple[str | None, str], list[int]] = {}
+    for position, change in enumerate(changes):
+        if change.kind == "table":
+            table_changes.setdefault(change.table, []).append(position)
+            continue
+        table_members.setdefault(_table_of(change, up), []).append(position)
+        if change.kind in ("index", "constraint") and change.action == "drop":
+            made = up.find(change.kind, "create", change.name)
+            if made is not None:
+                for column in dict.fromkeys(made.columns):
+                    covering_drops.setdefault((made.table, column), []).append(position)
     for position, change in enumerate(changes):
         if change.kind == "table" and change.action == "drop" and change.table:
-            for later in changes[position + 1 :]:
-                if later.kind == "table" and later.table == change.table:
+            recreated = table_changes[change.table]
+            after = bisect_right(recreated, position)
+            until = recreated[after] if after < len(recreated) else len(changes)
+            members = table_members.get(change.table, [])
+            for later_position in members[bisect_right(members, position) :]:
+                if later_position >= until:
                     break  # re-created (or dropped again): what follows is about the new one
-                if later.kind != "table" and _table_of(later, up) == change.table:
-                    line = change.op.span.line + 1
-                    yield (
-                        later.op,
-                        (
-                            f"Runs after line {line} dropped table `{change.table}`, which took its "
-                            "columns, indexes and constraints with it: downgrade() fails here. Undo "
-                            f"{later.label} before dropping the table."
-                        ),
-                    )
-        if change.kind == "column" and change.action == "drop":
-            for later in changes[position + 1 :]:
-                if later.kind not in ("index", "constraint") or later.action != "drop":
-                    continue
-                made = up.find(later.kind, "create", later.name)
-                if made is not None and made.table == change.table and change.name in made.columns:
-                    yield (
-                        later.op,
-                        (
-                            f"Drops {later.label} after line {change.op.span.line + 1} dropped column "
-                            f"`{change.table}.{change.name}`, which took it along: downgrade() fails here "
-                            f"(it no longer exists). Drop the {later.kind} first."
-                        ),
-                    )
+                later = changes[later_position]
+                line = change.op.span.line + 1
+                yield (
+                    later.op,
+                    (
+                        f"Runs after line {line} dropped table `{change.table}`, which took its "
+                        "columns, indexes and constraints with it: downgrade() fails here. Undo "
+                        f"{later.label} before dropping the table."
+                    ),
+                )
+        if change.kind == "column" and change.action == "drop" and change.name is not None:
+            drops = covering_drops.get((change.table, change.name), [])
+            for later_position in drops[bisect_right(drops, position) :]:
+                later = changes[later_position]
+                yield (
+                    later.op,
+                    (
+                        f"Drops {later.label} after line {change.op.span.line + 1} dropped column "
+                        f"`{change.table}.{change.name}`, which took it along: downgrade() fails here "
+                        f"(it no longer exists). Drop the {later.kind} first."
+                    ),
+                )
     yield from _foreign_key_order(up, down)
 
 
 def _foreign_key_order(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
     """A referenced table must outlive the tables and foreign keys that point at it."""
     position = {id(c): i for i, c in enumerate(down.changes)}
+    # Where each table, and each named constraint, is first dropped: what releases a reference.
+    table_dropped: dict[str | None, int] = {}
+    constraint_dropped: dict[str | None, int] = {}
+    for at, change in enumerate(down.changes):
+        if change.action == "drop" and change.kind == "table":
+            table_dropped.setdefault(change.table, at)
+        elif change.action == "drop" and change.kind == "constraint":
+            constraint_dropped.setdefault(change.name, at)
     for made in up.changes:
         if made.action != "create" or made.kind not in ("table", "constraint") or not made.references:
             continue
@@ -153,15 +188,12 @@ def _foreign_key_order(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
             if dropped is None or parent == child:
                 continue
             releases = [
-                position[id(c)]
-                for c in down.changes
-                if (c.kind == "table" and c.action == "drop" and c.table == child)
-                or (
-                    made.kind == "constraint"
-                    and c.kind == "constraint"
-                    and c.action == "drop"
-                    and c.name == made.name
+                at
+                for at in (
+                    table_dropped.get(child),
+                    constraint_dropped.get(made.name) if made.kind == "constraint" else None,
                 )
+                if at is not None
             ]
             if releases and min(releases) > position[id(dropped)]:
                 yield (

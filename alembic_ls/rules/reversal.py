@@ -8,6 +8,7 @@ object) cannot be derived from the file yet can still be recognised in a hand-wr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from alembic_ls.analysis.revision_file import OpCall
@@ -193,3 +194,84 @@ def undoes(up: Change, down: Change) -> bool:
 def _renamed_to(change: Change) -> str | None:
     new_name = change.op.kwarg("new_column_name")
     return new_name.text if new_name is not None else None
+
+
+Key = tuple[str | None, ...]  # the names `undoes` compares, in a fixed order per kind
+
+
+def _down_key(down: Change) -> Key:
+    """The names `undoes` compares on the downgrade side (None: not a literal, matches anything)."""
+    if down.kind in ("rename_table", "index", "constraint", "sequence"):
+        return (down.name,)
+    if down.kind == "table_comment":
+        return (down.table,)
+    return (down.table, down.name)
+
+
+def _up_keys(up: Change) -> tuple[Key, ...]:
+    """The keys (`_down_key`) a downgrade change may carry to undo `up`, None matching anything."""
+    if up.kind == "rename_table":
+        return ((up.new_name,),)
+    if up.kind == "rename_column":
+        return ((up.table, up.new_name),)
+    if up.kind in ("index", "constraint", "sequence"):
+        return ((up.name,),)
+    if up.kind == "table_comment":
+        return ((up.table,),)
+    if up.kind == "alter" and up.name is not None:
+        renamed = _renamed_to(up)
+        if renamed is not None and renamed != up.name:
+            return ((up.table, up.name), (up.table, renamed))
+    return ((up.table, up.name),)
+
+
+class ChangeIndex:
+    """Changes of one side by kind and names, so `undoes` is asked only about candidates.
+
+    `undoes` only ever pairs changes of the same kind whose names (the downgrade's `_down_key`,
+    one of the upgrade's `_up_keys`) are equal where both are literals. A lookup returns every
+    change that could pair (a superset: the caller still asks `undoes`), so matching a side of n
+    changes against the other costs about n lookups instead of n² comparisons. Names that are not
+    literals match anything: such changes are candidates for every lookup of their kind.
+    """
+
+    def __init__(self, changes: list[Change], keys: Callable[[Change], tuple[Key, ...]]) -> None:
+        self._named: dict[tuple[str, Key], list[Change]] = {}
+        self._unnamed: dict[str, list[Change]] = {}
+        self._all: dict[str, list[Change]] = {}
+        for change in changes:
+            self._all.setdefault(change.kind, []).append(change)
+            own = keys(change)
+            if any(None in key for key in own):
+                self._unnamed.setdefault(change.kind, []).append(change)
+                continue
+            for key in dict.fromkeys(own):
+                self._named.setdefault((change.kind, key), []).append(change)
+
+    def candidates(self, kind: str, keys: tuple[Key, ...]) -> Iterator[Change]:
+        if any(None in key for key in keys):
+            yield from self._all.get(kind, ())
+            return
+        for key in dict.fromkeys(keys):
+            yield from self._named.get((kind, key), ())
+        yield from self._unnamed.get(kind, ())
+
+
+def downgrade_index(down: list[Change]) -> ChangeIndex:
+    """Downgrade changes, for finding what undoes an upgrade change: `undone(up, index)`."""
+    return ChangeIndex(down, lambda change: (_down_key(change),))
+
+
+def upgrade_index(up: list[Change]) -> ChangeIndex:
+    """Upgrade changes, for finding what a downgrade change undoes: `undoes_any(index, down)`."""
+    return ChangeIndex(up, _up_keys)
+
+
+def undone(up: Change, downgrade: ChangeIndex) -> bool:
+    """`any(undoes(up, d) for d in downgrade changes)`, looking only at candidates."""
+    return any(undoes(up, d) for d in downgrade.candidates(up.kind, _up_keys(up)))
+
+
+def undoes_any(upgrade: ChangeIndex, down: Change) -> bool:
+    """`any(undoes(u, down) for u in upgrade changes)`, looking only at candidates."""
+    return any(undoes(u, down) for u in upgrade.candidates(down.kind, (_down_key(down),)))

@@ -18,7 +18,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from alembic_ls.analysis.revision_file import Span
+from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.fixes import FixRefused, build_edits
 from alembic_ls.fixes.comments import PLACEHOLDER
@@ -239,24 +239,28 @@ class CodeActions:
             return self._template_edit(Path(str(data["template"])))
         self._refuse_outside(path)
         if data.get("fixAll"):
-            edit = self.fix_all_edit(path, text)
+            edit = self.fix_all_edit(path, text, version if isinstance(version, int) else None)
             if edit is None:
                 raise FixRefused("nothing to fix")
             return workspace_edit(capabilities, [(uri, version, lsp_edits([edit], text, encoding))])
         kind = str(data["kind"])
         params = data.get("params") or {}
-        edits = build_edits(path, text, kind, dict(params))
+        edits = build_edits(path, text, kind, dict(params), self._summary(path, version, text))
         if not edits:
             raise FixRefused("nothing to change")
         if kind == "explain-comment" and supports_snippet_edits(capabilities):
             return workspace_edit(capabilities, [(uri, version, self._snippets(edits, text))])
         return workspace_edit(capabilities, [(uri, version, lsp_edits(edits, text, encoding))])
 
-    def fix_all_edit(self, path: str, text: str) -> TextEdit | None:
-        project = self.server.state.project_for(path)
+    def fix_all_edit(self, path: str, text: str, version: int | None = None) -> TextEdit | None:
+        state = self.server.state
+        project = state.project_for(path)
         if project is None or refusal(project.project, path) is not None:
             return None
-        fixed, _count = fix_all_text(project.index, project.checker.settings, path, text)
+        summary = state.summary_of(project, path, version, text)
+        # The findings published for this very summary are this version's: no second check.
+        findings = project.published.get(path) if project.index.get(path) is summary else None
+        fixed, _count = fix_all_text(project.index, project.checker.settings, path, text, summary, findings)
         return replacement_edit(text, fixed)
 
     def _refuse_outside(self, path: str) -> None:
@@ -265,6 +269,14 @@ class CodeActions:
         reason = refusal(project.project, path) if project is not None else None
         if reason is not None:
             raise FixRefused(reason)
+
+    def _summary(self, path: str, version: object, text: str) -> RevisionFile | None:
+        """The one analysis of this version of the document (None: not a file of a project)."""
+        state = self.server.state
+        project = state.project_for(path)
+        if project is None:
+            return None
+        return state.summary_of(project, path, version if isinstance(version, int) else None, text)
 
     def _snippets(self, edits: list[TextEdit], text: str) -> list[types.TextEdit | types.SnippetTextEdit]:
         """`# MANUAL: <why>` with the placeholder selected, for clients that take snippet edits."""

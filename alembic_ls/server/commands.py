@@ -87,7 +87,7 @@ async def fix_all(server: AlembicLanguageServer, args: dict[str, Any]) -> Result
         return {"ok": False, "message": f"cannot read {uri}"}
     path, version, text = snapshot
     code_actions = server.code_actions
-    edit = await server.query(lambda: code_actions.fix_all_edit(path, text), None, "fixAll")
+    edit = await server.query(lambda: code_actions.fix_all_edit(path, text, version), None, "fixAll")
     if edit is None:
         return {"ok": True, "message": "nothing to fix", "applied": False}
     from alembic_ls.server.edits import lsp_edits, workspace_edit

@@ -15,6 +15,7 @@ thousand files, and only files whose findings changed are re-published.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import time
@@ -25,7 +26,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from alembic_ls.analysis.collector import collector_paused
+from alembic_ls.analysis.collector import BIG_TEXT, collector_paused
 from alembic_ls.docs import doc_uri
 from alembic_ls.rules.base import Finding, Fix, Severity
 from alembic_ls.server.paths import uri_to_path
@@ -235,6 +236,12 @@ class DiagnosticsEngine:
             if document is None:
                 return
             version, text = document.version, document.source
+            if len(text) >= BIG_TEXT:
+                # Its analysis first, on the parse thread: meanwhile the analysis thread answers
+                # requests on other documents; its rules run once it is done.
+                elsewhere = server.state.analyse_elsewhere(path, version, text, server.parse_pool)
+                with contextlib.suppress(Exception):  # failed: the job below analyses it itself
+                    await asyncio.wrap_future(elsewhere)
 
             def job(version: int | None = version, text: str = text) -> tuple[Any, Publication | None]:
                 # Parsing builds tens of thousands of objects and frees them by reference count;

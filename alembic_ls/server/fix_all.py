@@ -11,35 +11,48 @@ from dataclasses import replace
 
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import ProjectIndex
-from alembic_ls.analysis.revision_file import Span
+from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.checker import Checker
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
 from alembic_ls.fixes.edits import TextEdit
+from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings
 
 MAX_ROUNDS = 20
 
 
-def fix_all_text(index: ProjectIndex, settings: Settings, path: str, text: str) -> tuple[str, int]:
-    """(fixed text, number of fixes applied)."""
+def fix_all_text(
+    index: ProjectIndex,
+    settings: Settings,
+    path: str,
+    text: str,
+    summary: RevisionFile | None = None,
+    findings: list[Finding] | None = None,
+) -> tuple[str, int]:
+    """(fixed text, number of fixes applied). `summary` and `findings`, when given, are the
+    analysis and the findings of `text` already made: the first round starts from them."""
     shadow = replace(index, files=dict(index.files), stray=dict(index.stray), cache=None)
     refused: set[tuple[str, str]] = set()
     fixed = 0
     incremental = IncrementalParser()  # most fixes touch one statement: re-parse only that
     for _round in range(MAX_ROUNDS):
-        rev = shadow.update(path, text, incremental)
+        rev = shadow.update(path, text, incremental, summary)
+        summary = None  # later rounds analyse the text the fixes made
         if rev is None:
             break
-        try:
-            checker = Checker(shadow, settings)
-        except ConfigError:
-            checker = Checker(shadow, replace(settings, baseline=None))
+        if findings is None:
+            try:
+                checker = Checker(shadow, settings)
+            except ConfigError:
+                checker = Checker(shadow, replace(settings, baseline=None))
+            findings = checker.check_file(rev)
         candidates = [
             f
-            for f in checker.check_file(rev)
+            for f in findings
             if f.fix is not None and f.fix.safe and (f.code, repr(f.fix.params)) not in refused
         ]
+        findings = None
         if not candidates:
             break
         finding = candidates[0]

@@ -52,3 +52,4 @@ def register(server: AlembicLanguageServer) -> None:
     def shutdown(params: None) -> None:
         server.analysis_pool.shutdown(wait=False, cancel_futures=True)
         sql_files.remove_written(server)
+        server.parse_pool.shutdown(wait=False, cancel_futures=True)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import IdRef, RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.server.positions import to_range
@@ -25,17 +24,11 @@ class DocumentView:
 
 
 def view_of(state: WorkspaceState, path: str, version: int | None, text: str) -> DocumentView | None:
-    """The summary of `text`: the index's when it holds this very version, else a fresh parse."""
+    """The summary of `text`: the one analysis of this version (`WorkspaceState.summary_of`)."""
     project = state.project_for(path)
     if project is None:
         return None
-    held = state.documents.get(path)
-    indexed = project.index.get(path)
-    if indexed is not None and (held == (version, text) or (held is None and version is None)):
-        rev = indexed
-    else:
-        rev = parse_revision(path, text)
-    return DocumentView(path, project, rev, split_lines(text))
+    return DocumentView(path, project, state.summary_of(project, path, version, text), split_lines(text))
 
 
 def ref_at(rev: RevisionFile, line: int, col: int) -> IdRef | None:

@@ -51,6 +51,8 @@ class AlembicLanguageServer(LanguageServer):
         self.state.settings_for = self.client_settings_for
         # One analysis thread: the indexes are mutated and read in one place, in order.
         self.analysis_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alembic-ls-analysis")
+        # The analysis of a big document's text (pure: no index), off the analysis thread.
+        self.parse_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alembic-ls-parse")
         self.ready = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.initialization_options: dict[str, Any] = {}

@@ -11,11 +11,15 @@ dependencies) affects every file of the project; the file's operations affect it
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from alembic_ls.analysis.collector import collector_paused, keep_out_of_collections
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
@@ -78,6 +82,13 @@ class WorkspaceState:
         self.documents: dict[str, tuple[int | None, str]] = {}
         # path -> the parser that re-parses only what each edit of an open document touched.
         self.parsers: dict[str, IncrementalParser] = {}
+        # path -> (version, text, summary) of an open document's version analysed before the index
+        # took it (a request that came first): the index takes this summary, never a second parse.
+        self.ahead: dict[str, tuple[int | None, str, RevisionFile]] = {}
+        # path -> the analysis of a big document running on the parse thread (`analyse_elsewhere`);
+        # `ahead` and this are shared with that thread, under the lock.
+        self.elsewhere: dict[str, Future[None]] = {}
+        self._ahead_lock = threading.Lock()
         self.settings_for: Callable[[str | None], ClientSettings] = lambda _folder: ClientSettings()
         self.problems: list[str] = []  # configuration problems found since the caller last looked
 
@@ -188,6 +199,67 @@ class WorkspaceState:
             return split_lines(document[1])
         return split_lines(read_text(path) or "")
 
+    def summary_of(self, state: ProjectState, path: str, version: int | None, text: str) -> RevisionFile:
+        """The analysis of one version of a document, made once whoever asks first.
+
+        The index's summary when it holds this very version (the diagnostics of that version made
+        it); else the one a request made for it ahead of the index; else analysed now and kept
+        until the index takes it (`analyse_document`), so diagnostics and every request on one
+        version share one analysis.
+        """
+        held = self.documents.get(path)
+        indexed = state.index.get(path)
+        if indexed is not None and (held == (version, text) or (held is None and version is None)):
+            return indexed
+        self._await_elsewhere(path)
+        with self._ahead_lock:
+            ahead = self.ahead.get(path)
+        if ahead is not None and ahead[0] == version and ahead[1] == text:
+            return ahead[2]
+        if version is None:  # not an open document: nothing to keep it for
+            return parse_revision(path, text)
+        summary = self._analyse(path, text, self.parsers.setdefault(path, IncrementalParser()))
+        with self._ahead_lock:
+            self.ahead[path] = (version, text, summary)
+        return summary
+
+    def analyse_elsewhere(self, path: str, version: int | None, text: str, pool: Executor) -> Future[None]:
+        """Start the analysis of a big document's version on `pool` (the parse thread), for the
+        analysis thread to take once done: meanwhile it answers requests on other documents.
+
+        Called from the event loop, between this document's analyses (never during one); a
+        request on this document waits for it (`summary_of`), so its parser is used by one
+        thread at a time.
+        """
+        parser = self.parsers.setdefault(path, IncrementalParser())
+
+        def run() -> None:
+            summary = self._analyse(path, text, parser)
+            with self._ahead_lock:
+                self.ahead[path] = (version, text, summary)
+
+        with self._ahead_lock:
+            future = self.elsewhere[path] = pool.submit(run)
+        return future
+
+    def _await_elsewhere(self, path: str) -> None:
+        with self._ahead_lock:
+            future = self.elsewhere.get(path)
+        if future is None:
+            return
+        with contextlib.suppress(Exception):  # it failed: whoever needs the analysis makes it
+            future.result()
+        with self._ahead_lock:
+            if self.elsewhere.get(path) is future:
+                del self.elsewhere[path]
+
+    @staticmethod
+    def _analyse(path: str, text: str, parser: IncrementalParser) -> RevisionFile:
+        with collector_paused():
+            summary = parse_revision(path, text, parser)
+        keep_out_of_collections(len(text))
+        return summary
+
     def text_of(self, path: str) -> str | None:
         document = self.documents.get(path)
         return document[1] if document is not None else read_text(path)
@@ -207,6 +279,15 @@ class WorkspaceState:
 
     def analyse_document(self, path: str, version: int | None, text: str | None) -> DocumentOutcome | None:
         """Hand a document's text to its project's index (None: re-read the file from disk)."""
+        self._await_elsewhere(path)
+        with self._ahead_lock:
+            ahead = self.ahead.get(path)
+            stale = ahead is not None and (
+                text is None or version is None or ahead[0] is None or ahead[0] <= version
+            )
+            if stale:
+                del self.ahead[path]  # taken, or older than what the index now holds
+        parsed = ahead[2] if ahead is not None and text is not None and ahead[:2] == (version, text) else None
         if text is None:
             self.documents.pop(path, None)
             self.parsers.pop(path, None)
@@ -218,7 +299,7 @@ class WorkspaceState:
         before = state.index.get(path)
         before_loaded = state.index.is_loaded(path)
         incremental = self.parsers.setdefault(path, IncrementalParser()) if text is not None else None
-        after = _update(state.index, path, text, before, before_loaded, incremental)
+        after = _update(state.index, path, text, before, before_loaded, incremental, parsed)
         if after is None:
             state.index.stray.pop(path, None)  # it stopped being a revision file
         affected: list[str] = []
@@ -227,18 +308,20 @@ class WorkspaceState:
             state.generation += 1
             # Every file of the project, and those that just left it (their findings must go).
             affected = [p for p in {*state.paths(), *state.published} if p != path]
-        elif _history_facts(before) != _history_facts(after) and after is not None:
+        elif after is not None and after.revision_id is not None:
             rid = after.revision_id
-            if rid is not None and state.index.graph.revisions.get(rid) is after:
-                descendants = state.index.graph.descendants(rid)
-                if descendants:
-                    state.generation += 1
-                    affected = [
-                        rev.path
-                        for d in descendants
-                        if (rev := state.index.graph.revisions.get(d)) is not None
-                    ]
+            # Descendants first: comparing the ops of a big file is the dearer question.
+            descendants = (
+                state.index.graph.descendants(rid) if state.index.graph.revisions.get(rid) is after else ()
+            )
+            if descendants and _history_facts(before) != _history_facts(after):
+                state.generation += 1
+                affected = [
+                    rev.path for d in descendants if (rev := state.index.graph.revisions.get(d)) is not None
+                ]
         findings = state.checker.check_file(after) if after is not None else None
+        if text is not None and parsed is None:
+            keep_out_of_collections(len(text))
         return DocumentOutcome(state, findings, state.generation, sorted(set(affected)))
 
 
@@ -266,8 +349,10 @@ def _update(
     before: RevisionFile | None,
     loaded: bool,
     incremental: IncrementalParser | None,
+    parsed: RevisionFile | None = None,
 ) -> RevisionFile | None:
-    """`index.update(path, text)`, without rebuilding the graph when the edit left it as it was.
+    """`index.update(path, text)`, without rebuilding the graph when the edit left it as it was
+    (`parsed`: the analysis of `text` a request already made).
 
     Rebuilding the graph of 1,000 revisions costs about a third of parsing a 500-line revision, on
     every keystroke. When the edited file stays a loaded revision with the same graph facts, the
@@ -275,10 +360,10 @@ def _update(
     maps from ids to summaries need the new summary. Anything else takes the index's own path.
     """
     if text is None or before is None or not loaded:
-        return index.update(path, text, incremental)
-    after = parse_revision(path, text, incremental)
+        return index.update(path, text, incremental, parsed)
+    after = parsed or parse_revision(path, text, incremental)
     if not after.is_revision:
-        return index.update(path, text, incremental)
+        return index.update(path, text, incremental, after)
     index.files[path] = after
     if _graph_facts(before, True) != _graph_facts(after, True):
         index.graph = RevisionGraph(index.revision_files())
