@@ -94,6 +94,7 @@ class AgentHub:
         while True:
             self._status_again = False
             entries = []
+            preempted = False
             for state in list(server.state.projects):
                 if not state.client.trusted:
                     await learn_position(server, state, None)  # it may have been trusted before
@@ -102,7 +103,7 @@ class AgentHub:
                     continue
                 done, found = await self.gate(state).read(functools.partial(position, self.session(state)))
                 if not done or found is None:
-                    self._status_again = True  # a command pre-empted the read: read again after it
+                    self._status_again = preempted = True  # a command pre-empted it: read again after
                     continue
                 key = state.project.script_location
                 entry = found.status_entry(
@@ -114,8 +115,10 @@ class AgentHub:
                 # flagged, as the status counts every revision pending.
                 known = tuple(found.current) if found.current is not None else None
                 await learn_position(server, state, known)
-            # Sent with no entry too: a client hides its project commands when the workspace has no project.
-            send_status(server, entries)
+            # Sent with no entry too: a client hides its project commands when the workspace has no
+            # project. Never a partial list: a project missing from it would read as gone.
+            if not preempted:
+                send_status(server, entries)
             if not self._status_again:
                 return
 
