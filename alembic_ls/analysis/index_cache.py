@@ -20,6 +20,7 @@ from alembic_ls.analysis import (
     python_parse,
     revision_file,
     source_text,
+    sql_kind,
     stored_summary,
 )
 from alembic_ls.analysis.identifiers import IDENTIFIERS, GraphFields
@@ -30,7 +31,16 @@ from alembic_ls.project import Project
 
 def _fingerprint() -> str:
     digest = hashlib.sha1()
-    analysis = (dialect_guard, identifiers, parser, prefilter, python_parse, revision_file, source_text)
+    analysis = (
+        dialect_guard,
+        identifiers,
+        parser,
+        prefilter,
+        python_parse,
+        revision_file,
+        source_text,
+        sql_kind,
+    )
     for module in (*analysis, stored_summary):
         with open(module.__file__ or "", "rb") as handle:
             digest.update(handle.read())

@@ -586,6 +586,7 @@ class _Analyzer:
                 what = None
             if what and not sql_recorded:
                 sql_recorded = True
+                sql, construct = self._sql_argument(call)
                 self.sql_calls.append(
                     SqlCall(
                         span=self.pos.span(call),
@@ -593,6 +594,8 @@ class _Analyzer:
                         what=what,
                         explained=self.is_explained(stmt_span.line, stmt_span.end_line),
                         function=function,
+                        sql=sql,
+                        construct=construct,
                     )
                 )
         return op_recorded or sql_recorded
@@ -616,6 +619,23 @@ class _Analyzer:
             self.args_seen[key] = value
             return value
         return self._new_arg(node, span, source, depth)
+
+    def _sql_argument(self, call: ast.Call) -> tuple[str | None, str | None]:
+        """What a SQL call runs: its SQL text, or the call chain of the construct it is given."""
+        node: ast.expr | None = call.args[0] if call.args else None
+        if node is None:
+            return None, None
+        if type(node) is ast.Call:
+            if _sql_call_name(node.func, set()) in ("text", "sa.text", "sqlalchemy.text", "sql.text"):
+                node = node.args[0] if node.args else None  # op.execute(sa.text("..."))
+            else:
+                return None, _call_chain(node)
+        if node is None:
+            return None, None
+        if type(node) is ast.JoinedStr:
+            parts = [p.value if isinstance(p, ast.Constant) else "?" for p in node.values]
+            return "".join(str(p) for p in parts), None
+        return self._string_of(node), None
 
     def _string_of(self, node: ast.expr) -> str | None:
         """A string literal, or a module-level constant naming one."""
@@ -831,6 +851,21 @@ def _sql_call_name(func: ast.expr, aliases: set[str]) -> str | None:
     elif isinstance(func, ast.Name) and func.id == "text":
         return "text"
     return None
+
+
+def _call_chain(node: ast.expr) -> str:
+    """`table.update().where(x).values(y)` → "table.update.where.values"."""
+    names: list[str] = []
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+            node = node.value
+        else:
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+            return ".".join(reversed(names))
 
 
 def _compound_bodies(

@@ -254,6 +254,8 @@ class SqlCall:
     what: str  # e.g. "op.execute"
     explained: bool
     function: str
+    sql: str | None = None  # the SQL text when it is written out (static parts of an f-string)
+    construct: str | None = None  # a SQLAlchemy construct passed instead: its call chain
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,82 @@
+"""AM104 on the real shapes it misjudged: queries that change nothing, SQLAlchemy schema constructs
+passed to op.execute, and hand-written DDL named for what it is (indico, redash, ckan, CTFd)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from alembic_ls.analysis.sql_kind import SqlKind, classify, classify_construct
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind", "words"),
+    [
+        ("SELECT id FROM users WHERE email IS NULL", SqlKind.READ, None),
+        ("  -- which rows?\n select count(*) from events", SqlKind.READ, None),
+        ("WITH dupes AS (SELECT id FROM t) SELECT * FROM dupes", SqlKind.READ, None),
+        (
+            "WITH dupes AS (SELECT id FROM t) DELETE FROM t WHERE id IN (SELECT id FROM dupes)",
+            SqlKind.DATA,
+            None,
+        ),
+        ("UPDATE post SET slug = title", SqlKind.DATA, None),
+        ("CREATE EXTENSION IF NOT EXISTS pg_trgm", SqlKind.DDL, "CREATE EXTENSION"),
+        ("DROP TRIGGER IF EXISTS events_update ON events", SqlKind.DDL, "DROP TRIGGER"),
+        ("CREATE OR REPLACE FUNCTION f() RETURNS int AS 'SELECT 1'", SqlKind.DDL, "CREATE FUNCTION"),
+        ("ALTER TABLE t ADD COLUMN c int; UPDATE t SET c = 1", SqlKind.DATA, None),
+        ("SELECT 1; CREATE INDEX ix ON t (c)", SqlKind.DDL, "CREATE INDEX"),
+        ("?", SqlKind.UNKNOWN, None),
+    ],
+)
+def test_sql_is_classified_by_what_it_does(sql: str, kind: SqlKind, words: str | None) -> None:
+    assert classify(sql) == (kind, words)
+
+
+@pytest.mark.parametrize(
+    ("chain", "kind"),
+    [
+        ("sa.schema.DropSequence", SqlKind.DDL),
+        ("CreateSequence", SqlKind.DDL),
+        ("sa.select", SqlKind.READ),
+        ("table.select.where", SqlKind.READ),
+        ("table.update.where.values", SqlKind.DATA),
+        ("sa.delete.where", SqlKind.DATA),
+        ("helper", SqlKind.UNKNOWN),
+    ],
+)
+def test_constructs_are_classified_by_their_call_chain(chain: str, kind: SqlKind) -> None:
+    assert classify_construct(chain) is kind
+
+
+def _am104(lab, make_revision: Callable[..., str], body: str) -> list[str]:
+    text = make_revision("b2", None, upgrade=body, downgrade="    pass")
+    return [f.message for f in lab.check(text) if f.code == "AM104"]
+
+
+def test_a_read_only_query_is_not_a_data_change(lab, make_revision: Callable[..., str]) -> None:
+    body = "    conn = op.get_bind()\n    rows = conn.execute(sa.text('SELECT id FROM users')).fetchall()"
+    assert _am104(lab, make_revision, body) == []
+
+
+def test_a_schema_construct_is_not_sql_text(lab, make_revision: Callable[..., str]) -> None:
+    """indico: `op.execute(sa.schema.DropSequence(sa.Sequence('x_id_seq')))`."""
+    assert _am104(lab, make_revision, "    op.execute(sa.schema.DropSequence(sa.Sequence('x_id_seq')))") == []
+
+
+def test_hand_written_ddl_is_named_for_what_it_is(lab, make_revision: Callable[..., str]) -> None:
+    (message,) = _am104(lab, make_revision, "    op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')")
+    assert message.startswith("`op.execute` runs hand-written DDL (`CREATE EXTENSION`) with no comment")
+    assert "data change" not in message
+
+
+def test_data_changes_are_still_reported(lab, make_revision: Callable[..., str]) -> None:
+    for body in (
+        "    op.execute('UPDATE post SET slug = title')",
+        "    op.execute(post.update().values(slug=post.c.title))",
+        "    op.execute(f'UPDATE {TABLE} SET slug = title')",
+        "    op.execute(sql)",  # not readable: judged as a data change, as before
+    ):
+        (message,) = _am104(lab, make_revision, body)
+        assert "is a manual data change" in message, body
