@@ -32,7 +32,7 @@ def codes(state: WorkspaceState, path: str) -> list[str]:
     return [f.code for f in state.check(project, path) or []]
 
 
-def test_learning_the_position_rechecks_only_the_files_it_changes(demo_copy: Path) -> None:
+def test_learning_the_position_rechecks_the_files_it_flags_or_unflags(demo_copy: Path) -> None:
     state = loaded(demo_copy)
     [project] = state.projects
     assert state.set_database(project, ("4d5e6f708192",)) == [
@@ -44,7 +44,12 @@ def test_learning_the_position_rechecks_only_the_files_it_changes(demo_copy: Pat
     generation = project.generation
     assert state.set_database(project, ("4d5e6f708192",)) == []  # the same position: nothing to do
     assert project.generation == generation
-    assert state.set_database(project, ("5e6f708192a3",)) == [path_of(demo_copy, "5e6f708192a3")]
+    # 5e6f708192a3 stops being flagged; 6f708192a3b4 stays flagged, but its message names the
+    # database's position, which moved: both are re-checked.
+    assert state.set_database(project, ("5e6f708192a3",)) == [
+        path_of(demo_copy, "5e6f708192a3"),
+        path_of(demo_copy, "6f708192a3b4"),
+    ]
     assert project.generation == generation + 1  # results computed before are stale
     assert state.set_database(project, None) == [path_of(demo_copy, "6f708192a3b4")]
     assert "AM602" not in codes(state, path_of(demo_copy, "6f708192a3b4"))
