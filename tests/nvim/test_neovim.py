@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,12 @@ def documented_config() -> str:
 
 def lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Lua string literal here
+
+
+def static(diagnostics: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """The static findings: AM602 says the demo's database (not created yet) has applied nothing, and
+    arrives whenever the agent's first status does, before or after any of these moments."""
+    return [(d["code"], d["line"]) for d in diagnostics if d["code"] != "AM602"]
 
 
 def test_neovim_shows_diagnostics_jumps_and_applies_a_fix(demo_copy: Path, tmp_path: Path) -> None:
@@ -62,15 +69,15 @@ def test_neovim_shows_diagnostics_jumps_and_applies_a_fix(demo_copy: Path, tmp_p
     result = json.loads(report.read_text(encoding="utf-8"))
     assert result["errors"] == [], result["errors"]
     assert result["attached"] == 1
-    assert [(d["code"], d["line"]) for d in result["slug"]] == [("AM306", 4), ("AM104", 30)]
+    assert static(result["slug"]) == [("AM306", 4), ("AM104", 30)]
     assert {d["source"] for d in result["slug"]} == {"alembic-ls"}
-    assert [(d["code"], d["line"]) for d in result["tag_closed"]] == [("AM101", 23)]
+    assert static(result["tag_closed"]) == [("AM101", 23)]
     versions = root / "migrations" / "versions"
     assert result["jump"] == {"file": str(versions / "3c4d5e6f7081_create_tag_table.py"), "cursor": [15, 0]}
     assert ("AM301", 15) in [(d["code"], d["line"]) for d in result["typed"]]
-    assert [(d["code"], d["line"]) for d in result["undone"]] == [("AM501", 25)]
+    assert static(result["undone"]) == [("AM501", 25)]
     assert result["action"] == "Derive downgrade() from upgrade()"
-    assert result["after_fix"] == []
+    assert static(result["after_fix"]) == []
     assert "batch_op.drop_column('bio')" in result["fixed_text"]
     # Every code lens runs a command the server handles and tells what it found (no showDocument in 0.7).
     assert result["notified"] == [], result["notified"]
