@@ -1,4 +1,4 @@
-"""The version locations a project's env.py sets in code, read statically.
+"""What a project's env.py sets in code, read statically: version locations, and whether it sets the URL.
 
 Projects that keep revisions outside `<script_location>/versions` often say so in env.py instead of
 alembic.ini::
@@ -182,3 +182,28 @@ def read_env_locations(env_file: Path, base: Path) -> list[EnvAssignment] | None
         return None
     found.sort(key=lambda assignment: assignment.line)
     return found
+
+
+def url_override_line(env_file: Path) -> int | None:
+    """The line where env.py sets the database URL itself (`config.set_main_option("sqlalchemy.url",
+    ...)`, or an engine made with `create_engine(...)` rather than from the configuration): the URL in
+    alembic.ini is then a placeholder ("sqlite:///will/be/overridden"), no evidence of the database."""
+    try:
+        tree = ast.parse(env_file.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    from_config = False
+    created: int | None = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if name == "set_main_option" and node.args:
+            key = node.args[0]
+            if isinstance(key, ast.Constant) and key.value == "sqlalchemy.url":
+                return node.lineno
+        elif name in ("engine_from_config", "async_engine_from_config"):
+            from_config = True
+        elif name in ("create_engine", "create_async_engine") and created is None:
+            created = node.lineno
+    return created if created is not None and not from_config else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from alembic_ls.env_locations import url_override_line
 from alembic_ls.version_layout import default_layout, folder_dialect
 
 if sys.version_info >= (3, 11):
@@ -187,7 +188,20 @@ def _project(root: Path, config: Path, script_dir: Path, section: dict[str, str]
         sqlalchemy_url=section.get("sqlalchemy.url"),
         kind=kind,
     )
+    project = _with_url_from_env(project)
     return project if parts or recursive else _with_default_layout(project, config.parent)
+
+
+def _with_url_from_env(project: Project) -> Project:
+    """A URL env.py replaces at run time says nothing about the database."""
+    if not project.sqlalchemy_url:
+        return project
+    line = url_override_line(project.script_location / "env.py")
+    if line is None:
+        return project
+    note = f"sqlalchemy.url in {project.config_file.name if project.config_file else 'the configuration'} is "
+    note += f"not the database: env.py sets it at run time (line {line})"
+    return replace(project, sqlalchemy_url=None, assumed=(*project.assumed, note))
 
 
 def _with_default_layout(project: Project, base: Path) -> Project:
@@ -198,7 +212,7 @@ def _with_default_layout(project: Project, base: Path) -> Project:
         version_locations=layout.version_locations,
         recursive_version_locations=layout.recursive,
         histories=layout.histories,
-        assumed=layout.assumed,
+        assumed=(*project.assumed, *layout.assumed),
     )
 
 
@@ -255,6 +269,7 @@ def load_pyproject(path: Path, url: str | None = None) -> Project | None:
         sqlalchemy_url=url,
         kind="pyproject",
     )
+    project = _with_url_from_env(project)
     return project if locations or recursive else _with_default_layout(project, path.parent)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic_ls.env_locations import read_env_locations
+from alembic_ls.env_locations import read_env_locations, url_override_line
 from alembic_ls.version_layout import default_layout
 from alembic_ls.workspace_check import run_check
 
@@ -192,3 +192,39 @@ def test_a_history_named_after_a_database_is_checked_for_that_database(write_his
     found = [Path(f.path).parent.name for f in history.findings(codes=["AM405"])]
     assert found == ["postgres_versions"]
     assert history.project().history_dialect(migrations / "sqlite_versions" / "x.py") == "sqlite"
+
+
+QUAY_ENV = """\
+from alembic import context
+from app import app
+
+config = context.config
+
+
+def get_db_url():
+    return app.config.get("DB_URI", "sqlite:///test/data/test.db")
+
+
+def run_migrations_online():
+    config.set_main_option("sqlalchemy.url", get_db_url())
+"""
+
+
+def test_a_url_env_py_replaces_is_no_evidence_of_the_database(write_history) -> None:
+    """quay: `sqlalchemy.url = sqlite:///will/be/overridden`; env.py sets the real one at run time."""
+    change = "    op.alter_column('t', 'c', existing_type=sa.Integer(), type_=sa.String())"
+    history = write_history(("a1", None, {"upgrade": change}))
+    assert history.findings(codes=["AM405"]) == []  # the ini says SQLite
+    (history.root / "migrations" / "env.py").write_text(QUAY_ENV, encoding="utf-8")
+    project = history.project()
+    assert project.dialect is None
+    assert "env.py sets it at run time (line 12)" in project.assumed[0]
+    assert [f.code for f in history.findings(codes=["AM405"])] == ["AM405"]
+
+
+def test_an_engine_env_py_creates_itself_replaces_the_url(tmp_path: Path) -> None:
+    env = tmp_path / "env.py"
+    env.write_text("from sqlalchemy import create_engine\nengine = create_engine(settings.DB)\n")
+    assert url_override_line(env) == 2
+    env.write_text("from sqlalchemy import engine_from_config\nengine = engine_from_config(cfg)\n")
+    assert url_override_line(env) is None
