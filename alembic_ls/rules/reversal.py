@@ -187,8 +187,27 @@ def undoes(up: Change, down: Change) -> bool:
     if up.kind != down.kind or up.action == down.action:
         return False
     if up.kind in ("index", "constraint", "sequence"):
-        return _same(up.name, down.name) and (up.name is not None or _same(up.table, down.table))
+        return _same(_matchable(up), _matchable(down)) and (
+            up.name is not None or _same(up.table, down.table)
+        )
     return _same(up.table, down.table) and _same(up.name, down.name)
+
+
+_CONVENTION_PREFIXES = ("ck", "uq", "fk", "pk", "ix")
+
+
+def _matchable(change: Change) -> str | None:
+    """An index or constraint name as a naming convention leaves it comparable: under
+    `ck_%(table_name)s_%(constraint_name)s` (indico), `op.create_check_constraint("positive_duration",
+    "contributions", ...)` creates `ck_contributions_positive_duration`, which the downgrade drops."""
+    name, table = change.name, change.table
+    if name is None or table is None or change.kind not in ("index", "constraint"):
+        return name
+    for prefix in _CONVENTION_PREFIXES:
+        full = f"{prefix}_{table}_"
+        if name.startswith(full) and len(name) > len(full):
+            return name[len(full) :]
+    return name
 
 
 def _renamed_to(change: Change) -> str | None:
@@ -201,7 +220,9 @@ Key = tuple[str | None, ...]  # the names `undoes` compares, in a fixed order pe
 
 def _down_key(down: Change) -> Key:
     """The names `undoes` compares on the downgrade side (None: not a literal, matches anything)."""
-    if down.kind in ("rename_table", "index", "constraint", "sequence"):
+    if down.kind in ("index", "constraint"):
+        return (_matchable(down),)
+    if down.kind in ("rename_table", "sequence"):
         return (down.name,)
     if down.kind == "table_comment":
         return (down.table,)
@@ -214,7 +235,9 @@ def _up_keys(up: Change) -> tuple[Key, ...]:
         return ((up.new_name,),)
     if up.kind == "rename_column":
         return ((up.table, up.new_name),)
-    if up.kind in ("index", "constraint", "sequence"):
+    if up.kind in ("index", "constraint"):
+        return ((_matchable(up),),)
+    if up.kind == "sequence":
         return ((up.name,),)
     if up.kind == "table_comment":
         return ((up.table,),)

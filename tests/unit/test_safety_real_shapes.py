@@ -221,3 +221,16 @@ def test_am405_reads_the_old_type_from_history(write_history) -> None:
         ("a1", None, {"upgrade": create}), ("b2", "a1", {"upgrade": change, "downgrade": "    pass"})
     )
     assert history.findings(Settings(dialect="postgresql"), codes=["AM405"]) == []
+
+
+def test_am202_matches_names_under_a_naming_convention(lab, make_revision: Callable[..., str]) -> None:
+    """indico: `ck_%(table_name)s_%(constraint_name)s` — upgrade creates 'positive_duration', the
+    downgrade drops the full name Alembic gave it."""
+    up = "    op.create_check_constraint('positive_duration', 'contributions', 'duration > 0')"
+    down = "    op.drop_constraint('ck_contributions_positive_duration', 'contributions')"
+    assert "AM202" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
+    other = "    op.drop_constraint('ck_contributions_other', 'contributions')"
+    assert "AM202" in lab.codes(make_revision("b2", None, upgrade=up, downgrade=other))
+    index_up = "    op.create_index('slug', 'post', ['slug'])"
+    index_down = "    op.drop_index('ix_post_slug', table_name='post')"
+    assert "AM202" not in lab.codes(make_revision("b2", None, upgrade=index_up, downgrade=index_down))
