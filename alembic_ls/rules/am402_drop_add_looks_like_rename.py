@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, StatementKind
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import added_column, column_name, sql_text, table_of
+from alembic_ls.rules.op_args import added_column, arg, column_name, sql_text, strings, table_of
 from alembic_ls.rules.schema_history import earlier_column_type, timeline_for
 from alembic_ls.rules.sql_types import could_hold_same_data, read_type
 
@@ -40,6 +40,8 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
             if column is not None and column.name is not None:
                 adds.setdefault(table, []).append((op, column.name, column.type_))
     copied = [text.lower() for text in (sql_text(o) for o in timeline.ops) if text]
+    created = {table_of(o) for o in timeline.ops if o.name == "create_table"}
+    dropped_tables = {table_of(o) for o in timeline.ops if o.name == "drop_table"}
     pairs: list[RenamePair] = []
     for table, table_drops in drops.items():
         table_adds = adds.get(table, [])
@@ -60,6 +62,8 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
                     continue  # the upgrade copies old into new itself: a deliberate replacement
                 if _data_step_between(rev, add, drop) or _explained(rev, drop):
                     continue  # a data migration between them (neutron's migrate_values()), or said so
+                if _refers_elsewhere(rev, table, old, add, created, dropped_tables):
+                    continue  # they point at different things: a replacement, not the same values
                 candidates.append((_similarity(old, new), d, a))
         # Closest names pair first (`table` -> `destination_table`), then in the order written.
         used_drops: set[int] = set()
@@ -92,6 +96,36 @@ def _similarity(old: str, new: str) -> float:
     parts = {p for p in re.split(r"[_\W]+", old.lower()) if p}
     other = {p for p in re.split(r"[_\W]+", new.lower()) if p}
     return len(parts & other) / max(len(parts | other), 1)
+
+
+def _refers_elsewhere(
+    rev: RevisionFile, table: str, old: str, add: OpCall, created: set[str | None], dropped: set[str | None]
+) -> bool:
+    """The two columns cannot hold the same values: one is a reference (`*_id`) and the other is not
+    (`creator_id` -> `window`), the new one references a table this upgrade creates (`serial_id` to the
+    new `serials`), or the old one a table it drops (`resource_group_id` as `resource_group` goes)."""
+    column = added_column(add)
+    new = column.name if column is not None else None
+    if new is None or old.lower().endswith("_id") != new.lower().endswith("_id"):
+        return new is not None
+    if column is not None and any(target in created for target in column.foreign_tables()):
+        return True
+    for op in rev.ops_in("upgrade"):  # a foreign key made separately: create_foreign_key(..., [new], ...)
+        if (
+            op.name == "create_foreign_key"
+            and table_of(op) == table
+            and new in strings(arg(op, "local_cols"))
+        ):
+            referent = arg(op, "referent_table")
+            if referent is not None and referent.text in created:
+                return True
+    if old.lower().removesuffix("_id") in {t.lower() for t in dropped if t}:
+        return True  # `resource_group_id` while `resource_group` is dropped: what it pointed at is gone
+    for undo in rev.ops_in("downgrade"):  # autogenerate re-adds the dropped column with its ForeignKey
+        restored = added_column(undo)
+        if restored is not None and restored.name == old and table_of(undo) == table:
+            return any(target in dropped for target in restored.foreign_tables())
+    return False
 
 
 def _data_step_between(rev: RevisionFile, add: OpCall, drop: OpCall) -> bool:

@@ -234,3 +234,32 @@ def test_am202_matches_names_under_a_naming_convention(lab, make_revision: Calla
     index_up = "    op.create_index('slug', 'post', ['slug'])"
     index_down = "    op.drop_index('ix_post_slug', table_name='post')"
     assert "AM202" not in lab.codes(make_revision("b2", None, upgrade=index_up, downgrade=index_down))
+
+
+@pytest.mark.parametrize(
+    ("up", "down"),
+    [
+        (  # dispatch 01aa49ca0470: a reference and a plain value
+            "    op.add_column('rule', sa.Column('window', sa.Integer(), nullable=True))\n"
+            "    op.drop_column('rule', 'creator_id')",
+            "    op.add_column('rule', sa.Column('creator_id', sa.Integer(), nullable=True))",
+        ),
+        (  # pepys-import d33214dcb984: the new column points at a table this upgrade creates
+            "    op.create_table('serials', sa.Column('serial_id', sa.Integer(), primary_key=True))\n"
+            "    op.add_column('geometries', sa.Column('serial_id', sa.Integer(), nullable=True))\n"
+            "    op.create_foreign_key('fk', 'geometries', 'serials', ['serial_id'], ['serial_id'])\n"
+            "    op.drop_column('geometries', 'task_id')",
+            "    op.add_column('geometries', sa.Column('task_id', sa.Integer(), nullable=True))",
+        ),
+        (  # ckan 074: what the old column pointed at is dropped
+            "    op.add_column('resource', sa.Column('package_id', sa.UnicodeText(), nullable=True))\n"
+            "    op.drop_column('resource', 'resource_group_id')\n"
+            "    op.drop_table('resource_group')",
+            "    op.add_column('resource', sa.Column('resource_group_id', sa.UnicodeText(), nullable=True))",
+        ),
+    ],
+)
+def test_am402_quiet_when_the_columns_point_at_different_things(
+    lab, make_revision: Callable[..., str], up: str, down: str
+) -> None:
+    assert "AM402" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
