@@ -9,7 +9,7 @@ from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.fixes.downgrade import plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import CONSTRAINT_OPS, added_column, sql_text
+from alembic_ls.rules.op_args import CONSTRAINT_OPS, added_column, arg, sql_text
 from alembic_ls.rules.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 
 
@@ -87,11 +87,16 @@ class DowngradeMismatch(Rule):
             return
         excuses = _Excuses(up)
         undone_by = upgrade_index(up.changes)
+        # A column downgrade() re-adds, then alters (a temporary server_default cleared for the rows
+        # that exist): the alteration is part of re-creating it, not something to undo.
+        readded = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "create"}
         reported: set[Span] = set()
         for change in down.changes:
             if change.op.span in reported:
                 continue
             if undoes_any(undone_by, change) or excuses.covers(change) or up.mentions(change):
+                continue
+            if change.kind == "alter" and (change.table, change.name) in readded:
                 continue
             reported.add(change.op.span)
             yield self.finding(
@@ -239,8 +244,17 @@ class _Implied:
             return True
         if change.kind == "column":
             return False
-        keys = {(change.table, name) for name in change.column_names}
+        keys = {(change.table, name) for name in (*change.column_names, *_condition_columns(change))}
         return bool(keys & self.added) and bool(keys & self.dropped)
+
+
+def _condition_columns(change: Change) -> tuple[str, ...]:
+    """The words of a check constraint's condition: PostgreSQL drops the constraint with any column it
+    names, so dropping a column this revision added undoes the check too."""
+    if change.op.name != "create_check_constraint":
+        return ()
+    condition = arg(change.op, "condition")
+    return tuple(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition.source)) if condition is not None else ()
 
 
 class _Excuses:

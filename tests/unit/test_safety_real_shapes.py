@@ -263,3 +263,30 @@ def test_am402_quiet_when_the_columns_point_at_different_things(
     lab, make_revision: Callable[..., str], up: str, down: str
 ) -> None:
     assert "AM402" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
+
+
+def test_am202_a_readded_column_may_clear_its_temporary_default(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """indico 7024f7f66e20: downgrade re-adds `uses_vc` NOT NULL with a default for the rows that exist,
+    then clears the default. That alteration re-creates the column; it undoes nothing."""
+    up = "    op.drop_column('reservations', 'uses_vc')"
+    down = (
+        "    op.add_column('reservations', sa.Column('uses_vc', sa.Boolean(), nullable=False,"
+        " server_default='false'))\n"
+        "    op.alter_column('reservations', 'uses_vc', server_default=None)"
+    )
+    assert "AM202" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
+
+
+def test_am202_a_check_goes_with_the_column_it_names(lab, make_revision: Callable[..., str]) -> None:
+    """indico 281d849bc4df: the check names `show_if_id`; dropping that column drops the check."""
+    up = (
+        "    op.add_column('form_items', sa.Column('show_if_id', sa.Integer(), nullable=True))\n"
+        "    op.create_check_constraint('no_conditional_sections', 'form_items',"
+        " 'show_if_id IS NULL OR type IN (2, 5, 3)')"
+    )
+    down = "    op.drop_column('form_items', 'show_if_id')"
+    assert "AM202" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
+    unrelated = up.replace("show_if_id IS NULL OR ", "")
+    assert "AM202" in lab.codes(make_revision("b2", None, upgrade=unrelated, downgrade=down))
