@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.revision_file import IdentifierAssignment, RevisionFile
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import view_of
@@ -96,7 +97,10 @@ def register(server: AlembicLanguageServer) -> None:
             view = view_of(server.state, path, version, text)
             if view is None or not view.rev.is_revision:
                 return None
-            symbols = outline(view.rev, view.lines, server.encoding)
+            # A big revision's outline is tens of thousands of objects: collector passes over the
+            # analysis it is built from would cost three times the building (bench_big_file.py).
+            with collector_paused():
+                symbols = outline(view.rev, view.lines, server.encoding)
             return symbols if _hierarchical(server.client_capabilities) else flatten(symbols, uri)
 
         return await server.query(job, None, "documentSymbol")
