@@ -217,7 +217,7 @@ def _with_default_layout(project: Project, base: Path) -> Project:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    """The `tool` table's owner: {} for a file that never mentions alembic (not read further)."""
+    """The parsed file; {} for one that never mentions alembic (not parsed at all)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
