@@ -20,6 +20,7 @@ import ast
 import itertools
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 LOCATIONS = "version_locations"
@@ -147,14 +148,31 @@ def _is_locations_target(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == LOCATIONS
 
 
+def env_tree(env_file: Path) -> ast.Module | None:
+    """env.py parsed, once per version of the file: discovery reads it for its locations and its URL."""
+    try:
+        stat = os.stat(env_file)
+    except OSError:
+        return None
+    return _parse(str(env_file), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parse(path: str, _mtime_ns: int, _size: int) -> ast.Module | None:
+    try:
+        with open(path, "rb") as handle:
+            return ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
 def read_env_locations(env_file: Path, base: Path) -> list[EnvAssignment] | None:
     """Every statement in env.py that sets the version locations, with its computed value.
 
     [] when env.py sets none; None when it sets them in a way that needs running the program
     (or env.py cannot be read)."""
-    try:
-        tree = ast.parse(env_file.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+    tree = env_tree(env_file)
+    if tree is None:
         return None
     evaluator = _Evaluator(env_file.resolve(), base)
     evaluator.bind_module_names(tree.body)
@@ -188,9 +206,8 @@ def url_override_line(env_file: Path) -> int | None:
     """The line where env.py sets the database URL itself (`config.set_main_option("sqlalchemy.url",
     ...)`, or an engine made with `create_engine(...)` rather than from the configuration): the URL in
     alembic.ini is then a placeholder ("sqlite:///will/be/overridden"), no evidence of the database."""
-    try:
-        tree = ast.parse(env_file.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+    tree = env_tree(env_file)
+    if tree is None:
         return None
     from_config = False
     created: int | None = None
