@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table, table_of
-from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
+from alembic_ls.rules.schema_history import postgresql_ops, targets_postgresql, timeline_for
 
 # What PostgreSQL locks while it checks every existing row against the new constraint.
 _LOCKS = {
@@ -26,9 +25,7 @@ class ConstraintWithoutNotValid(Rule):
         if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
-        for op in timeline.ops:
-            if not runs_on(op.dialect_guards, POSTGRESQL):
-                continue  # under `if bind.dialect.name == "mysql":` and the like
+        for op in postgresql_ops(timeline):
             if op.name not in _LOCKS or kwarg_is_true(op, "postgresql_not_valid"):
                 continue
             if timeline.table_is_new(op):

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import column_name, shown_column, shown_table, table_of
-from alembic_ls.rules.schema_history import POSTGRESQL, earlier_column_type, targets_postgresql, timeline_for
+from alembic_ls.rules.schema_history import (
+    earlier_column_type,
+    postgresql_ops,
+    targets_postgresql,
+    timeline_for,
+)
 from alembic_ls.rules.sql_types import is_in_place_change, read_type
 
 
@@ -20,9 +24,7 @@ class ColumnTypeChange(Rule):
         if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
-        for op in timeline.ops:
-            if not runs_on(op.dialect_guards, POSTGRESQL):
-                continue  # under `if bind.dialect.name == "mysql":` and the like
+        for op in postgresql_ops(timeline):
             new_type = op.kwarg("type_") if op.name == "alter_column" else None
             if new_type is None or timeline.column_is_new(op):
                 continue

@@ -3,11 +3,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import arg, column_name, shown_column, shown_table, sql_text, table_of
-from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
+from alembic_ls.rules.schema_history import postgresql_ops, targets_postgresql, timeline_for
 
 
 class SetNotNullExisting(Rule):
@@ -20,9 +19,7 @@ class SetNotNullExisting(Rule):
         if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
-        for op in timeline.ops:
-            if not runs_on(op.dialect_guards, POSTGRESQL):
-                continue  # under `if bind.dialect.name == "mysql":` and the like
+        for op in postgresql_ops(timeline):
             nullable = op.kwarg("nullable") if op.name == "alter_column" else None
             if nullable is None or nullable.value is not False:
                 continue

@@ -3,11 +3,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.op_args import ColumnDef, added_column, shown_table
-from alembic_ls.rules.schema_history import POSTGRESQL, targets_postgresql, timeline_for
+from alembic_ls.rules.schema_history import postgresql_ops, targets_postgresql, timeline_for
 from alembic_ls.rules.sql_types import read_type
 
 # PostgreSQL functions marked VOLATILE that appear in column defaults. now(), CURRENT_TIMESTAMP
@@ -51,9 +50,7 @@ class VolatileDefault(Rule):
         if not rev.is_revision or not targets_postgresql(ctx, rev):
             return
         timeline = timeline_for(rev)
-        for op in timeline.ops:
-            if not runs_on(op.dialect_guards, POSTGRESQL):
-                continue  # under `if bind.dialect.name == "mysql":` and the like
+        for op in postgresql_ops(timeline):
             column = added_column(op)
             if column is None or timeline.table_is_new(op):
                 continue

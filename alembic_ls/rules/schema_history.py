@@ -8,8 +8,10 @@ revisions, or tables the files do not mention at all — is assumed to exist and
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
+from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext
 from alembic_ls.rules.op_args import added_column, arg, column_name, table_columns, table_of
@@ -31,6 +33,12 @@ def dialect_name(ctx: CheckContext, rev: RevisionFile | None = None) -> str | No
 def targets_postgresql(ctx: CheckContext, rev: RevisionFile) -> bool:
     """PostgreSQL-only rules run when the revision is for PostgreSQL, or when nobody says which."""
     return dialect_name(ctx, rev) in (None, POSTGRESQL)
+
+
+def postgresql_ops(timeline: UpgradeTimeline) -> Iterator[OpCall]:
+    """upgrade()'s ops that can run on PostgreSQL: not those in a branch on another database
+    (`if bind.dialect.name == "mysql":`, the `else` of `== "postgresql"`)."""
+    return (op for op in timeline.ops if runs_on(op.dialect_guards, POSTGRESQL))
 
 
 def _key(op: OpCall) -> tuple[int, int]:
