@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alembic_ls.analysis.op_args import arg, kwarg_is_true, name_text
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
 from alembic_ls.fixes.op_edits import (
@@ -28,7 +29,6 @@ from alembic_ls.fixes.op_edits import (
     source_of,
     with_kwarg,
 )
-from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text
 
 CONCURRENTLY = "postgresql_concurrently"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alembic_ls.analysis.op_args import arg, name_text, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.fixes.edits import FixRefused, TextEdit
 from alembic_ls.fixes.op_edits import (
@@ -31,7 +32,6 @@ from alembic_ls.fixes.op_edits import (
     source_of,
     with_kwarg,
 )
-from alembic_ls.rules.op_args import arg, name_text, table_of
 
 NOT_VALID = "postgresql_not_valid"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alembic_ls.analysis.op_args import added_column, arg, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.fixes.edits import FixRefused, TextEdit
 from alembic_ls.fixes.op_edits import (
@@ -30,7 +31,6 @@ from alembic_ls.fixes.op_edits import (
     qualified,
     quote_identifier,
 )
-from alembic_ls.rules.op_args import added_column, arg, table_of
 
 BACKFILL_PLACEHOLDER = "<value>"
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from alembic_ls.analysis.op_args import ColumnDef, added_column, arg, column_name, table_of
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
+from alembic_ls.analysis.sql_types import same_type
 from alembic_ls.fixes.edits import FixRefused, TextEdit
 from alembic_ls.fixes.op_edits import ensure_parses, find_op, removal
-from alembic_ls.rules.op_args import ColumnDef, added_column, arg, column_name, table_of
-from alembic_ls.rules.sql_types import same_type
 
 
 def rename_column_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:

@@ -5,12 +5,12 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 
+from alembic_ls.analysis.op_args import CONSTRAINT_OPS, added_column, arg, sql_text
+from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.fixes.downgrade import plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import CONSTRAINT_OPS, added_column, arg, sql_text
-from alembic_ls.rules.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 
 
 class _Side:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import added_column, shown_table, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.schema_history import dialect_name, timeline_for
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import added_column, shown_table, table_of
-from alembic_ls.rules.schema_history import dialect_name, timeline_for
 
 # Values the database fills in itself: the existing rows get one without a default.
 _SELF_FILLING = ("Identity", "Computed", "Sequence")

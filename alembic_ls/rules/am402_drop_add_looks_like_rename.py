@@ -4,11 +4,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from alembic_ls.analysis.op_args import added_column, arg, column_name, sql_text, strings, table_of
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, StatementKind
+from alembic_ls.analysis.schema_history import earlier_column_type, timeline_for
+from alembic_ls.analysis.sql_types import could_hold_same_data, read_type
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import added_column, arg, column_name, sql_text, strings, table_of
-from alembic_ls.rules.schema_history import earlier_column_type, timeline_for
-from alembic_ls.rules.sql_types import could_hold_same_data, read_type
 
 
 @dataclass(frozen=True)

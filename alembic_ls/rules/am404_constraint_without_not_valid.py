@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table, table_of
-from alembic_ls.rules.schema_history import postgresql_ops, targets_postgresql, timeline_for
 
 # What PostgreSQL locks while it checks every existing row against the new constraint.
 _LOCKS = {

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import column_name, shown_column, shown_table, table_of
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
-from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import column_name, shown_column, shown_table, table_of
-from alembic_ls.rules.schema_history import (
+from alembic_ls.analysis.schema_history import (
     earlier_column_type,
     postgresql_ops,
     targets_postgresql,
     timeline_for,
 )
-from alembic_ls.rules.sql_types import is_in_place_change, read_type
+from alembic_ls.analysis.sql_types import is_in_place_change, read_type
+from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 
 
 class ColumnTypeChange(Rule):

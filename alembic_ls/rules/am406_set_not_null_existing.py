@@ -3,10 +3,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from alembic_ls.analysis.op_args import arg, column_name, shown_column, shown_table, sql_text, table_of
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
+from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import arg, column_name, shown_column, shown_table, sql_text, table_of
-from alembic_ls.rules.schema_history import postgresql_ops, targets_postgresql, timeline_for
 
 
 class SetNotNullExisting(Rule):

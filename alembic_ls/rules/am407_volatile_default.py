@@ -3,11 +3,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import ColumnDef, added_column, shown_table
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
+from alembic_ls.analysis.sql_types import read_type
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import ColumnDef, added_column, shown_table
-from alembic_ls.rules.schema_history import postgresql_ops, targets_postgresql, timeline_for
-from alembic_ls.rules.sql_types import read_type
 
 # PostgreSQL functions marked VOLATILE that appear in column defaults. now(), CURRENT_TIMESTAMP
 # and statement_timestamp() are STABLE: evaluated once per statement, so PostgreSQL 11+ stores

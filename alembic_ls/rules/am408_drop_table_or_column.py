@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import shown_column, shown_table
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.schema_history import timeline_for
 from alembic_ls.rules.am402_drop_add_looks_like_rename import rename_pairs
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import shown_column, shown_table
-from alembic_ls.rules.schema_history import timeline_for
 
 
 class DropTableOrColumn(Rule):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import arg, shown_column, shown_name, shown_table
 from alembic_ls.analysis.revision_file import ArgValue, RevisionFile
+from alembic_ls.analysis.schema_history import timeline_for
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
-from alembic_ls.rules.op_args import arg, shown_column, shown_name, shown_table
-from alembic_ls.rules.schema_history import timeline_for
 
 
 class RenameTableOrColumn(Rule):

@@ -15,9 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from alembic_ls.analysis.parser import parse_revision
-from alembic_ls.analysis.revision_file import OpCall
-from alembic_ls.rules.am202_downgrade_mismatch import _order_problems, _Side, _table_of
-from alembic_ls.rules.reversal import (
+from alembic_ls.analysis.reversal import (
     Change,
     downgrade_index,
     undoes,
@@ -25,6 +23,8 @@ from alembic_ls.rules.reversal import (
     undone,
     upgrade_index,
 )
+from alembic_ls.analysis.revision_file import OpCall
+from alembic_ls.rules.am202_downgrade_mismatch import _order_problems, _Side, _table_of
 
 TABLES = ("'a'", "'b'", "'c'", "name")  # `name`: not a literal
 COLUMNS = ("'x'", "'y'", "'z'", "col")

@@ -10,11 +10,11 @@ import pytest
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import ArgValue
+from alembic_ls.analysis.schema_history import UpgradeTimeline, dialect_name, targets_postgresql
+from alembic_ls.analysis.sql_types import could_hold_same_data, is_in_place_change, read_type, same_type
 from alembic_ls.fixes.op_edits import quote_identifier, with_kwarg
 from alembic_ls.project import Project
 from alembic_ls.rules.base import CheckContext
-from alembic_ls.rules.schema_history import UpgradeTimeline, dialect_name, targets_postgresql
-from alembic_ls.rules.sql_types import could_hold_same_data, is_in_place_change, read_type, same_type
 from alembic_ls.workspace_check import run_check
 
 SAFETY_CODES = {"AM202", "AM401", "AM402", "AM403", "AM404", "AM405", "AM406", "AM407", "AM408", "AM409"}

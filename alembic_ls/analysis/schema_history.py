@@ -10,16 +10,30 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from alembic_ls.analysis.dialect_guard import runs_on
+from alembic_ls.analysis.op_args import added_column, arg, column_name, table_columns, table_of
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
-from alembic_ls.rules.base import CheckContext
-from alembic_ls.rules.op_args import added_column, arg, column_name, table_columns, table_of
+
+if TYPE_CHECKING:
+    from alembic_ls.analysis.index import ProjectIndex
 
 POSTGRESQL = "postgresql"
 
 
-def dialect_name(ctx: CheckContext, rev: RevisionFile | None = None) -> str | None:
+class ProjectView(Protocol):
+    """What these questions read of a check: the project's index and its configured dialect
+    (`rules.base.CheckContext` is one)."""
+
+    @property
+    def index(self) -> ProjectIndex: ...
+
+    @property
+    def dialect(self) -> str | None: ...
+
+
+def dialect_name(ctx: ProjectView, rev: RevisionFile | None = None) -> str | None:
     """`postgresql+psycopg` and `postgres` both mean PostgreSQL; None when unknown. A revision in one
     of several histories named after a database (`sqlite_versions/`) is for that database."""
     dialect = ctx.index.project.history_dialect(Path(rev.path)) if rev is not None else None
@@ -30,7 +44,7 @@ def dialect_name(ctx: CheckContext, rev: RevisionFile | None = None) -> str | No
     return POSTGRESQL if name in ("postgres", "postgresql", "pg") else name
 
 
-def targets_postgresql(ctx: CheckContext, rev: RevisionFile) -> bool:
+def targets_postgresql(ctx: ProjectView, rev: RevisionFile) -> bool:
     """PostgreSQL-only rules run when the revision is for PostgreSQL, or when nobody says which."""
     return dialect_name(ctx, rev) in (None, POSTGRESQL)
 
@@ -119,9 +133,9 @@ def timeline_for(rev: RevisionFile) -> UpgradeTimeline:
     return timeline
 
 
-def earlier_column_type(ctx: CheckContext, rev: RevisionFile, table: str, column: str) -> ArgValue | None:
+def earlier_column_type(ctx: ProjectView, rev: RevisionFile, table: str, column: str) -> ArgValue | None:
     """The type a column was last given by the revisions before `rev` (nearest ancestor first)."""
-    graph = ctx.graph
+    graph = ctx.index.graph
     queue: deque[str] = deque(rev.parents)
     seen: set[str] = set()
     while queue:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from alembic_ls.analysis.revision_file import OpCall
-from alembic_ls.rules.op_args import (
+from alembic_ls.analysis.op_args import (
     CONSTRAINT_OPS,
     added_column,
     arg,
@@ -22,6 +21,7 @@ from alembic_ls.rules.op_args import (
     table_foreign_keys,
     table_of,
 )
+from alembic_ls.analysis.revision_file import OpCall
 
 ALTERED_ATTRIBUTES = ("nullable", "type_", "server_default", "comment")
 _ATTRIBUTE_WORDS = {
