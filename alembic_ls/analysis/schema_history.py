@@ -8,18 +8,27 @@ revisions, or tables the files do not mention at all — is assumed to exist and
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from alembic_ls.analysis.dialect_guard import runs_on
-from alembic_ls.analysis.op_args import added_column, arg, column_name, table_columns, table_of
+from alembic_ls.analysis.op_args import (
+    added_column,
+    arg,
+    column_name,
+    sql_text,
+    strings,
+    table_columns,
+    table_of,
+)
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
 
 if TYPE_CHECKING:
     from alembic_ls.analysis.index import ProjectIndex
 
 POSTGRESQL = "postgresql"
+_T = TypeVar("_T")
 
 
 class ProjectView(Protocol):
@@ -135,6 +144,23 @@ def timeline_for(rev: RevisionFile) -> UpgradeTimeline:
 
 def earlier_column_type(ctx: ProjectView, rev: RevisionFile, table: str, column: str) -> ArgValue | None:
     """The type a column was last given by the revisions before `rev` (nearest ancestor first)."""
+    return _nearest_ancestor_answer(ctx, rev, lambda ancestor: column_type_in(ancestor, table, column))
+
+
+def earlier_column_not_null(
+    ctx: ProjectView, rev: RevisionFile, table: str, column: str, schema: str | None = None
+) -> bool | None:
+    """Whether the revisions before `rev` left `schema.table.column` NOT NULL (True), nullable
+    (False), or do not say (None): the nearest ancestor that says anything decides."""
+    return _nearest_ancestor_answer(
+        ctx, rev, lambda ancestor: column_not_null_in(ancestor, table, column, schema)
+    )
+
+
+def _nearest_ancestor_answer(
+    ctx: ProjectView, rev: RevisionFile, answer: Callable[[RevisionFile], _T | None]
+) -> _T | None:
+    """The first answer an ancestor of `rev` gives, nearest first (breadth-first over parents)."""
     graph = ctx.index.graph
     queue: deque[str] = deque(rev.parents)
     seen: set[str] = set()
@@ -146,7 +172,7 @@ def earlier_column_type(ctx: ProjectView, rev: RevisionFile, table: str, column:
         ancestor = graph.revisions.get(rid)
         if ancestor is None:
             continue
-        found = column_type_in(ancestor, table, column)
+        found = answer(ancestor)
         if found is not None:
             return found
         queue.extend(ancestor.parents)
@@ -168,3 +194,67 @@ def column_type_in(rev: RevisionFile, table: str, column: str) -> ArgValue | Non
         elif op.name == "alter_column" and column_name(op) == column and op.kwarg("type_") is not None:
             found = op.kwarg("type_")
     return found
+
+
+def column_not_null_in(rev: RevisionFile, table: str, column: str, schema: str | None = None) -> bool | None:
+    """What upgrade() of `rev` leaves of `table.column`'s nullability: True for NOT NULL
+    (`nullable=False`, a primary key column, `create_primary_key` over it), False for nullable or
+    unknowable (dropped, renamed into place, touched by SQL text), None when it does not mention
+    the column. A column created without `nullable=` is nullable unless it is in the primary key,
+    as SQLAlchemy decides."""
+    state: dict[str, bool] = {}  # column name -> NOT NULL, for the columns this upgrade mentions
+    for op in rev.ops_in("upgrade"):
+        sql = sql_text(op)
+        if sql is not None:
+            if table in sql and column in sql:
+                state[column] = False  # hand-written DDL may have changed it: unknowable
+            continue
+        if table_of(op) != table or schema_of(op) != schema:
+            if op.name == "rename_table" and _text(arg(op, "new_table_name")) == table:
+                state[column] = False  # the columns come from another table's history
+            continue
+        if op.name in ("create_table", "drop_table"):
+            definitions = table_columns(op) if op.name == "create_table" else []
+            state = {d.name: _not_null(d.nullable, d.is_primary_key) for d in definitions if d.name}
+            state.setdefault(column, False)
+        elif op.name == "add_column":
+            added = added_column(op)
+            if added is not None and added.name:
+                state[added.name] = _not_null(added.nullable, added.is_primary_key)
+        elif op.name == "drop_column":
+            dropped = column_name(op)
+            if dropped:
+                state[dropped] = False
+        elif op.name == "alter_column":
+            _alter(state, op)
+        elif op.name == "create_primary_key":
+            for name in strings(arg(op, "columns")):
+                state[name] = True
+    return state.get(column)
+
+
+def _alter(state: dict[str, bool], op: OpCall) -> None:
+    name = column_name(op)
+    if not name:
+        return
+    nullable = op.kwarg("nullable")
+    if nullable is not None and isinstance(nullable.value, bool):
+        state[name] = not nullable.value
+    renamed = _text(op.kwarg("new_column_name"))
+    if renamed:
+        # The renamed column keeps what this upgrade knows of it, else nothing is known.
+        state[renamed] = state.get(name, False)
+        state[name] = False
+
+
+def schema_of(op: OpCall) -> str | None:
+    """The literal `schema=` an op names (None: the default schema; a batch op's is not read)."""
+    return _text(op.kwarg("schema")) if op.batch_span is None else None
+
+
+def _text(value: ArgValue | None) -> str | None:
+    return value.text if value is not None else None
+
+
+def _not_null(nullable: bool | None, primary_key: bool) -> bool:
+    return nullable is False or (nullable is None and primary_key)

@@ -5,7 +5,13 @@ from collections.abc import Iterable, Iterator
 
 from alembic_ls.analysis.op_args import arg, column_name, shown_column, shown_table, sql_text, table_of
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
-from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
+from alembic_ls.analysis.schema_history import (
+    earlier_column_not_null,
+    postgresql_ops,
+    schema_of,
+    targets_postgresql,
+    timeline_for,
+)
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 
 
@@ -29,6 +35,8 @@ class SetNotNullExisting(Rule):
             # A column this upgrade adds is the rule book's nullable-first pattern (AM401's fix).
             if timeline.column_is_new(op) or _proven_not_null(_history(rev, ctx), op):
                 continue
+            if _already_not_null(ctx, rev, op):
+                continue  # PostgreSQL returns at once from SET NOT NULL on a NOT NULL column
             column = shown_column(op)
             yield self.finding(
                 rev,
@@ -38,6 +46,15 @@ class SetNotNullExisting(Rule):
                 f"First add `CHECK ({column} IS NOT NULL) NOT VALID` and VALIDATE it; PostgreSQL 12+ then "
                 "sets NOT NULL without the scan.",
             )
+
+
+def _already_not_null(ctx: CheckContext, rev: RevisionFile, op: OpCall) -> bool:
+    """The revisions before this one left the column NOT NULL (created `nullable=False` or as
+    the primary key, or altered so): autogenerate restates `nullable=False` beside a type change."""
+    table, column = table_of(op), column_name(op)
+    if table is None or column is None:
+        return False
+    return earlier_column_not_null(ctx, rev, table, column, schema_of(op)) is True
 
 
 def _history(rev: RevisionFile, ctx: CheckContext) -> Iterator[OpCall]:
