@@ -80,6 +80,10 @@ _FALLBACK_ASSIGN = re.compile(
 )
 _QUOTED = re.compile(r"""(['"])([^'"]*)\1""")
 _DEF_LINE = re.compile(r"(async\s+)?def\s")
+# What Alembic's own script.py.mako writes: it explains nothing.
+_TEMPLATE_DOCSTRINGS = frozenset({"Upgrade schema.", "Downgrade schema."})
+# Calls that run SQL, whatever receives them (op, a connection, a session).
+_EXECUTING_METHODS = frozenset({"execute", "executemany", "exec_driver_sql", "bulk_insert"})
 _PLACEHOLDER_WORDS = frozenset({"todo", "fixme", "xxx", "hack", "tbd", "manual", "why", "wip"})
 _LABEL_PREFIX = re.compile(r"^(?:[^\w<]*\s*)?(manual|note|why|data migration|data)\s*[:\-\u2013]\s*", re.I)
 _MODULE_GLOBALS = frozenset(
@@ -700,6 +704,65 @@ class _Analyzer:
         """Lines holding a meaningful comment (`is_meaningful_comment` runs once per comment)."""
         return {line for line, comment in self.comment_at.items() if is_meaningful_comment(comment.text)}
 
+    def _setup_paragraph_explained(self, start: int) -> bool:
+        """The paragraph ending on line `start` only sets things up (binds a table, reflects
+        metadata: no op, no SQL) and a meaningful comment heads it: that comment speaks for the
+        paragraph after it too (pgAdmin: `# Insert the new categories` / `t = sa.Table(...)` /
+        blank line / `op.bulk_insert(t, ...)`)."""
+        line = start
+        sets_up = False  # a comment alone above a blank line stays apart from what follows
+        while line >= 0:
+            text = self.lines[line].strip()
+            if not text:
+                return False
+            comment = self.comment_at.get(line)
+            if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
+                if _MARKER_START.match(text) or _MARKER_END.match(text) or _FRAME.match(text):
+                    return False  # a block's or a framed section's edge, not a heading
+                if line in self._meaningful_lines:
+                    return sets_up
+            elif line not in self._setup_lines:
+                return False
+            else:
+                sets_up = True
+            line -= 1
+        return False
+
+    @functools.cached_property
+    def _setup_lines(self) -> set[int]:
+        """Lines of statements inside functions that neither run an op nor execute SQL."""
+        lines: set[int] = set()
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for stmt in node.body:
+                if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr) and not self._acts(stmt):
+                    end = stmt.end_lineno or stmt.lineno
+                    lines.update(range(stmt.lineno - 1, end))
+        return lines
+
+    def _acts(self, stmt: ast.stmt) -> bool:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                attr = node.func.attr
+                if attr in _EXECUTING_METHODS:
+                    return True
+                receiver = node.func.value
+                if isinstance(receiver, ast.Name) and receiver.id in self.op_aliases and attr in SCHEMA_OPS:
+                    return True
+        return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+
+    @functools.cached_property
+    def _documented_defs(self) -> set[int]:
+        """`def` lines of functions whose docstring explains (it speaks for their first paragraph)."""
+        documented: set[int] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                docstring = ast.get_docstring(node)
+                if docstring and docstring not in _TEMPLATE_DOCSTRINGS and is_meaningful_comment(docstring):
+                    documented.add(node.lineno - 1)
+        return documented
+
     def _explained_above(self, start: int) -> bool:
         """Walk up from `start` through the paragraph to its heading comment.
 
@@ -720,6 +783,7 @@ class _Analyzer:
                 continue
             text = self.lines[line].strip()
             if not text:
+                result = self._setup_paragraph_explained(line - 1)
                 break
             comment = self.comment_at.get(line)
             if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
@@ -729,6 +793,7 @@ class _Analyzer:
                     result = True
                     break
             elif text.startswith(("def", "async")) and _DEF_LINE.match(text):
+                result = line in self._documented_defs
                 break
             line -= 1
         for visited in path:
