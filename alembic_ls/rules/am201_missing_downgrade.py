@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.parser import is_meaningful_comment
+from alembic_ls.analysis.revision_file import FunctionInfo, RevisionFile
 from alembic_ls.analysis.script_template import writes_downgrade
 from alembic_ls.fixes.downgrade import plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
+
+_ADMISSIONS = frozenset({"todo", "fixme", "xxx", "tbd", "wip", "hack"})
 
 
 class MissingDowngrade(Rule):
@@ -22,6 +26,8 @@ class MissingDowngrade(Rule):
             return
         if downgrade is not None and not downgrade.is_empty:
             return
+        if downgrade is not None and _says_why_empty(rev, downgrade):
+            return  # a decision written down ("pgAdmin only upgrades"), not a forgotten downgrade
         if downgrade is None and not writes_downgrade(ctx.index.project.script_location):
             return  # the project's template has no downgrade(): its revisions have none by design
         where = "has no downgrade()" if downgrade is None else "has a downgrade() that does nothing"
@@ -38,3 +44,15 @@ class MissingDowngrade(Rule):
         else:
             fix = Fix("Derive downgrade() from upgrade()", "derive-downgrade", safe=True)
         yield self.finding(rev, span, message, fix)
+
+
+def _says_why_empty(rev: RevisionFile, downgrade: FunctionInfo) -> bool:
+    """A meaningful comment inside the empty body that gives a reason; one that opens with TODO,
+    FIXME or XXX admits the downgrade is missing and does not count."""
+    first, last = downgrade.name_span.line, downgrade.body_span.end_line
+    for comment in rev.comments:
+        if first <= comment.line <= last and is_meaningful_comment(comment.text):
+            words = re.findall(r"\w+", comment.text.lower())
+            if words and words[0] not in _ADMISSIONS:
+                return True
+    return False
