@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from alembic_ls.analysis.op_args import shown_column, shown_table
-from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.op_args import arg, column_name, shown_column, shown_table, table_of
+from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.analysis.schema_history import timeline_for
 from alembic_ls.rules.am402_drop_add_looks_like_rename import rename_pairs
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
@@ -23,7 +23,11 @@ class DropTableOrColumn(Rule):
         if not drops:
             return
         renames = {(pair.drop.span.line, pair.drop.span.col) for pair in rename_pairs(rev, ctx)}
+        replaced = _names_given_back(timeline.ops)
+        position = {id(op): index for index, op in enumerate(timeline.ops)}
         for op in drops:
+            if _replaced_later(op, position[id(op)], replaced):
+                continue  # a swap: a new table or column takes the dropped one's name
             if op.name == "drop_table":
                 if timeline.table_is_new(op):
                     continue
@@ -40,3 +44,34 @@ class DropTableOrColumn(Rule):
                 "Ship the code that stops using it first (for SQLAlchemy models, remove the attribute), "
                 "then drop it in a later migration.",
             )
+
+
+def _names_given_back(ops: Sequence[OpCall]) -> dict[tuple[str | None, str], int]:
+    """(table, column) and (None, table) names that a rename in this upgrade gives to another
+    column or table, with the position of the rename: `alter_column(t, 'new_id',
+    new_column_name='id')`, `rename_table('eventcounter_new', 'eventcounter')`."""
+    given: dict[tuple[str | None, str], int] = {}
+    for position, op in enumerate(ops):
+        if op.name == "alter_column":
+            new_name = op.kwarg("new_column_name")
+            if new_name is not None and new_name.text:
+                given[(table_of(op), new_name.text)] = position
+        elif op.name == "rename_table":
+            new_table = arg(op, "new_table_name")
+            if new_table is not None and new_table.text:
+                given[(None, new_table.text)] = position
+    return given
+
+
+def _replaced_later(op: OpCall, at: int, given: dict[tuple[str | None, str], int]) -> bool:
+    """The dropped column or table gets its name back from a later rename in the same upgrade:
+    code that uses the name keeps working, and the rows were copied across beforehand (the
+    full-stack-fastapi-template's integer-to-UUID id swap, privacyidea's table rebuild)."""
+    if op.name == "drop_table":
+        key: tuple[str | None, str] | None = (None, table_of(op) or "")
+    else:
+        column = column_name(op)
+        key = (table_of(op), column) if column else None
+    if key is None or not key[1]:
+        return False
+    return given.get(key, -1) > at
