@@ -732,10 +732,10 @@ class _Analyzer:
     def _setup_lines(self) -> set[int]:
         """Lines of statements inside functions that neither run an op nor execute SQL."""
         lines: set[int] = set()
-        for node in ast.walk(self.tree):
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        for function in ast.walk(self.tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            for stmt in node.body:
+            for stmt in ast.walk(function):  # inside if/for/with/try blocks too
                 if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr) and not self._acts(stmt):
                     end = stmt.end_lineno or stmt.lineno
                     lines.update(range(stmt.lineno - 1, end))

@@ -51,3 +51,12 @@ def test_a_comment_over_a_paragraph_that_does_work_stays_with_it(lab, make_revis
 def test_only_one_paragraph_is_crossed(lab, make_revision) -> None:
     up = "    # Every role may now change its password.\n" + REFLECT + "\n    n = 1\n\n" + UPDATE
     assert _am104(lab, make_revision, up) == 1
+
+
+def test_the_setup_paragraph_may_sit_in_a_block(lab, make_revision) -> None:
+    """pgAdmin e6ed5dac37c2: the data migration runs under `if version < 13:`."""
+    nested = "".join("    " + line + "\n" for line in (REFLECT + "\n" + UPDATE).splitlines())
+    up = "    if True:\n        # Every role may now change its password.\n" + nested.replace(
+        "\n    \n", "\n\n"
+    )
+    assert _am104(lab, make_revision, up) == 0
