@@ -224,3 +224,26 @@ def url_override_line(env_file: Path) -> int | None:
         elif name in ("create_engine", "create_async_engine") and created is None:
             created = node.lineno
     return created if created is not None and not from_config else None
+
+
+def runs_outside_transactions(env_file: Path) -> bool:
+    """env.py runs migrations outside a transaction block: `context.configure(...,
+    transactional_ddl=False)` or a connection opened with `isolation_level="AUTOCOMMIT"`. Alembic
+    otherwise wraps each PostgreSQL migration in one, where CREATE INDEX CONCURRENTLY is refused."""
+    tree = env_tree(env_file)
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.keyword):
+            continue
+        value = node.value
+        if node.arg == "transactional_ddl" and isinstance(value, ast.Constant) and value.value is False:
+            return True
+        if (
+            node.arg == "isolation_level"
+            and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and value.value.upper() == "AUTOCOMMIT"
+        ):
+            return True
+    return False

@@ -294,6 +294,7 @@ class _Analyzer:
         self.id_refs: list[IdRef] = []
         self.ops: list[OpCall] = []
         self.guards: tuple[DialectGuard, ...] = ()  # the dialect branches around the statement walked
+        self.autocommit = False  # walking the body of a `with ....autocommit_block():`
         self.sql_calls: list[SqlCall] = []
         # Simple statements per function that are neither an op, SQL, nor a no-op.
         self.unrecognised: dict[str, list[Span]] = {}
@@ -499,8 +500,13 @@ class _Analyzer:
                     table = self._string_of(node) if node is not None else None
                     source = self.pos.segment(self.pos.span(node)) if node is not None else None
                     inner_batch = (item.optional_vars.id, table, self.pos.span(stmt), source)
+            was_autocommit = self.autocommit
+            self.autocommit = was_autocommit or any(
+                _attr_call_name(item.context_expr) == "autocommit_block" for item in stmt.items
+            )
             for child in stmt.body:
                 self._walk_statement(child, function, aliases, inner_batch, outer)
+            self.autocommit = was_autocommit
             return
         if isinstance(stmt, ast.If):
             guard = guard_of(stmt.test)
@@ -581,6 +587,7 @@ class _Analyzer:
                         batch_span=batch[2] if is_batch_alias and batch else None,
                         batch_table_source=batch[3] if is_batch_alias and batch else None,
                         dialect_guards=self.guards,
+                        in_autocommit_block=self.autocommit,
                     )
                 )
             what = _sql_call_name(func, aliases)

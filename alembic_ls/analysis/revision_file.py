@@ -143,6 +143,9 @@ class OpCall:
     batch_table_source: str | None = None  # the batch's table argument as written
     # `if bind.dialect.name == "mysql":` around the call: the databases it can run on (dialect_guard)
     dialect_guards: tuple[DialectGuard, ...] = ()
+    # Inside `with op.get_context().autocommit_block():`, where PostgreSQL runs it outside the
+    # migration's transaction (what CREATE/DROP INDEX CONCURRENTLY needs).
+    in_autocommit_block: bool = False
 
     @property
     def in_batch(self) -> bool:

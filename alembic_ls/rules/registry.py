@@ -26,6 +26,7 @@ from alembic_ls.rules.am406_set_not_null_existing import SetNotNullExisting
 from alembic_ls.rules.am407_volatile_default import VolatileDefault
 from alembic_ls.rules.am408_drop_table_or_column import DropTableOrColumn
 from alembic_ls.rules.am409_rename_table_or_column import RenameTableOrColumn
+from alembic_ls.rules.am410_concurrently_in_transaction import ConcurrentlyInTransaction
 from alembic_ls.rules.am501_undefined_name import UndefinedName
 from alembic_ls.rules.base import Rule
 
@@ -54,6 +55,7 @@ _ALL: list[Rule] = [
     VolatileDefault(),
     DropTableOrColumn(),
     RenameTableOrColumn(),
+    ConcurrentlyInTransaction(),
     UndefinedName(),
 ]
 _ALL.extend(AGENT_RULES)  # found by running the project's Alembic, not by reading files
