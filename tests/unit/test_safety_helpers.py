@@ -17,7 +17,20 @@ from alembic_ls.project import Project
 from alembic_ls.rules.base import CheckContext
 from alembic_ls.workspace_check import run_check
 
-SAFETY_CODES = {"AM202", "AM401", "AM402", "AM403", "AM404", "AM405", "AM406", "AM407", "AM408", "AM409", "AM410"}
+SAFETY_CODES = {
+    "AM202",
+    "AM401",
+    "AM402",
+    "AM403",
+    "AM404",
+    "AM405",
+    "AM406",
+    "AM407",
+    "AM408",
+    "AM409",
+    "AM410",
+    "AM411",
+}
 
 
 def type_arg(source: str) -> ArgValue:

@@ -16,7 +16,20 @@ from alembic_ls.project import Project
 from alembic_ls.rules.base import CheckContext
 from alembic_ls.rules.registry import RULES
 
-CODES = ("AM202", "AM401", "AM402", "AM403", "AM404", "AM405", "AM406", "AM407", "AM408", "AM409", "AM410")
+CODES = (
+    "AM202",
+    "AM401",
+    "AM402",
+    "AM403",
+    "AM404",
+    "AM405",
+    "AM406",
+    "AM407",
+    "AM408",
+    "AM409",
+    "AM410",
+    "AM411",
+)
 OPS = (
     "op.rename_table()",
     "op.rename_table('a')",

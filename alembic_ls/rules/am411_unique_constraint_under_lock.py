@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_ls.analysis.op_args import arg, shown_name, shown_table
+from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
+from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+
+_KINDS = {"create_unique_constraint": "unique constraint", "create_primary_key": "primary key"}
+
+
+class UniqueConstraintUnderLock(Rule):
+    code = "AM411"
+    name = "unique-constraint-under-lock"
+    severity = Severity.WARNING
+    summary = (
+        "A unique constraint or primary key added to an existing PostgreSQL table builds its index "
+        "under ACCESS EXCLUSIVE."
+    )
+
+    def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
+        if not rev.is_revision or not targets_postgresql(ctx, rev):
+            return
+        timeline = timeline_for(rev)
+        for op in postgresql_ops(timeline):
+            kind = _KINDS.get(op.name)
+            if kind is None or timeline.table_is_new(op):
+                continue
+            name = shown_name(arg(op, "constraint_name"))
+            what = f"{kind} `{name}`" if name else f"an unnamed {kind}"
+            constraint = "PRIMARY KEY" if op.name == "create_primary_key" else "UNIQUE"
+            yield self.finding(
+                rev,
+                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                f"Adds {what} to existing table `{shown_table(op)}`: PostgreSQL builds its index while "
+                "holding an ACCESS EXCLUSIVE lock, so every read and write on the table waits until it "
+                "is done. Build the index first with `op.create_index(..., unique=True, "
+                "postgresql_concurrently=True)` inside `op.get_context().autocommit_block()`, then attach "
+                f"it: `ALTER TABLE ... ADD CONSTRAINT ... {constraint} USING INDEX ...`, which only "
+                "takes the lock for a moment.",
+            )
