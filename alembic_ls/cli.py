@@ -11,7 +11,7 @@ from pathlib import Path
 
 from alembic_ls import __version__
 from alembic_ls.docs import doc_text
-from alembic_ls.graphview.render import FORMATS as GRAPH_FORMATS
+from alembic_ls.graphview.formats import FORMATS as GRAPH_FORMATS
 from alembic_ls.reporting import FORMATS, render
 from alembic_ls.rules.code_patterns import unknown_code_problem
 from alembic_ls.rules.registry import RULES, lookup

@@ -7,7 +7,6 @@ from xml.sax.saxutils import escape, quoteattr
 from alembic_ls.graphview.layout import assign_lanes, lanes_and_edges, topological_rows
 from alembic_ls.graphview.model import GraphModel, Node
 
-FORMATS = ("text", "mermaid", "dot", "svg")
 SEVERITY_COLOURS = {"error": "#d73a49", "warning": "#dbab09", "info": "#0366d6", "hint": "#6a737d"}
 
 
