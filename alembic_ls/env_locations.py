@@ -247,3 +247,17 @@ def runs_outside_transactions(env_file: Path) -> bool:
         ):
             return True
     return False
+
+
+def sets_lock_timeout(env_file: Path) -> bool:
+    """env.py names `lock_timeout` in a string it builds: `SET lock_timeout ...` executed on the
+    connection, or `-c lock_timeout=...` in the connection's options."""
+    tree = env_tree(env_file)
+    if tree is None:
+        return False
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and "lock_timeout" in node.value.lower()
+        for node in ast.walk(tree)
+    )

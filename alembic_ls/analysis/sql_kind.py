@@ -15,11 +15,13 @@ class SqlKind(str, enum.Enum):
     READ = "read"  # SELECT, WITH ... SELECT, SHOW, EXPLAIN: changes nothing
     DATA = "data"  # INSERT, UPDATE, DELETE, MERGE, COPY, TRUNCATE: changes rows
     DDL = "ddl"  # CREATE, ALTER, DROP, COMMENT, GRANT...: changes the schema
+    SETTING = "setting"  # SET, RESET: the session's own settings (`SET LOCAL lock_timeout`)
     UNKNOWN = "unknown"
 
 
 _READ = frozenset({"SELECT", "SHOW", "EXPLAIN", "VALUES", "TABLE"})
 _DATA = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE", "UPSERT", "REPLACE", "CALL"})
+_SETTING = frozenset({"SET", "RESET"})
 _DDL = frozenset(
     {
         "CREATE",
@@ -34,8 +36,6 @@ _DDL = frozenset(
         "CLUSTER",
         "RENAME",
         "REFRESH",
-        "SET",
-        "RESET",
         "LOCK",
         "DO",
         "PRAGMA",
@@ -74,6 +74,8 @@ def classify(sql: str) -> tuple[SqlKind, str | None]:
             kinds.append(SqlKind.READ)
         elif first in _DATA:
             kinds.append(SqlKind.DATA)
+        elif first in _SETTING:
+            kinds.append(SqlKind.SETTING)
         elif first in _DDL:
             kinds.append(SqlKind.DDL)
             if ddl_words is None:
@@ -87,7 +89,9 @@ def classify(sql: str) -> tuple[SqlKind, str | None]:
         return SqlKind.DATA, None
     if SqlKind.DDL in kinds:
         return SqlKind.DDL, ddl_words
-    return SqlKind.READ, None
+    if SqlKind.READ in kinds:
+        return SqlKind.READ, None
+    return SqlKind.SETTING, None
 
 
 # SQLAlchemy constructs passed to op.execute()/connection.execute() instead of SQL text.

@@ -39,9 +39,12 @@ class UncommentedManualSql(Rule):
             if call.explained:
                 continue
             kind, words = what_it_runs(call)
-            if kind is SqlKind.READ or (kind is SqlKind.DDL and call.construct is not None):
-                # A query that changes nothing; a schema construct (sa.schema.DropSequence(...)) is
-                # an operation in another form, not SQL text (AM103 judges it outside the block).
+            if kind in (SqlKind.READ, SqlKind.SETTING) or (
+                kind is SqlKind.DDL and call.construct is not None
+            ):
+                # A query that changes nothing, a session setting (`SET LOCAL lock_timeout`); a
+                # schema construct (sa.schema.DropSequence(...)) is an operation in another form, not
+                # SQL text (AM103 judges it outside the block).
                 continue
             what = (
                 f"runs hand-written DDL (`{words}`)"

@@ -28,6 +28,7 @@ from alembic_ls.rules.am408_drop_table_or_column import DropTableOrColumn
 from alembic_ls.rules.am409_rename_table_or_column import RenameTableOrColumn
 from alembic_ls.rules.am410_concurrently_in_transaction import ConcurrentlyInTransaction
 from alembic_ls.rules.am411_unique_constraint_under_lock import UniqueConstraintUnderLock
+from alembic_ls.rules.am412_no_lock_timeout import NoLockTimeout
 from alembic_ls.rules.am501_undefined_name import UndefinedName
 from alembic_ls.rules.base import Rule
 
@@ -58,6 +59,7 @@ _ALL: list[Rule] = [
     RenameTableOrColumn(),
     ConcurrentlyInTransaction(),
     UniqueConstraintUnderLock(),
+    NoLockTimeout(),
     UndefinedName(),
 ]
 _ALL.extend(AGENT_RULES)  # found by running the project's Alembic, not by reading files
