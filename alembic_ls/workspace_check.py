@@ -10,6 +10,7 @@ from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
 from alembic_ls.analysis.source_text import decode_source, source_encoding
+from alembic_ls.analysis.sql_statements import sql_reader_available
 from alembic_ls.checker import Checker
 from alembic_ls.fixes import FixRefused, apply_edits, build_edits
 from alembic_ls.fixes.write_boundary import refusal
@@ -112,6 +113,13 @@ def _check_project(
             findings = [replace(f, fix=None) for f in findings]
         result.findings.extend(findings)
     result.files_checked += len(targets)
+    unread = sum(1 for rev in targets for call in rev.sql_calls if call.sql and not call.sql_partial)
+    if unread and not sql_reader_available():
+        where = project.config_file or project.script_location
+        result.notes.append(
+            f"{where}: {unread} SQL text(s) in op.execute not read (the lock rules and AM413 need "
+            "pglast: pip install 'alembic-ls[sql]')"
+        )
     index.save_cache()
 
 

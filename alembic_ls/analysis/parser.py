@@ -597,7 +597,7 @@ class _Analyzer:
                 what = None
             if what and not sql_recorded:
                 sql_recorded = True
-                sql, construct = self._sql_argument(call)
+                sql, construct, partial = self._sql_argument(call)
                 self.sql_calls.append(
                     SqlCall(
                         span=self.pos.span(call),
@@ -607,6 +607,8 @@ class _Analyzer:
                         function=function,
                         sql=sql,
                         construct=construct,
+                        sql_partial=partial,
+                        dialect_guards=self.guards,
                     )
                 )
         return op_recorded or sql_recorded
@@ -631,22 +633,24 @@ class _Analyzer:
             return value
         return self._new_arg(node, span, source, depth)
 
-    def _sql_argument(self, call: ast.Call) -> tuple[str | None, str | None]:
-        """What a SQL call runs: its SQL text, or the call chain of the construct it is given."""
+    def _sql_argument(self, call: ast.Call) -> tuple[str | None, str | None, bool]:
+        """What a SQL call runs: its SQL text (and whether it has holes), or the call chain of the
+        construct it is given."""
         node: ast.expr | None = call.args[0] if call.args else None
         if node is None:
-            return None, None
+            return None, None, False
         if type(node) is ast.Call:
             if _sql_call_name(node.func, set()) in ("text", "sa.text", "sqlalchemy.text", "sql.text"):
                 node = node.args[0] if node.args else None  # op.execute(sa.text("..."))
             else:
-                return None, _call_chain(node)
+                return None, _call_chain(node), False
         if node is None:
-            return None, None
+            return None, None, False
         if type(node) is ast.JoinedStr:
             parts = [p.value if isinstance(p, ast.Constant) else "?" for p in node.values]
-            return "".join(str(p) for p in parts), None
-        return self._string_of(node), None
+            holes = any(not isinstance(p, ast.Constant) for p in node.values)
+            return "".join(str(p) for p in parts), None, holes
+        return self._string_of(node), None, False
 
     def _string_of(self, node: ast.expr) -> str | None:
         """A string literal, or a module-level constant naming one."""

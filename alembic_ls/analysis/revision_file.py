@@ -259,6 +259,8 @@ class SqlCall:
     function: str
     sql: str | None = None  # the SQL text when it is written out (static parts of an f-string)
     construct: str | None = None  # a SQLAlchemy construct passed instead: its call chain
+    sql_partial: bool = False  # `sql` has holes (an f-string's `{...}` read as "?")
+    dialect_guards: tuple[DialectGuard, ...] = ()  # the dialect branches around the call
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ from alembic_ls.analysis.op_args import (
     table_columns,
     table_of,
 )
-from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
+from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, SqlCall
+from alembic_ls.analysis.sql_statements import SqlAction, parsed_sql
 
 if TYPE_CHECKING:
     from alembic_ls.analysis.index import ProjectIndex
@@ -258,3 +259,32 @@ def _text(value: ArgValue | None) -> str | None:
 
 def _not_null(nullable: bool | None, primary_key: bool) -> bool:
     return nullable is False or (nullable is None and primary_key)
+
+
+def upgrade_sql_actions(rev: RevisionFile) -> Iterator[tuple[SqlCall, SqlAction]]:
+    """What upgrade()'s SQL text does to tables that exist before it, on PostgreSQL: not to a table
+    created earlier in the same upgrade (by an op or by SQL), not to a temporary table, not in a
+    branch for another database."""
+    created: dict[str, int] = {}  # table -> line of the first CREATE TABLE in this upgrade
+    for op in rev.ops_in("upgrade"):
+        table = table_of(op)
+        if op.name == "create_table" and table is not None:
+            created.setdefault(table, op.span.line)
+    parsed = [p for p in parsed_sql(rev) if p.call.function == "upgrade" and not p.error]
+    for item in parsed:
+        for action in item.actions:
+            if action.kind == "create_table" and action.table is not None:
+                created.setdefault(action.table, item.call.span.line)
+    temporary = {a.table for p in parsed for a in p.actions if a.kind == "create_table" and a.temporary}
+    for item in parsed:
+        if not runs_on(item.call.dialect_guards, POSTGRESQL):
+            continue
+        for action in item.actions:
+            table = action.table
+            if (
+                table is None
+                or table in temporary
+                or created.get(table, item.call.span.line + 1) <= item.call.span.line
+            ):
+                continue
+            yield item.call, action

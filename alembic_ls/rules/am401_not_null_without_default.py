@@ -4,8 +4,9 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import added_column, shown_table, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.analysis.schema_history import dialect_name, timeline_for
+from alembic_ls.analysis.schema_history import dialect_name, timeline_for, upgrade_sql_actions
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.sql_findings import listed, per_call
 
 # Values the database fills in itself: the existing rows get one without a default.
 _SELF_FILLING = ("Identity", "Computed", "Sequence")
@@ -44,4 +45,19 @@ class NotNullWithoutDefault(Rule):
                 'as the table has rows. The rule book: add it "nullable first", populate existing rows '
                 "with a data migration, then make it non-nullable.",
                 fix,
+            )
+        failing = [
+            (call, action)
+            for call, action in upgrade_sql_actions(rev)
+            if action.kind == "add_column" and action.not_null and not action.has_default
+        ]
+        for call, actions in per_call(failing):
+            columns = listed([f"{a.table}.{a.name}" for a in actions])
+            yield self.finding(
+                rev,
+                call_head_span(call.span, call.what),
+                f"`{call.what}` adds NOT NULL column{'s' if len(actions) > 1 else ''} {columns} to an "
+                "existing table with no DEFAULT: the existing rows have no value for it, so the upgrade "
+                'fails as soon as the table has rows. The rule book: add it "nullable first", populate '
+                "existing rows with a data migration, then make it non-nullable.",
             )

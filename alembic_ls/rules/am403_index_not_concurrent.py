@@ -4,8 +4,14 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
+from alembic_ls.analysis.schema_history import (
+    postgresql_ops,
+    targets_postgresql,
+    timeline_for,
+    upgrade_sql_actions,
+)
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.sql_findings import listed, per_call
 
 
 class IndexNotConcurrent(Rule):
@@ -42,6 +48,25 @@ class IndexNotConcurrent(Rule):
                 "builds the index, so every INSERT, UPDATE and DELETE waits until it is done. Build it "
                 "CONCURRENTLY, inside `op.get_context().autocommit_block()`.",
                 fix,
+            )
+        locking = [
+            (call, action)
+            for call, action in upgrade_sql_actions(rev)
+            if action.kind == "create_index" and not action.concurrently
+        ]
+        for call, actions in per_call(locking):
+            if len(actions) == 1:
+                what = (
+                    f"`{actions[0].words}` {_index(actions[0].name)} on existing table `{actions[0].table}`"
+                )
+            else:
+                what = f"`CREATE INDEX` {len(actions)} times, on {listed([str(a.table) for a in actions])}"
+            yield self.finding(
+                rev,
+                call_head_span(call.span, call.what),
+                f"`{call.what}` runs {what} without CONCURRENTLY: PostgreSQL holds a SHARE lock on the "
+                "table while it builds the index, so every INSERT, UPDATE and DELETE waits until it is "
+                "done. Write `CREATE INDEX CONCURRENTLY`, inside `op.get_context().autocommit_block()`.",
             )
 
 

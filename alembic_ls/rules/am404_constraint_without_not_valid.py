@@ -4,14 +4,23 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
+from alembic_ls.analysis.schema_history import (
+    postgresql_ops,
+    targets_postgresql,
+    timeline_for,
+    upgrade_sql_actions,
+)
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.sql_findings import listed, per_call
 
 # What PostgreSQL locks while it checks every existing row against the new constraint.
 _LOCKS = {
     "create_foreign_key": "a SHARE ROW EXCLUSIVE lock on both tables (writes to either wait)",
     "create_check_constraint": "an ACCESS EXCLUSIVE lock on the table (reads and writes wait)",
 }
+
+# The same locks, by the kind of constraint SQL text adds.
+_SQL_LOCKS = {"foreign key": _LOCKS["create_foreign_key"], "check": _LOCKS["create_check_constraint"]}
 
 
 class ConstraintWithoutNotValid(Rule):
@@ -49,6 +58,28 @@ class ConstraintWithoutNotValid(Rule):
                 "Add it NOT VALID (new rows are checked at once) and VALIDATE CONSTRAINT afterwards, "
                 "which takes a lock that lets reads and writes continue.",
                 fix,
+            )
+        validated = [
+            (call, action)
+            for call, action in upgrade_sql_actions(rev)
+            if action.kind == "add_constraint" and action.constraint in _SQL_LOCKS and not action.not_valid
+        ]
+        for call, actions in per_call(validated):
+            first = actions[0]
+            assert first.constraint is not None
+            if len(actions) == 1:
+                what = f"{_named(first.constraint, first.name)} to existing table `{first.table}`"
+                lock = _SQL_LOCKS[first.constraint]
+            else:
+                what = f"{len(actions)} constraints ({listed([a.name or '?' for a in actions])})"
+                what += f" to existing tables {listed([str(a.table) for a in actions])}"
+                lock = "a lock on each table that stops its writes (ACCESS EXCLUSIVE for a CHECK)"
+            yield self.finding(
+                rev,
+                call_head_span(call.span, call.what),
+                f"`{call.what}` adds {what} without NOT VALID: PostgreSQL checks every row while holding "
+                f"{lock}. Add them NOT VALID (new rows are checked at once) and VALIDATE CONSTRAINT "
+                "afterwards, which takes a lock that lets reads and writes continue.",
             )
 
 

@@ -3,16 +3,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from alembic_ls.analysis.op_args import arg, column_name, shown_column, shown_table, sql_text, table_of
-from alembic_ls.analysis.revision_file import OpCall, RevisionFile
+from alembic_ls.analysis.op_args import (
+    added_column,
+    arg,
+    column_name,
+    shown_column,
+    shown_table,
+    sql_text,
+    table_of,
+)
+from alembic_ls.analysis.revision_file import OpCall, RevisionFile, SqlCall
 from alembic_ls.analysis.schema_history import (
+    UpgradeTimeline,
     earlier_column_not_null,
     postgresql_ops,
     schema_of,
     targets_postgresql,
     timeline_for,
+    upgrade_sql_actions,
 )
+from alembic_ls.analysis.sql_statements import SqlAction
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.rules.sql_findings import listed, per_call
 
 
 class SetNotNullExisting(Rule):
@@ -46,6 +58,34 @@ class SetNotNullExisting(Rule):
                 f"First add `CHECK ({column} IS NOT NULL) NOT VALID` and VALIDATE it; PostgreSQL 12+ then "
                 "sets NOT NULL without the scan.",
             )
+        added = {(a.table, a.name) for _, a in upgrade_sql_actions(rev) if a.kind == "add_column"}
+        scanning: list[tuple[SqlCall, SqlAction]] = []
+        for call, action in upgrade_sql_actions(rev):
+            if action.kind != "set_not_null" or action.name is None or action.table is None:
+                continue
+            if (action.table, action.name) in added or _added_by_op(timeline, action.table, action.name):
+                continue  # the nullable-first pattern on a column this upgrade adds
+            if earlier_column_not_null(ctx, rev, action.table, action.name, action.schema) is not True:
+                scanning.append((call, action))
+        for call, actions in per_call(scanning):
+            columns = listed([f"{a.table}.{a.name}" for a in actions])
+            column = (actions[0].name or "?") if len(actions) == 1 else "<column>"
+            yield self.finding(
+                rev,
+                call_head_span(call.span, call.what),
+                f"`{call.what}` sets NOT NULL on existing column{'s' if len(actions) > 1 else ''} "
+                f"{columns}: PostgreSQL reads every row to check it while holding an ACCESS EXCLUSIVE "
+                f"lock, so reads and writes wait. First add `CHECK ({column} IS NOT NULL) NOT VALID` and "
+                "VALIDATE it; PostgreSQL 12+ then sets NOT NULL without the scan.",
+            )
+
+
+def _added_by_op(timeline: UpgradeTimeline, table: str, column: str) -> bool:
+    for op in timeline.ops:
+        added = added_column(op)
+        if added is not None and added.name == column and table_of(op) == table:
+            return True
+    return False
 
 
 def _already_not_null(ctx: CheckContext, rev: RevisionFile, op: OpCall) -> bool:

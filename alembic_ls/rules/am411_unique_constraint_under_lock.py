@@ -4,8 +4,14 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import arg, shown_name, shown_table
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.analysis.schema_history import postgresql_ops, targets_postgresql, timeline_for
+from alembic_ls.analysis.schema_history import (
+    postgresql_ops,
+    targets_postgresql,
+    timeline_for,
+    upgrade_sql_actions,
+)
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.rules.sql_findings import listed, per_call
 
 _KINDS = {"create_unique_constraint": "unique constraint", "create_primary_key": "primary key"}
 
@@ -39,4 +45,30 @@ class UniqueConstraintUnderLock(Rule):
                 "postgresql_concurrently=True)` inside `op.get_context().autocommit_block()`, then attach "
                 f"it: `ALTER TABLE ... ADD CONSTRAINT ... {constraint} USING INDEX ...`, which only "
                 "takes the lock for a moment.",
+            )
+        building = [
+            (call, action)
+            for call, action in upgrade_sql_actions(rev)
+            # USING INDEX attaches an index built beforehand: the safe form
+            if action.kind == "add_constraint"
+            and action.constraint in ("unique", "primary key")
+            and not action.using_index
+        ]
+        for call, actions in per_call(building):
+            first = actions[0]
+            if len(actions) == 1:
+                named = (
+                    f"{first.constraint} `{first.name}`" if first.name else f"an unnamed {first.constraint}"
+                )
+                what = f"{named} to existing table `{first.table}`"
+            else:
+                what = f"{len(actions)} unique constraints or primary keys to existing tables "
+                what += listed([str(a.table) for a in actions])
+            yield self.finding(
+                rev,
+                call_head_span(call.span, call.what),
+                f"`{call.what}` adds {what}: PostgreSQL builds each index while holding an ACCESS "
+                "EXCLUSIVE lock, so every read and write on the table waits until it is done. Build the "
+                "index with `CREATE UNIQUE INDEX CONCURRENTLY` first (inside "
+                "`op.get_context().autocommit_block()`), then `ADD CONSTRAINT ... USING INDEX ...`.",
             )

@@ -29,6 +29,7 @@ from alembic_ls.rules.am409_rename_table_or_column import RenameTableOrColumn
 from alembic_ls.rules.am410_concurrently_in_transaction import ConcurrentlyInTransaction
 from alembic_ls.rules.am411_unique_constraint_under_lock import UniqueConstraintUnderLock
 from alembic_ls.rules.am412_no_lock_timeout import NoLockTimeout
+from alembic_ls.rules.am413_sql_syntax_error import SqlSyntaxError
 from alembic_ls.rules.am501_undefined_name import UndefinedName
 from alembic_ls.rules.base import Rule
 
@@ -60,6 +61,7 @@ _ALL: list[Rule] = [
     ConcurrentlyInTransaction(),
     UniqueConstraintUnderLock(),
     NoLockTimeout(),
+    SqlSyntaxError(),
     UndefinedName(),
 ]
 _ALL.extend(AGENT_RULES)  # found by running the project's Alembic, not by reading files

@@ -1,0 +1,190 @@
+"""Hand-written SQL read with PostgreSQL's own grammar (pglast, libpg_query), never run.
+
+The lock-safety rules judge `op.add_column(...)` and `op.execute("ALTER TABLE ... ADD COLUMN ...")`
+alike: this module turns SQL text into the few actions those rules look at. pglast is an optional
+dependency (`pip install alembic-ls[sql]`): it is imported the first time a revision holds SQL text,
+and without it SQL text is left unread (`sql_reader_available()` says so) rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
+
+# Bound parameters a driver fills in (`:name` for text(), `%(name)s` / `%s` for the DBAPI): PostgreSQL
+# never sees them, so they are read as the `$1` it would see.
+# `IN %s` / `IN :ids`: the driver expands a tuple into `(a, b)`.
+_IN_BIND = re.compile(r"\bIN\s+(?:%s|%\([A-Za-z_]\w*\)s|(?<!:):[A-Za-z_]\w*)", re.I)
+_BIND = re.compile(r"(?<![:\w]):[A-Za-z_]\w*|%\([A-Za-z_]\w*\)s|%s")
+
+
+@dataclass(frozen=True, slots=True)
+class SqlAction:
+    """One thing a statement does that a rule judges."""
+
+    # create_index, create_table, add_column, alter_type, set_not_null, add_constraint, update, delete
+    kind: str
+    table: str | None
+    schema: str | None = None
+    name: str | None = None  # the index, column or constraint
+    concurrently: bool = False  # CREATE INDEX CONCURRENTLY
+    not_null: bool = False  # ADD COLUMN ... NOT NULL
+    has_default: bool = False  # ADD COLUMN ... DEFAULT
+    constraint: str | None = None  # "foreign key", "check", "unique", "primary key"
+    not_valid: bool = False  # ADD CONSTRAINT ... NOT VALID
+    using_index: bool = False  # ADD CONSTRAINT ... USING INDEX
+    temporary: bool = False  # CREATE TEMP TABLE: no other session sees it
+    has_where: bool = False  # UPDATE/DELETE ... WHERE
+    words: str = ""  # how a message names the statement: `ALTER TABLE ... ADD COLUMN`
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSql:
+    call: SqlCall
+    actions: tuple[SqlAction, ...]
+    error: str | None = None  # the parser's complaint when the text is not valid PostgreSQL
+
+
+@cache
+def _pglast() -> ModuleType | None:
+    try:
+        import pglast
+    except ImportError:
+        return None
+    return pglast
+
+
+def sql_reader_available() -> bool:
+    return _pglast() is not None
+
+
+_last: tuple[RevisionFile, list[ParsedSql]] | None = None
+
+
+def parsed_sql(rev: RevisionFile) -> list[ParsedSql]:
+    """The complete SQL texts of `rev` (not f-strings with holes), parsed (shared by the rules that
+    check the revision one after another). Empty without pglast."""
+    global _last
+    if _last is not None and _last[0] is rev:
+        return _last[1]
+    found = list(_parse_all(rev))
+    _last = (rev, found)
+    return found
+
+
+def _parse_all(rev: RevisionFile) -> Iterator[ParsedSql]:
+    candidates = [c for c in rev.sql_calls if c.sql and c.sql.strip() and not c.sql_partial]
+    if not candidates:
+        return
+    pglast = _pglast()
+    if pglast is None:
+        return
+    for call in candidates:
+        assert call.sql is not None
+        text = _BIND.sub("$1", _IN_BIND.sub("IN ($1)", call.sql))
+        try:
+            statements = pglast.parse_sql(text)
+        except pglast.parser.ParseError as error:
+            yield ParsedSql(call, (), str(error))
+            continue
+        actions = [action for raw in statements for action in _actions(raw.stmt)]
+        yield ParsedSql(call, tuple(actions))
+
+
+def _relation(node: Any) -> tuple[str | None, str | None]:
+    relation = getattr(node, "relation", None)
+    if relation is None:
+        return None, None
+    return relation.relname, relation.schemaname
+
+
+def _actions(stmt: Any) -> Iterator[SqlAction]:
+    kind = type(stmt).__name__
+    table, schema = _relation(stmt)
+    if kind == "IndexStmt":
+        words = "CREATE UNIQUE INDEX" if stmt.unique else "CREATE INDEX"
+        yield SqlAction(
+            "create_index", table, schema, stmt.idxname, concurrently=bool(stmt.concurrent), words=words
+        )
+    elif kind == "CreateStmt":
+        temporary = stmt.relation.relpersistence == "t"
+        yield SqlAction("create_table", table, schema, temporary=temporary, words="CREATE TABLE")
+    elif kind == "CreateTableAsStmt" and stmt.into is not None:  # CREATE [TEMP] TABLE ... AS SELECT
+        relation = stmt.into.rel
+        temporary = relation.relpersistence == "t"
+        yield SqlAction(
+            "create_table",
+            relation.relname,
+            relation.schemaname,
+            temporary=temporary,
+            words="CREATE TABLE AS",
+        )
+    elif kind in ("UpdateStmt", "DeleteStmt"):
+        yield SqlAction(
+            "update" if kind == "UpdateStmt" else "delete",
+            table,
+            schema,
+            has_where=stmt.whereClause is not None,
+            words="UPDATE" if kind == "UpdateStmt" else "DELETE",
+        )
+    elif kind == "AlterTableStmt":
+        for command in stmt.cmds or ():
+            action = _alter_table_action(command, table, schema)
+            if action is not None:
+                yield action
+
+
+# A column these give a value to every existing row: a DEFAULT, an identity, a generated column.
+_SELF_FILLING = frozenset({"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"})
+# SERIAL is INTEGER with a sequence's nextval() as its DEFAULT.
+_SERIAL_TYPES = frozenset({"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"})
+
+
+def _type_name(definition: Any) -> str | None:
+    names = getattr(definition.typeName, "names", None) or ()
+    return str(names[-1].sval).lower() if names else None
+
+
+_CONSTRAINT_KINDS = {"CONSTR_FOREIGN": "foreign key", "CONSTR_CHECK": "check", "CONSTR_UNIQUE": "unique"}
+_CONSTRAINT_KINDS["CONSTR_PRIMARY"] = "primary key"
+
+
+def _alter_table_action(command: Any, table: str | None, schema: str | None) -> SqlAction | None:
+    subtype = getattr(command.subtype, "name", str(command.subtype))
+    definition = command.def_
+    if subtype == "AT_AddColumn" and type(definition).__name__ == "ColumnDef":
+        constraints = {getattr(c.contype, "name", "") for c in definition.constraints or ()}
+        return SqlAction(
+            "add_column",
+            table,
+            schema,
+            definition.colname,
+            not_null="CONSTR_NOTNULL" in constraints or "CONSTR_PRIMARY" in constraints,
+            has_default=bool(constraints & _SELF_FILLING) or _type_name(definition) in _SERIAL_TYPES,
+            words="ALTER TABLE ... ADD COLUMN",
+        )
+    if subtype == "AT_AlterColumnType":
+        return SqlAction("alter_type", table, schema, command.name, words="ALTER COLUMN ... TYPE")
+    if subtype == "AT_SetNotNull":
+        return SqlAction("set_not_null", table, schema, command.name, words="ALTER COLUMN ... SET NOT NULL")
+    if subtype == "AT_AddConstraint" and type(definition).__name__ == "Constraint":
+        kind = _CONSTRAINT_KINDS.get(getattr(definition.contype, "name", ""))
+        if kind is None:
+            return None
+        return SqlAction(
+            "add_constraint",
+            table,
+            schema,
+            definition.conname,
+            constraint=kind,
+            not_valid=bool(definition.skip_validation),
+            using_index=bool(definition.indexname),
+            words=f"ADD CONSTRAINT ... {kind.upper()}",
+        )
+    return None

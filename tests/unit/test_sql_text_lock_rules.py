@@ -1,0 +1,119 @@
+"""SQL text in op.execute read with PostgreSQL's grammar (issue 17): the lock rules judge it as they
+judge the ops, AM413 reports what PostgreSQL would reject, and without pglast nothing is guessed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from alembic_ls.analysis import sql_statements
+from alembic_ls.analysis.parser import parse_revision
+from alembic_ls.settings import Settings
+from alembic_ls.workspace_check import run_check
+
+PG = Settings(dialect="postgresql")
+
+
+def _codes(lab, make_revision: Callable[..., str], upgrade: str, settings: Settings = PG) -> list[str]:
+    return lab.codes(make_revision("b2", None, upgrade=upgrade, downgrade="    pass"), settings)
+
+
+def _execute(sql: str) -> str:
+    return f'    op.execute("""{sql}""")'
+
+
+@pytest.mark.parametrize(
+    ("sql", "code"),
+    [
+        ("CREATE INDEX ix_a ON post (a)", "AM403"),
+        ("ALTER TABLE post ADD COLUMN c int NOT NULL", "AM401"),
+        ("ALTER TABLE post ALTER COLUMN title SET NOT NULL", "AM406"),
+        ("ALTER TABLE post ADD CONSTRAINT fk_a FOREIGN KEY (a) REFERENCES u (id)", "AM404"),
+        ("ALTER TABLE post ADD CONSTRAINT ck_a CHECK (a > 0)", "AM404"),
+        ("ALTER TABLE post ADD CONSTRAINT uq_a UNIQUE (a)", "AM411"),
+    ],
+)
+def test_sql_text_fires_the_rule_its_op_would(lab, make_revision, sql: str, code: str) -> None:
+    assert code in _codes(lab, make_revision, _execute(sql))
+
+
+@pytest.mark.parametrize(
+    ("sql", "code"),
+    [
+        ("CREATE INDEX CONCURRENTLY ix_a ON post (a)", "AM403"),
+        ("ALTER TABLE post ADD COLUMN c int NOT NULL DEFAULT 0", "AM401"),
+        ("ALTER TABLE post ADD COLUMN id SERIAL PRIMARY KEY", "AM401"),  # dispatch 86ec96cd14f8
+        ("ALTER TABLE post ADD COLUMN c int GENERATED ALWAYS AS IDENTITY", "AM401"),
+        ("ALTER TABLE post ADD CONSTRAINT fk_a FOREIGN KEY (a) REFERENCES u (id) NOT VALID", "AM404"),
+        ("ALTER TABLE post ADD CONSTRAINT uq_a UNIQUE USING INDEX ix_a", "AM411"),
+        ("CREATE TEMPORARY TABLE m AS SELECT 1 AS a; CREATE INDEX ix_m ON m (a)", "AM403"),  # indico
+        ("CREATE TABLE fresh (a int); CREATE INDEX ix_f ON fresh (a)", "AM403"),
+        ("ALTER TABLE post ADD COLUMN c int; ALTER TABLE post ALTER COLUMN c SET NOT NULL", "AM406"),
+    ],
+)
+def test_the_safe_forms_and_new_tables_are_quiet(lab, make_revision, sql: str, code: str) -> None:
+    assert code not in _codes(lab, make_revision, _execute(sql))
+
+
+def test_a_table_created_by_an_op_earlier_is_new(lab, make_revision) -> None:
+    up = "    op.create_table('fresh', sa.Column('a', sa.Integer()))\n" + _execute(
+        "CREATE INDEX ix ON fresh (a)"
+    )
+    assert "AM403" not in _codes(lab, make_revision, up)
+
+
+def test_many_statements_in_one_call_are_one_finding(lab, make_revision) -> None:
+    checks = "; ".join(f"ALTER TABLE t{n} ADD CONSTRAINT ck_{n} CHECK (a > 0)" for n in range(5))
+    text = make_revision("b2", None, upgrade=_execute(checks), downgrade="    pass")
+    (finding,) = [f for f in lab.check(text, PG) if f.code == "AM404"]
+    assert "5 constraints" in finding.message and "2 more" in finding.message
+
+
+def test_sql_in_a_branch_for_another_database_is_not_judged(lab, make_revision) -> None:
+    up = "    if op.get_bind().dialect.name == 'mysql':\n    " + _execute("CREATE INDEX ix_a ON post (a)")
+    assert "AM403" not in _codes(lab, make_revision, up)
+
+
+def test_an_f_string_with_holes_is_not_read() -> None:
+    rev = parse_revision("r.py", 'def upgrade():\n    op.execute(f"CREATE INDEX ix ON {TABLE} (a)")\n')
+    assert sql_statements.parsed_sql(rev) == []
+
+
+def test_bound_parameters_read_as_the_server_sees_them() -> None:
+    text = (
+        "def upgrade():\n"
+        "    op.execute(sa.text('UPDATE c SET r = :r WHERE id IN :ids AND t = :t::text'))\n"
+        "    op.get_bind().exec_driver_sql('UPDATE c SET r = %(r)s WHERE id IN %s')\n"
+    )
+    parsed = sql_statements.parsed_sql(parse_revision("r.py", text))
+    assert [p.error for p in parsed] == [None, None]
+
+
+def test_am413_reports_what_postgresql_rejects(lab, make_revision) -> None:
+    text = make_revision("b2", None, upgrade=_execute("UPDTE post SET a = 1"), downgrade="    pass")
+    (finding,) = [f for f in lab.check(text, PG) if f.code == "AM413"]
+    assert 'syntax error at or near "UPDTE"' in finding.message
+    assert "`alembic upgrade` fails here" in finding.message
+
+
+def test_am413_only_where_the_database_is_known_to_be_postgresql(lab, make_revision) -> None:
+    text = make_revision("b2", None, upgrade=_execute("ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4"))
+    assert "AM413" not in lab.codes(text)  # unknown database: maybe MySQL's SQL
+    assert "AM413" not in lab.codes(text, Settings(dialect="mysql"))
+    assert "AM413" in lab.codes(text, PG)
+
+
+def test_am413_leaves_a_bare_text_expression_alone(lab, make_revision) -> None:
+    """privacyidea: `server_default=sa.text("nextval('seq')")` outside an op is an expression."""
+    up = "    default = sa.text(\"nextval('internaluserattribute_seq')\")"
+    assert "AM413" not in _codes(lab, make_revision, up)
+
+
+def test_without_pglast_sql_is_left_unread_and_check_says_so(write_history, monkeypatch) -> None:
+    monkeypatch.setattr(sql_statements, "_pglast", lambda: None)
+    monkeypatch.setattr(sql_statements, "_last", None)
+    history = write_history(("a1", None, {"upgrade": _execute("CREATE INDEX ix_a ON post (a)")}))
+    result = run_check([history.root], Settings(dialect="postgresql"), use_cache=False)
+    assert not [f for f in result.findings if f.code == "AM403"]
+    assert any("1 SQL text(s) in op.execute not read" in note for note in result.notes)
