@@ -21,12 +21,12 @@ def _matches(code: str, patterns: Iterable[str]) -> bool:
 
 
 def enabled_rules(settings: Settings) -> list[Rule]:
-    selected = settings.select if settings.select is not None else ("ALL",)
-    return [
-        rule
-        for code, rule in RULES.items()
-        if _matches(code, selected) and not _matches(code, settings.ignore)
-    ]
+    """The rules `select` names (by default every rule that is not opt-in), less `ignore`."""
+    if settings.select is None:
+        chosen = [rule for rule in RULES.values() if not rule.opt_in]
+    else:
+        chosen = [rule for code, rule in RULES.items() if _matches(code, settings.select)]
+    return [rule for rule in chosen if not _matches(rule.code, settings.ignore)]
 
 
 @dataclass

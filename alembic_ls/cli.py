@@ -124,7 +124,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "rules":
         for rule in RULES.values():
             fix = " (fix)" if rule.fixable else ""
-            print(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}{fix}")
+            opt_in = " (opt-in: select it)" if rule.opt_in else ""
+            print(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}{fix}{opt_in}")
         return EXIT_CLEAN
     if args.command == "explain":
         found = lookup(args.code)

@@ -34,7 +34,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    select: tuple[str, ...] | None = None  # None: every rule
+    select: tuple[str, ...] | None = None  # None: every rule that is not opt-in
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
     baseline: str | None = None

@@ -81,6 +81,7 @@ _FALLBACK_ASSIGN = re.compile(
 _QUOTED = re.compile(r"""(['"])([^'"]*)\1""")
 _DEF_LINE = re.compile(r"(async\s+)?def\s")
 # What Alembic's own script.py.mako writes: it explains nothing.
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _TEMPLATE_DOCSTRINGS = frozenset({"Upgrade schema.", "Downgrade schema."})
 # Calls that run SQL, whatever receives them (op, a connection, a session).
 _EXECUTING_METHODS = frozenset({"execute", "executemany", "exec_driver_sql", "bulk_insert"})
@@ -720,8 +721,8 @@ class _Analyzer:
         metadata: no op, no SQL) and a meaningful comment heads it: that comment speaks for the
         paragraph after it too (pgAdmin: `# Insert the new categories` / `t = sa.Table(...)` /
         blank line / `op.bulk_insert(t, ...)`)."""
+        code: list[int] = []
         line = start
-        sets_up = False  # a comment alone above a blank line stays apart from what follows
         while line >= 0:
             text = self.lines[line].strip()
             if not text:
@@ -731,11 +732,11 @@ class _Analyzer:
                 if _MARKER_START.match(text) or _MARKER_END.match(text) or _FRAME.match(text):
                     return False  # a block's or a framed section's edge, not a heading
                 if line in self._meaningful_lines:
-                    return sets_up
-            elif line not in self._setup_lines:
-                return False
+                    # A comment alone above a blank line stays apart from what follows. Which
+                    # statements set up is only worked out here, for a paragraph with a heading.
+                    return bool(code) and all(n in self._setup_lines for n in code)
             else:
-                sets_up = True
+                code.append(line)
             line -= 1
         return False
 
@@ -743,13 +744,14 @@ class _Analyzer:
     def _setup_lines(self) -> set[int]:
         """Lines of statements inside functions that neither run an op nor execute SQL."""
         lines: set[int] = set()
-        for function in ast.walk(self.tree):
-            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            for stmt in ast.walk(function):  # inside if/for/with/try blocks too
-                if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr) and not self._acts(stmt):
-                    end = stmt.end_lineno or stmt.lineno
-                    lines.update(range(stmt.lineno - 1, end))
+        pending: list[ast.stmt] = [node for node in self.tree.body if isinstance(node, _FUNCTIONS)]
+        while pending:  # every statement list, nested blocks included (no ast.walk: see fast paths)
+            stmt = pending.pop()
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                pending.extend(getattr(stmt, field, ()))
+            if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr) and not self._acts(stmt):
+                end = stmt.end_lineno or stmt.lineno
+                lines.update(range(stmt.lineno - 1, end))
         return lines
 
     def _acts(self, stmt: ast.stmt) -> bool:
@@ -767,8 +769,8 @@ class _Analyzer:
     def _documented_defs(self) -> set[int]:
         """`def` lines of functions whose docstring explains (it speaks for their first paragraph)."""
         documented: set[int] = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        for node in self.tree.body:
+            if isinstance(node, _FUNCTIONS):
                 docstring = ast.get_docstring(node)
                 if docstring and docstring not in _TEMPLATE_DOCSTRINGS and is_meaningful_comment(docstring):
                     documented.add(node.lineno - 1)

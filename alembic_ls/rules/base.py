@@ -99,6 +99,8 @@ class Rule:
     severity: ClassVar[Severity]
     summary: ClassVar[str]
     fixable: ClassVar[bool] = False
+    # Off unless `select` names it (by code, prefix or "ALL"): right, but a choice not every team makes.
+    opt_in: ClassVar[bool] = False
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError

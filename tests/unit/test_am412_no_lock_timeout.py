@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from alembic_ls.settings import Settings
 
-PG = Settings(dialect="postgresql")
+PG = Settings(dialect="postgresql", select=("ALL",))  # AM412 is opt-in
 ADD = "    op.add_column('user', sa.Column('bio', sa.String(), nullable=True))"
 
 
@@ -53,4 +53,10 @@ def test_quiet_for_a_concurrent_index_drop(write_history) -> None:
 
 def test_quiet_on_sqlite(write_history) -> None:
     history = write_history(("a1", None, {"upgrade": ADD}))
-    assert history.findings(codes=["AM412"]) == []
+    assert history.findings(Settings(select=("ALL",)), codes=["AM412"]) == []
+
+
+def test_off_unless_selected(write_history) -> None:
+    history = write_history(("a1", None, {"upgrade": ADD}))
+    assert history.findings(Settings(dialect="postgresql"), codes=["AM412"]) == []
+    assert len(history.findings(Settings(dialect="postgresql", select=("AM4",)), codes=["AM412"])) == 1

@@ -102,7 +102,7 @@ def _codes_for(root: Path) -> set[str]:
     projects, errors = discover_projects([root])
     assert not errors and len(projects) == 1
     index = ProjectIndex.build(projects[0], IndexCache(None))
-    findings = Checker(index, Settings()).check_all()
+    findings = Checker(index, Settings(select=("ALL",))).check_all()  # opt-in rules too
     return {f.code for per_file in findings.values() for f in per_file}
 
 
