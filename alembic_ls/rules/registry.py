@@ -30,6 +30,7 @@ from alembic_ls.rules.am410_concurrently_in_transaction import ConcurrentlyInTra
 from alembic_ls.rules.am411_unique_constraint_under_lock import UniqueConstraintUnderLock
 from alembic_ls.rules.am412_no_lock_timeout import NoLockTimeout
 from alembic_ls.rules.am413_sql_syntax_error import SqlSyntaxError
+from alembic_ls.rules.am414_unbatched_backfill import UnbatchedBackfill
 from alembic_ls.rules.am501_undefined_name import UndefinedName
 from alembic_ls.rules.base import Rule
 
@@ -62,6 +63,7 @@ _ALL: list[Rule] = [
     UniqueConstraintUnderLock(),
     NoLockTimeout(),
     SqlSyntaxError(),
+    UnbatchedBackfill(),
     UndefinedName(),
 ]
 _ALL.extend(AGENT_RULES)  # found by running the project's Alembic, not by reading files

@@ -11,7 +11,7 @@ from alembic_ls.rules.base import Severity
 from alembic_ls.rules.registry import RULES
 from alembic_ls.settings import ConfigError, Settings
 
-SQL = "    op.execute('UPDATE t SET c = 1')"
+SQL = "    op.execute('UPDATE t SET c = 1 WHERE c IS NULL')"
 BARE = "    op.create_table('tag', sa.Column('id', sa.Integer()))"
 
 

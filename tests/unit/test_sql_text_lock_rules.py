@@ -117,3 +117,25 @@ def test_without_pglast_sql_is_left_unread_and_check_says_so(write_history, monk
     result = run_check([history.root], Settings(dialect="postgresql"), use_cache=False)
     assert not [f for f in result.findings if f.code == "AM403"]
     assert any("1 SQL text(s) in op.execute not read" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("sql", "fires"),
+    [
+        ("UPDATE post SET status = 'published'", True),
+        ("DELETE FROM post", True),
+        ("UPDATE post SET status = 'published' WHERE status IS NULL", False),
+        ("CREATE TABLE fresh (a int); UPDATE fresh SET a = 1", False),
+        ("CREATE TEMP TABLE m (a int); DELETE FROM m", False),
+    ],
+)
+def test_am414_a_whole_table_in_one_statement(lab, make_revision, sql: str, fires: bool) -> None:
+    assert ("AM414" in _codes(lab, make_revision, _execute(sql))) is fires
+
+
+def test_am414_one_finding_per_call(lab, make_revision) -> None:
+    text = make_revision(
+        "b2", None, upgrade=_execute("UPDATE a SET x = 1; DELETE FROM b"), downgrade="    pass"
+    )
+    (finding,) = [f for f in lab.check(text, PG) if f.code == "AM414"]
+    assert "deletes and updates every row of existing tables `a` and `b`" in finding.message

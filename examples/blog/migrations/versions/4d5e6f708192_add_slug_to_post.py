@@ -27,7 +27,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
-    op.execute("UPDATE post SET slug = lower(replace(title, ' ', '-'))")
+    op.execute("UPDATE post SET slug = lower(replace(title, ' ', '-')) WHERE slug IS NULL")
 
 
 def downgrade() -> None:
