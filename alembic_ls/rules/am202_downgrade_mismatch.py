@@ -8,6 +8,7 @@ from dataclasses import replace
 from alembic_ls.analysis.op_args import CONSTRAINT_OPS, added_column, arg, sql_text
 from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
+from alembic_ls.analysis.schema_history import earlier_column_not_null
 from alembic_ls.fixes.downgrade import plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
@@ -54,21 +55,24 @@ class DowngradeMismatch(Rule):
         if not rev.is_revision or rev.upgrade is None or downgrade is None or downgrade.is_empty:
             return  # no downgrade, or one that does nothing: AM201's business
         up, down = _Side(rev, "upgrade"), _Side(rev, "downgrade")
-        found = [*self._missing(rev, up, down), *self._extra(rev, up, down), *self._order(rev, up, down)]
+        found = [*self._missing(rev, ctx, up, down), *self._extra(rev, up, down), *self._order(rev, up, down)]
         if not found:
             return
         fix = _derived_downgrade(rev)  # planned only when needed: most files match
         for finding in found:
             yield replace(finding, fix=fix)
 
-    def _missing(self, rev: RevisionFile, up: _Side, down: _Side) -> Iterator[Finding]:
+    def _missing(self, rev: RevisionFile, ctx: CheckContext, up: _Side, down: _Side) -> Iterator[Finding]:
         if down.opaque:
             return
         implied = _Implied(up, down)
         undoing = downgrade_index(down.changes)
+        settled = _settled_within(up.changes, down.changes)
         missing: dict[Span, list[Change]] = {}
         for change in up.changes:
             if undone(change, undoing) or implied.covers(change) or down.mentions(change):
+                continue
+            if id(change) in settled or _relaxes_unknown(ctx, rev, change):
                 continue
             missing.setdefault(change.op.span, []).append(change)
         for changes in missing.values():
@@ -294,6 +298,44 @@ def _declares_unnamed(op: OpCall) -> bool:
     return column.has_extra("ForeignKey") or any(
         (value := column.kwarg(flag)) is not None and value.value is True for flag in flags
     )
+
+
+def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
+    """Changes upgrade() itself takes back, so the object is there before and after it: an index or
+    constraint dropped and re-created under its name (a foreign key re-created with ON DELETE), a
+    table rebuilt under another name and renamed into place (privacyidea: create `eventcounter_new`,
+    copy, drop `eventcounter`, rename). What the rebuild changed inside is not judged — unless
+    downgrade() handles that name itself (quay re-creates the index there without dropping the new
+    one first, which fails): then the usual matching judges it."""
+    handled = {(c.kind, c.name) for c in downgrade}
+    settled: set[int] = set()
+    dropped: dict[tuple[str, str | None], Change] = {}
+    created_tables = {c.name: c for c in changes if c.kind == "table" and c.action == "create"}
+    for change in changes:
+        key = (change.kind, change.name)
+        if change.kind in ("index", "constraint", "table") and change.action == "drop":
+            dropped[key] = change
+        elif change.kind in ("index", "constraint") and change.action == "create" and key in dropped:
+            if key in handled:
+                continue
+            settled.update({id(change), id(dropped.pop(key))})
+        elif change.kind == "rename_table" and ("table", change.new_name) in dropped:
+            settled.update({id(change), id(dropped.pop(("table", change.new_name)))})
+            rebuilt = created_tables.get(change.name)
+            if rebuilt is not None:
+                settled.add(id(rebuilt))
+    return settled
+
+
+def _relaxes_unknown(ctx: CheckContext, rev: RevisionFile, change: Change) -> bool:
+    """`nullable=True` where nothing says the column was NOT NULL before (no `existing_nullable`,
+    no history): the change may be nothing at all (redash restates it beside type changes)."""
+    if change.kind != "alter" or change.action != "nullable" or change.table is None or change.name is None:
+        return False
+    nullable, existing = change.op.kwarg("nullable"), change.op.kwarg("existing_nullable")
+    if nullable is None or nullable.value is not True or existing is not None:
+        return False
+    return earlier_column_not_null(ctx, rev, change.table, change.name) is not True
 
 
 def _reverse_phrase(change: Change) -> str:

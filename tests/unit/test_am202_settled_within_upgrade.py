@@ -1,0 +1,52 @@
+"""AM202 and what upgrade() takes back itself (issue 15, real shapes from pepys-import, quay,
+privacyidea and redash): the object is there before and after, so downgrade() has nothing to undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+ADD_X = "    op.add_column('{}', sa.Column('x', sa.Integer()))\n"
+FK = "op.create_foreign_key('fk_s_p', 's', 'p', ['p_id'], ['id']{})"
+REBUILD = (
+    "    op.create_table('counter_new', sa.Column('id', sa.Integer(), primary_key=True))\n"
+    "    op.execute('INSERT INTO counter_new SELECT * FROM counter')\n"
+    "    op.drop_table('counter')\n"
+    "    op.rename_table('counter_new', 'counter')"
+)
+
+
+def _am202(lab, make_revision: Callable[..., str], upgrade: str, downgrade: str) -> list[str]:
+    text = make_revision("b2", None, upgrade=upgrade, downgrade=downgrade)
+    return [f.message for f in lab.check(text) if f.code == "AM202"]
+
+
+def test_a_constraint_re_created_under_its_name_is_settled(lab, make_revision) -> None:
+    up = ADD_X.format("s") + "    op.drop_constraint('fk_s_p', 's', type_='foreignkey')\n    "
+    up += FK.format(", ondelete='CASCADE'")
+    assert _am202(lab, make_revision, up, "    op.drop_column('s', 'x')") == []
+
+
+def test_a_table_rebuilt_and_renamed_into_place_is_settled(lab, make_revision) -> None:
+    up = ADD_X.format("other") + REBUILD
+    assert _am202(lab, make_revision, up, "    op.drop_column('other', 'x')") == []
+
+
+def test_a_name_downgrade_handles_itself_is_still_judged(lab, make_revision) -> None:
+    """quay ba263f9be4a6: downgrade() re-creates the unique index without dropping the new one."""
+    up = "    op.drop_index('ix_a', 't')\n    op.create_index('ix_a', 't', ['a'])"
+    down = "    op.create_index('ix_a', 't', ['a'], unique=True)"
+    assert any("drops index ix_a" in m for m in _am202(lab, make_revision, up, down))
+
+
+def test_nullable_true_with_nothing_known_before_is_not_a_change(lab, make_revision) -> None:
+    """redash 7205816877ec restates nullable=True beside a type change."""
+    up = "    op.alter_column('q', 'options', existing_type=sa.Text(), type_=JSONB(), nullable=True)"
+    down = "    op.alter_column('q', 'options', existing_type=JSONB(), type_=sa.Text())"
+    assert _am202(lab, make_revision, up, down) == []
+
+
+def test_nullable_true_on_a_column_known_not_null_is_still_missing(lab, make_revision) -> None:
+    up = (
+        "    op.alter_column('q', 'options', existing_type=sa.Text(), existing_nullable=False, nullable=True)"
+    )
+    assert any("nullability" in m for m in _am202(lab, make_revision, up, "    op.drop_column('q', 'x')"))
