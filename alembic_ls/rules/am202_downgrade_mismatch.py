@@ -9,6 +9,7 @@ from alembic_ls.analysis.op_args import CONSTRAINT_OPS, added_column, arg, sql_t
 from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.analysis.schema_history import earlier_column_not_null
+from alembic_ls.analysis.sql_statements import parsed_sql
 from alembic_ls.fixes.downgrade import plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
@@ -65,7 +66,7 @@ class DowngradeMismatch(Rule):
     def _missing(self, rev: RevisionFile, ctx: CheckContext, up: _Side, down: _Side) -> Iterator[Finding]:
         if down.opaque:
             return
-        implied = _Implied(up, down)
+        implied = _Implied(rev, up, down)
         undoing = downgrade_index(down.changes)
         settled = _settled_within(up.changes, down.changes)
         missing: dict[Span, list[Change]] = {}
@@ -95,8 +96,9 @@ class DowngradeMismatch(Rule):
         # that exist): the alteration is part of re-creating it, not something to undo.
         readded = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "create"}
         reported: set[Span] = set()
+        symmetric = _recreated_both_ways(up.changes, down.changes)
         for change in down.changes:
-            if change.op.span in reported:
+            if change.op.span in reported or id(change) in symmetric:
                 continue
             if undoes_any(undone_by, change) or excuses.covers(change) or up.mentions(change):
                 continue
@@ -229,7 +231,7 @@ def _table_of(change: Change, up: _Side) -> str | None:
 class _Implied:
     """Upgrade changes undone implicitly: by dropping the table or column they belong to."""
 
-    def __init__(self, up: _Side, down: _Side) -> None:
+    def __init__(self, rev: RevisionFile, up: _Side, down: _Side) -> None:
         created = {c.table for c in up.changes if c.kind == "table" and c.action == "create"}
         dropped = {c.table for c in down.changes if c.kind == "table" and c.action == "drop"}
         self.tables = created & dropped
@@ -239,6 +241,10 @@ class _Implied:
                 self.added.add((change.table, change.name))
             elif change.kind == "rename_column" and (change.table, change.name) in self.added:
                 self.added.add((change.table, change.new_name))
+        # Columns upgrade() adds in SQL text (indico: `ADD COLUMN id SERIAL`, which no op can write).
+        for parsed in parsed_sql(rev):
+            if parsed.call.function == "upgrade":
+                self.added.update((a.table, a.name) for a in parsed.actions if a.kind == "add_column")
         self.dropped = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "drop"}
 
     def covers(self, change: Change) -> bool:
@@ -308,7 +314,7 @@ def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
     downgrade() handles that name itself (quay re-creates the index there without dropping the new
     one first, which fails): then the usual matching judges it."""
     handled = {(c.kind, c.name) for c in downgrade}
-    settled: set[int] = set()
+    settled = _recreated_both_ways(changes, downgrade)
     dropped: dict[tuple[str, str | None], Change] = {}
     created_tables = {c.name: c for c in changes if c.kind == "table" and c.action == "create"}
     for change in changes:
@@ -325,6 +331,24 @@ def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
             if rebuilt is not None:
                 settled.add(id(rebuilt))
     return settled
+
+
+def _recreated_both_ways(upgrade: list[Change], downgrade: list[Change]) -> set[int]:
+    """A constraint or index both functions create under one name and neither drops: each re-creates
+    it with other options (pepys-import's SQLite batches re-create foreign keys with and without
+    ON DELETE), so each undoes the other."""
+
+    def named(changes: list[Change], action: str) -> dict[tuple[str, str | None], list[Change]]:
+        found: dict[tuple[str, str | None], list[Change]] = {}
+        for change in changes:
+            if change.kind in ("index", "constraint") and change.action == action and change.name:
+                found.setdefault((change.kind, change.name), []).append(change)
+        return found
+
+    up_created, down_created = named(upgrade, "create"), named(downgrade, "create")
+    dropped = named(upgrade, "drop").keys() | named(downgrade, "drop").keys()
+    both = (up_created.keys() & down_created.keys()) - dropped
+    return {id(c) for key in both for c in (*up_created[key], *down_created[key])}
 
 
 def _relaxes_unknown(ctx: CheckContext, rev: RevisionFile, change: Change) -> bool:

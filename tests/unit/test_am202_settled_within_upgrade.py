@@ -50,3 +50,19 @@ def test_nullable_true_on_a_column_known_not_null_is_still_missing(lab, make_rev
         "    op.alter_column('q', 'options', existing_type=sa.Text(), existing_nullable=False, nullable=True)"
     )
     assert any("nullability" in m for m in _am202(lab, make_revision, up, "    op.drop_column('q', 'x')"))
+
+
+def test_a_constraint_both_functions_re_create_undoes_itself(lab, make_revision) -> None:
+    """pepys-import's SQLite batches re-create a foreign key with ON DELETE, and without it back."""
+    batch = "    with op.batch_alter_table('s') as batch_op:\n        batch_op.create_foreign_key('fk_s_p', 'p', ['p_id'], ['id']{})"
+    up, down = batch.format(", ondelete='CASCADE'"), batch.format("")
+    assert _am202(lab, make_revision, up, down) == []
+
+
+def test_a_column_added_in_sql_text_takes_its_constraints_along(lab, make_revision) -> None:
+    """indico 5fa92194c124: `ADD COLUMN id SERIAL`, a primary key on it, downgrade() drops the column."""
+    up = (
+        "    op.execute('ALTER TABLE hours ADD COLUMN id SERIAL')\n"
+        "    op.create_primary_key('pk_hours', 'hours', ['id'])"
+    )
+    assert _am202(lab, make_revision, up, "    op.drop_column('hours', 'id')") == []
