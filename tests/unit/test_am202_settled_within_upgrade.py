@@ -54,7 +54,10 @@ def test_nullable_true_on_a_column_known_not_null_is_still_missing(lab, make_rev
 
 def test_a_constraint_both_functions_re_create_undoes_itself(lab, make_revision) -> None:
     """pepys-import's SQLite batches re-create a foreign key with ON DELETE, and without it back."""
-    batch = "    with op.batch_alter_table('s') as batch_op:\n        batch_op.create_foreign_key('fk_s_p', 'p', ['p_id'], ['id']{})"
+    batch = (
+        "    with op.batch_alter_table('s') as batch_op:\n"
+        "        batch_op.create_foreign_key('fk_s_p', 'p', ['p_id'], ['id']{})"
+    )
     up, down = batch.format(", ondelete='CASCADE'"), batch.format("")
     assert _am202(lab, make_revision, up, down) == []
 
