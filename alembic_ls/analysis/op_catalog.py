@@ -314,3 +314,8 @@ CONSTRAINT_CREATORS = frozenset(
     for name, entry in OPERATIONS.items()
     if entry.target is Target.CONSTRAINT and entry.effect is Effect.CREATE
 )
+# Methods of `op` that are not operations: they build names and values or hand out the connection.
+# (`invoke` and `run_async` are not here: they run operations nobody can read.)
+HELPERS = frozenset(
+    {"f", "inline_literal", "get_bind", "get_context", "implementation_for", "register_operation"}
+)
