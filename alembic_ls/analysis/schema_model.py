@@ -243,7 +243,7 @@ class _Player:
         if operation is not None and operation.target is Target.SEQUENCE:
             return
         if operation is not None and operation.target is not Target.SQL:
-            table = table_of(op)
+            table = _table_name(op)
             self._blur(table)
             if op.name == "rename_table":
                 new = arg(op, "new_table_name")
@@ -280,7 +280,7 @@ class _Player:
                 self.state.absent.discard(name)
 
     def create_table(self, op: OpCall) -> None:
-        name = table_of(op)
+        name = _table_name(op)
         if name is None:
             self._blur(None)
             return
@@ -292,7 +292,7 @@ class _Player:
         self._put(table)
 
     def drop_table(self, op: OpCall) -> None:
-        name = table_of(op)
+        name = _table_name(op)
         if name is None:
             self._blur(None)
             return
@@ -302,8 +302,8 @@ class _Player:
         self.state.absent.add(name)
 
     def rename_table(self, op: OpCall) -> None:
-        old, new = table_of(op), arg(op, "new_table_name")
-        new_name = new.text if new is not None else None
+        old, new = _table_name(op), arg(op, "new_table_name")
+        new_name = _qualified(op, new.text) if new is not None and new.text is not None else None
         if old is None or new_name is None:
             self._blur(None)
             return
@@ -388,7 +388,7 @@ class _Player:
 
     def drop_index(self, op: OpCall) -> None:
         name = name_text(arg(op, "index_name"))
-        table_name = table_of(op)
+        table_name = _table_name(op)
         if table_name is None and op.batch_span is None and arg(op, "table_name") is not None:
             self._blur(None)  # a table named by an expression
             return
@@ -452,7 +452,7 @@ class _Player:
 
     def _op_table(self, op: OpCall) -> Table | None:
         """The op's table to change; None (and everything blurred) when it is not a literal."""
-        name = table_of(op)
+        name = _table_name(op)
         if name is None:
             self._blur(None)
             return None
@@ -475,6 +475,20 @@ _HANDLERS = {
     "drop_sequence": _Player.sequence,
     **{name: _Player.create_constraint for name in CONSTRAINT_CREATORS},
 }
+
+
+def _table_name(op: OpCall) -> str | None:
+    """The op's table, qualified by its literal schema (`audit.log` and `log` are two tables);
+    None when either is not a literal. A batch op's schema is the batch's, which is not recorded."""
+    name = table_of(op)
+    return _qualified(op, name) if name is not None else None
+
+
+def _qualified(op: OpCall, name: str) -> str | None:
+    schema = op.kwarg("source_schema" if op.name == "create_foreign_key" else "schema")
+    if schema is None or (schema.is_literal and schema.value is None):
+        return name
+    return f"{schema.text}.{name}" if schema.text is not None else None
 
 
 def _source(value: ArgValue | None) -> str | None:
@@ -702,13 +716,18 @@ def _table_differences(old: Table, new: Table) -> Iterator[str]:
 
 def same_column(a: Column, b: Column) -> bool:
     """The same definition, however spelled (`sa.String(50)` is `sa.VARCHAR(length=50)`)."""
-    if a.nullable != b.nullable or a.primary_key != b.primary_key:
+    if a.primary_key != b.primary_key or _nullable(a) != _nullable(b):
         return False
     if _squeezed(a.server_default) != _squeezed(b.server_default):
         return False
     if isinstance(a.type_, ArgValue) and isinstance(b.type_, ArgValue):
         return same_type(a.type_, b.type_)
     return a.type_ is b.type_  # both None (not given) or both UNKNOWN
+
+
+def _nullable(column: Column) -> bool | Unknown:
+    """Not said means SQLAlchemy's default: nullable unless part of the primary key."""
+    return (not column.primary_key) if column.nullable is None else column.nullable
 
 
 def _squeezed(text: str | Unknown | None) -> object:

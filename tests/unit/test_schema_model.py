@@ -212,3 +212,26 @@ def test_applying_many_ops_to_one_table_is_linear() -> None:
 
     small, large = min(seconds(500) for _ in range(3)), min(seconds(4000) for _ in range(3))
     assert large < small * 8 * 3  # 8x the ops: well under quadratic's 64x
+
+
+def test_tables_of_other_schemas_are_other_tables() -> None:
+    state = _up(
+        "op.create_table('log', sa.Column('id', sa.Integer()), schema='audit')\n"
+        "op.create_table('log', sa.Column('id', sa.Integer()))\n"
+        "op.drop_table('log', schema='audit')"
+    )
+    assert state.exists("log") is True and state.exists("audit.log") is False
+    by_variable = _up("op.add_column('log', sa.Column('x', sa.Integer()), schema=name)", state)
+    assert not by_variable.tables["log"].exact  # which schema's `log`: not known
+
+
+def test_an_unsaid_nullable_is_sqlalchemys_default_when_comparing() -> None:
+    before = _up(
+        "op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('c', sa.Text()))"
+    )
+    rev = _revision(
+        "op.alter_column('t', 'c', nullable=False)\nop.alter_column('t', 'id', nullable=True)",
+        "op.alter_column('t', 'c', nullable=True)",
+    )
+    after = apply_function(apply_function(before, rev, "upgrade").state, rev, "downgrade").state
+    assert list(differences(before, after)) == ["column `t.id` differs"]
