@@ -677,7 +677,8 @@ def states_for(graph: RevisionGraph, dialect: str | None = None) -> RevisionStat
 
 
 def differences(before: SchemaState, after: SchemaState) -> Iterator[str]:
-    """What differs between two states, in words, over what both know exactly."""
+    """What differs between two states, in words, saying only what both states know: a column
+    only one side lists counts when the other side's table is exact (else it may be there)."""
     for name in sorted(set(before.tables) | set(after.tables)):
         old, new = before.tables.get(name), after.tables.get(name)
         if old is None and new is not None:
@@ -688,9 +689,8 @@ def differences(before: SchemaState, after: SchemaState) -> Iterator[str]:
             if old is not None and name in after.absent:
                 yield f"table `{name}` is missing"
             continue
-        if old is None or not (old.exact and new.exact):
-            continue
-        yield from _table_differences(old, new)
+        if old is not None:
+            yield from _table_differences(old, new)
 
 
 def _table_differences(old: Table, new: Table) -> Iterator[str]:
@@ -698,20 +698,24 @@ def _table_differences(old: Table, new: Table) -> Iterator[str]:
     for column in sorted(set(old.columns) | set(new.columns)):
         was, now = old.columns.get(column), new.columns.get(column)
         if was is None:
-            yield f"column `{name}.{column}` remains"
+            if old.exact:
+                yield f"column `{name}.{column}` remains"
         elif now is None:
-            yield f"column `{name}.{column}` is missing"
+            if new.exact:
+                yield f"column `{name}.{column}` is missing"
         elif not same_column(was, now):
             yield f"column `{name}.{column}` differs"
     for index in sorted(set(old.indexes) | set(new.indexes)):
-        if index not in new.indexes:
+        if index not in new.indexes and new.exact:
             yield f"index `{index}` is missing"
-        elif index not in old.indexes:
+        elif index not in old.indexes and old.exact:
             yield f"index `{index}` remains"
     old_named = {c.name for c in old.constraints if c.name}
     new_named = {c.name for c in new.constraints if c.name}
-    yield from (f"constraint `{c}` is missing" for c in sorted(old_named - new_named))
-    yield from (f"constraint `{c}` remains" for c in sorted(new_named - old_named))
+    if new.exact:
+        yield from (f"constraint `{c}` is missing" for c in sorted(old_named - new_named))
+    if old.exact:
+        yield from (f"constraint `{c}` remains" for c in sorted(new_named - old_named))
 
 
 def same_column(a: Column, b: Column) -> bool:
