@@ -5,6 +5,14 @@ Each op becomes one or more `Change`s — "creates index ix_a on t", "changes th
 of `alembic.operations.ops.*.reverse()`, but also for drops, whose reverse (re-creating the
 object) cannot be derived from the file yet can still be recognised in a hand-written downgrade.
 What an op creates or drops is read from `op_catalog`.
+
+Why AM202 still matches op lists rather than comparing `schema_model` states (state before, then
+upgrade, then downgrade, against the state before): tried over the dev corpus, the state round trip
+flagged 56 of ~700 revisions where this matcher flags 22, agreeing on 13. Its extra alarms come
+from what the model does not know yet — the names a database or a naming convention gives unnamed
+constraints (`case_source_id_fkey`, `ck_Tasks_...`), and definitions re-created in another
+spelling than the history's; the matcher's misses there come from tables the history leaves
+unknown (raw SQL blurs them), where a state cannot say what an upgrade left behind.
 """
 
 from __future__ import annotations
