@@ -11,8 +11,8 @@ upgrade, then downgrade, against the state before): tried over the dev corpus, t
 flagged 56 of ~700 revisions where this matcher flags 22, agreeing on 13. Its extra alarms come
 from what the model does not know yet — the names a database or a naming convention gives unnamed
 constraints (`case_source_id_fkey`, `ck_Tasks_...`), and definitions re-created in another
-spelling than the history's; the matcher's misses there come from tables the history leaves
-unknown (raw SQL blurs them), where a state cannot say what an upgrade left behind.
+spelling than the history's. The 9 it misses sit on tables the history leaves unknown (raw SQL
+blurs them), where a state cannot say what an upgrade left behind.
 """
 
 from __future__ import annotations
