@@ -49,6 +49,9 @@ class Operation:
     # The parameter naming the table acted on; the batch form drops it (the batch knows its table).
     table_parameter: str | None = "table_name"
     has_batch_form: bool = True
+    # Parameters naming columns, each with the parameter naming their table.
+    columns_of: tuple[tuple[str, str], ...] = ()
+    references: str | None = None  # the parameter naming another existing table (a foreign key's)
     constraint_type: str | None = None  # `drop_constraint(type_=...)` for what a create_* makes
     reverse: str | None = None  # the operation that undoes this one (alembic's `.reverse()`)
     # Why the reverse cannot be written from this call alone (a drop does not hold the definition
@@ -71,6 +74,14 @@ class Operation:
 
     def positional(self, in_batch: bool) -> tuple[str, ...]:
         return self.batch_parameters if in_batch else self.parameters
+
+    @property
+    def existing_tables(self) -> tuple[str, ...]:
+        """Parameters naming a table that must already exist (not the one create_table makes)."""
+        own = self.table_parameter
+        if own is None or (self.target is Target.TABLE and self.effect is Effect.CREATE):
+            own = None
+        return tuple(p for p in (own, self.references) if p is not None)
 
 
 def _dropped(what: str) -> str:
@@ -144,6 +155,7 @@ _ENTRIES = (
         ("schema",),
         reverse="add_column",
         not_reversible=_dropped("column"),
+        columns_of=(("column_name", "table_name"),),
     ),
     Operation(
         "alter_column",
@@ -162,6 +174,7 @@ _ENTRIES = (
             "existing_comment",
             "schema",
         ),
+        columns_of=(("column_name", "table_name"),),
         reverse="alter_column",  # each changed attribute swapped with its existing_* twin
     ),
     # -- indexes
@@ -172,6 +185,7 @@ _ENTRIES = (
         ("index_name", "table_name", "columns"),
         ("schema", "unique", "if_not_exists"),
         reverse="drop_index",
+        columns_of=(("columns", "table_name"),),
     ),
     Operation(
         "drop_index",
@@ -192,6 +206,8 @@ _ENTRIES = (
         table_parameter="source_table",
         constraint_type="foreignkey",
         reverse="drop_constraint",
+        columns_of=(("local_cols", "source_table"), ("remote_cols", "referent_table")),
+        references="referent_table",
     ),
     Operation(
         "create_unique_constraint",
@@ -201,6 +217,7 @@ _ENTRIES = (
         _CONSTRAINT_KEYWORDS,
         constraint_type="unique",
         reverse="drop_constraint",
+        columns_of=(("columns", "table_name"),),
     ),
     Operation(
         "create_primary_key",
@@ -210,6 +227,7 @@ _ENTRIES = (
         _CONSTRAINT_KEYWORDS,
         constraint_type="primary",
         reverse="drop_constraint",
+        columns_of=(("columns", "table_name"),),
     ),
     Operation(
         "create_check_constraint",
