@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from alembic.operations import BatchOperations, Operations
 
-from alembic_ls.analysis.op_catalog import OPERATIONS, SCHEMA_OPS, Effect, Operation, Target
+from alembic_ls.analysis.op_catalog import HELPERS, OPERATIONS, SCHEMA_OPS, Effect, Operation, Target
 
 # Registered by projects (a documented recipe), absent from Alembic itself.
 _NOT_ALEMBICS = {"create_sequence", "drop_sequence"}
@@ -66,3 +66,8 @@ def test_the_table_parameter_sits_where_the_table_is() -> None:
     assert OPERATIONS["create_foreign_key"].table_index == 1
     assert OPERATIONS["rename_table"].table_index == 0
     assert OPERATIONS["execute"].table_index is None
+
+
+def test_helpers_are_alembics_and_not_operations() -> None:
+    assert all(hasattr(Operations, name) for name in HELPERS)
+    assert not HELPERS & set(OPERATIONS)
