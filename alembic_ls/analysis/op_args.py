@@ -2,61 +2,29 @@
 
 The batch form of every operation drops its table argument (the batch knows its table), so the
 positional index of everything after it shifts by one. Rules ask for arguments by their keyword
-name and this module finds them in either form.
+name and this module finds them in either form, from the parameters in `op_catalog`. `table_of` is
+the one way to ask which table an op acts on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alembic_ls.analysis.op_catalog import OPERATIONS
 from alembic_ls.analysis.revision_file import ArgValue, OpCall
 
-# Positional parameters of the plain (non-batch) form of each operation, in order.
-_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "add_column": ("table_name", "column"),
-    "drop_column": ("table_name", "column_name"),
-    "alter_column": ("table_name", "column_name"),
-    "create_table": ("table_name",),
-    "drop_table": ("table_name",),
-    "rename_table": ("old_table_name", "new_table_name"),
-    "create_index": ("index_name", "table_name", "columns"),
-    "drop_index": ("index_name", "table_name"),
-    "create_foreign_key": ("constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"),
-    "create_unique_constraint": ("constraint_name", "table_name", "columns"),
-    "create_primary_key": ("constraint_name", "table_name", "columns"),
-    "create_check_constraint": ("constraint_name", "table_name", "condition"),
-    "create_exclude_constraint": ("constraint_name", "table_name"),
-    "drop_constraint": ("constraint_name", "table_name", "type_"),
-    "create_table_comment": ("table_name", "comment"),
-    "drop_table_comment": ("table_name",),
-    "create_sequence": ("sequence",),
-    "drop_sequence": ("sequence",),
-    "execute": ("sqltext",),
-}
-_TABLE_PARAMETERS = frozenset({"table_name", "source_table"})
-
-CONSTRAINT_OPS = frozenset(
-    {
-        "create_foreign_key",
-        "create_unique_constraint",
-        "create_primary_key",
-        "create_check_constraint",
-        "create_exclude_constraint",
-    }
-)
 # Positional arguments of sa.Column(...) that are not its type.
 _COLUMN_EXTRAS = ("ForeignKey", "Identity", "Computed", "Sequence", "FetchedValue", "DefaultClause")
 
 
 def arg(op: OpCall, parameter: str) -> ArgValue | None:
     """The argument passed for `parameter`, positionally or by keyword, in either form."""
-    names = _PARAMETERS.get(op.name, ())
-    if parameter not in names:
+    operation = OPERATIONS.get(op.name)
+    if operation is None or parameter not in operation.parameters:
         return op.kwarg(parameter)
-    if op.batch_span is not None:
-        if parameter in _TABLE_PARAMETERS:
-            return None
-        names = tuple(n for n in names if n not in _TABLE_PARAMETERS)
+    names = operation.positional(op.batch_span is not None)
+    if parameter not in names:  # the table, in the batch form
+        return None
     return op.arg(names.index(parameter), parameter)
 
 
@@ -64,10 +32,11 @@ def table_of(op: OpCall) -> str | None:
     """The literal table an operation acts on (a batch op's is the batch's table)."""
     if op.batch_span is not None:
         return op.batch_table
-    if op.name == "drop_index":
-        value = arg(op, "table_name")
-        return value.text if value else None
-    return op.table
+    operation = OPERATIONS.get(op.name)
+    if operation is None or operation.table_index is None or operation.table_parameter is None:
+        return None
+    value = op.arg(operation.table_index, operation.table_parameter)
+    return value.text if value else None
 
 
 def name_text(value: ArgValue | None) -> str | None:
@@ -96,11 +65,9 @@ def shown_table(op: OpCall) -> str:
         return table
     if op.batch_span is not None:
         return op.batch_table_source or "?"
-    for parameter in ("table_name", "source_table"):
-        value = arg(op, parameter)
-        if value is not None:
-            return value.source
-    return "?"
+    operation = OPERATIONS.get(op.name)
+    value = arg(op, operation.table_parameter) if operation and operation.table_parameter else None
+    return value.source if value is not None else "?"
 
 
 def shown_column(op: OpCall) -> str:

@@ -17,6 +17,7 @@ from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.dialect_guard import DialectGuard, guard_of
 from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import ArgKey, IncrementalParser
+from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.python_parse import parse_python, python_source
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
@@ -42,29 +43,6 @@ from alembic_ls.analysis.revision_file import (
 )
 from alembic_ls.analysis.source_text import Positions, decode_source, lex, split_lines
 
-SCHEMA_OPS = frozenset(
-    {
-        "add_column",
-        "drop_column",
-        "alter_column",
-        "create_table",
-        "drop_table",
-        "rename_table",
-        "create_index",
-        "drop_index",
-        "create_foreign_key",
-        "create_unique_constraint",
-        "create_primary_key",
-        "create_check_constraint",
-        "create_exclude_constraint",
-        "drop_constraint",
-        "create_table_comment",
-        "drop_table_comment",
-        "create_sequence",
-        "drop_sequence",
-        "batch_alter_table",
-    }
-)
 SQL_METHODS = frozenset({"execute", "bulk_insert", "exec_driver_sql"})
 
 # `# ### commands ...` (current template) and `### commands ...` (old templates, no leading `# `).

@@ -163,40 +163,6 @@ class OpCall:
             return self.args[index]
         return self.kwarg(keyword) if keyword else None
 
-    @property
-    def table(self) -> str | None:
-        """The table this op acts on, when it is a literal."""
-        if self.in_batch:
-            return self.batch_table
-        position = _TABLE_ARG.get(self.name)
-        if position is None:
-            return None
-        index, keyword = position
-        value = self.arg(index, keyword)
-        return value.text if value else None
-
-
-# Where the table name sits in each op's signature: (positional index, keyword).
-_TABLE_ARG: dict[str, tuple[int, str]] = {
-    "add_column": (0, "table_name"),
-    "drop_column": (0, "table_name"),
-    "alter_column": (0, "table_name"),
-    "create_table": (0, "table_name"),
-    "drop_table": (0, "table_name"),
-    "rename_table": (0, "old_table_name"),
-    "create_index": (1, "table_name"),
-    "drop_index": (1, "table_name"),
-    "create_foreign_key": (1, "source_table"),
-    "create_unique_constraint": (1, "table_name"),
-    "create_primary_key": (1, "table_name"),
-    "create_check_constraint": (1, "table_name"),
-    "create_exclude_constraint": (1, "table_name"),
-    "drop_constraint": (1, "table_name"),
-    "create_table_comment": (0, "table_name"),
-    "drop_table_comment": (0, "table_name"),
-    "batch_alter_table": (0, "table_name"),
-}
-
 
 class StatementKind(str, enum.Enum):
     PASS = "pass"  # `pass`, `...` or a docstring

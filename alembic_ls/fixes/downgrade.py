@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from alembic_ls.analysis.op_catalog import OPERATIONS, Target
 from alembic_ls.analysis.revision_file import (
     ArgValue,
     FunctionInfo,
@@ -25,23 +26,6 @@ from alembic_ls.fixes.edits import FixRefused, TextEdit
 # says who wrote it instead, so AM101 still sees a hand-written revision for what it is, and the
 # comment heads the paragraph as the explaining comment AM103 asks of statements outside the markers.
 PROVENANCE = "# Derived by alembic-ls from upgrade(): each operation reversed, newest first."
-
-_CONSTRAINT_TYPES = {
-    "create_foreign_key": "foreignkey",
-    "create_unique_constraint": "unique",
-    "create_check_constraint": "check",
-    "create_primary_key": "primary",
-}
-_NOT_REVERSIBLE = {
-    "drop_column": "the dropped column's definition is not in this file",
-    "drop_table": "the dropped table's definition is not in this file",
-    "drop_index": "the dropped index's definition is not in this file",
-    "drop_constraint": "the dropped constraint's definition is not in this file",
-    "drop_sequence": "the dropped sequence's definition is not in this file",
-    "drop_table_comment": "the removed comment is not in this file",
-    "execute": "hand-written SQL cannot be inverted automatically",
-    "bulk_insert": "inserted rows cannot be removed automatically",
-}
 
 
 @dataclass(frozen=True)
@@ -71,8 +55,9 @@ def _reverse(op: OpCall) -> str:
     batch = op.in_batch
     r = op.receiver
     name = op.name
-    if name in _NOT_REVERSIBLE:
-        raise _refuse(op, _NOT_REVERSIBLE[name])
+    operation = OPERATIONS.get(name)
+    if operation is not None and operation.not_reversible is not None:
+        raise _refuse(op, operation.not_reversible)
     schema = _kwargs_source(op, ("schema",))
     if name == "add_column":
         column = op.arg(0 if batch else 1, "column")
@@ -89,11 +74,11 @@ def _reverse(op: OpCall) -> str:
         if batch:
             return f"{r}.drop_index({index_name})"
         return f"{r}.drop_index({index_name}, table_name={_src(op.arg(1, 'table_name'))}{schema})"
-    if name in _CONSTRAINT_TYPES:
+    if operation is not None and operation.target is Target.CONSTRAINT and operation.constraint_type:
         constraint = op.arg(0, "constraint_name")
         if constraint is None or constraint.value is None:
             raise _refuse(op, "an unnamed constraint cannot be dropped by name")
-        kind = _CONSTRAINT_TYPES[name]
+        kind = operation.constraint_type
         if batch:
             return f"{r}.drop_constraint({constraint.source}, type_={kind!r})"
         table = op.arg(1, "source_table" if name == "create_foreign_key" else "table_name")

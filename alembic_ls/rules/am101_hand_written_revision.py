@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from alembic_ls.analysis.parser import SCHEMA_OPS
+from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 

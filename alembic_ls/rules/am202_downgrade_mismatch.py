@@ -5,7 +5,8 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 
-from alembic_ls.analysis.op_args import CONSTRAINT_OPS, added_column, arg, sql_text
+from alembic_ls.analysis.op_args import added_column, arg, sql_text
+from alembic_ls.analysis.op_catalog import CONSTRAINT_CREATORS
 from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.analysis.schema_history import earlier_column_not_null
@@ -294,7 +295,7 @@ class _Excuses:
 def _declares_unnamed(op: OpCall) -> bool:
     if op.name == "create_table":
         return True
-    if op.name in CONSTRAINT_OPS or op.name == "create_index":
+    if op.name in CONSTRAINT_CREATORS or op.name == "create_index":
         name = op.args[0] if op.args else op.kwarg("constraint_name") or op.kwarg("index_name")
         return name is None or (name.is_literal and name.value is None)
     column = added_column(op)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
+from alembic_ls.analysis.op_catalog import OPERATIONS, Operation
 from alembic_ls.analysis.revision_file import Span
 from alembic_ls.server.completion_context import CursorContext, cursor_context
 from alembic_ls.server.positions import from_position, to_range
@@ -35,46 +36,26 @@ class Role:
 
 
 _T = Role(TABLE)
-_C0 = Role(COLUMNS, 0, "table_name")  # columns of the table named by argument 0 / table_name=
-_C1 = Role(COLUMNS, 1, "table_name")
-_SOURCE_COLUMNS = Role(COLUMNS, 1, "source_table")
-_REFERENT_COLUMNS = Role(COLUMNS, 2, "referent_table")
-# Per op: parameter (position or keyword) -> role, for `op.X(...)`.
-OP_ROLES: dict[str, dict[int | str, Role]] = {
-    "add_column": {0: _T, "table_name": _T},
-    "drop_column": {0: _T, "table_name": _T, 1: _C0, "column_name": _C0},
-    "alter_column": {0: _T, "table_name": _T, 1: _C0, "column_name": _C0},
-    "drop_table": {0: _T, "table_name": _T},
-    "rename_table": {0: _T, "old_table_name": _T},
-    "batch_alter_table": {0: _T, "table_name": _T},
-    "create_index": {1: _T, "table_name": _T, 2: _C1, "columns": _C1},
-    "drop_index": {1: _T, "table_name": _T},
-    "create_foreign_key": {
-        1: _T, "source_table": _T, 2: _T, "referent_table": _T,
-        3: _SOURCE_COLUMNS, "local_cols": _SOURCE_COLUMNS,
-        4: _REFERENT_COLUMNS, "remote_cols": _REFERENT_COLUMNS,
-    },
-    "create_unique_constraint": {1: _T, "table_name": _T, 2: _C1, "columns": _C1},
-    "create_primary_key": {1: _T, "table_name": _T, 2: _C1, "columns": _C1},
-    "create_check_constraint": {1: _T, "table_name": _T},
-    "drop_constraint": {1: _T, "table_name": _T},
-}  # fmt: skip
-_B = Role(COLUMNS, of_batch_table=True)
-# The same for `batch_op.X(...)`, where the table is the batch's.
-BATCH_ROLES: dict[str, dict[int | str, Role]] = {
-    "drop_column": {0: _B, "column_name": _B},
-    "alter_column": {0: _B, "column_name": _B},
-    "create_index": {1: _B, "columns": _B},
-    "create_unique_constraint": {1: _B, "columns": _B},
-    "create_primary_key": {1: _B, "columns": _B},
-    "create_foreign_key": {
-        1: _T,
-        "referent_table": _T,
-        2: _B,
-        "local_cols": _B,
-        3: Role(COLUMNS, 1, "referent_table"),
-    },
-}
+_B = Role(COLUMNS, of_batch_table=True)  # columns of the batch's table
+
+
+def _roles(operation: Operation, in_batch: bool) -> dict[int | str, Role]:
+    """Parameter (position or keyword) -> role, for `op.X(...)` or `batch_op.X(...)`, read from the
+    catalog: the existing tables it names, and the columns of one of them."""
+    names = operation.positional(in_batch)
+    roles: dict[int | str, Role] = {}
+    for parameter in operation.existing_tables:
+        if parameter in names:
+            roles[names.index(parameter)] = roles[parameter] = _T
+    for parameter, table in operation.columns_of:
+        # a table parameter the form drops is the batch's table
+        role = _B if table not in names else Role(COLUMNS, names.index(table), table)
+        roles[names.index(parameter)] = roles[parameter] = role
+    return roles
+
+
+OP_ROLES = {name: _roles(entry, False) for name, entry in OPERATIONS.items() if entry.changes_schema}
+BATCH_ROLES = {name: _roles(entry, True) for name, entry in OPERATIONS.items() if entry.has_batch_form}
 
 
 class Completion:

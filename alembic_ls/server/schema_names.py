@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic_ls.analysis.graph import RevisionGraph
+from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
 from alembic_ls.project import SKIP_DIRS, Project
 
@@ -88,7 +89,7 @@ def _column_name(value: ArgValue | None) -> str | None:
 def _replay(schema: Schema, ops: Iterable[OpCall], drops: bool = True) -> None:
     for op in ops:
         batch = op.in_batch
-        table = op.table
+        table = table_of(op)
         shift = 0 if batch else 1  # batch ops have no table argument
         if op.name == "create_table" and table:
             schema.add_table(table, [c for a in op.args[1:] if (c := _column_name(a))])

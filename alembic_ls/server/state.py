@@ -23,6 +23,7 @@ from alembic_ls.analysis.collector import collector_paused, keep_out_of_collecti
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
+from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, split_lines
@@ -417,7 +418,7 @@ def _history_facts(rev: RevisionFile | None) -> tuple[object, ...] | None:
         (
             op.function,
             op.name,
-            op.table,
+            table_of(op),
             tuple(arg.source for arg in op.args),
             tuple((key, arg.source) for key, arg in op.kwargs),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from alembic_ls.analysis.collector import collector_paused
+from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.revision_file import IdentifierAssignment, RevisionFile
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import view_of
@@ -21,7 +22,7 @@ def outline(rev: RevisionFile, lines: list[str], encoding: str) -> list[types.Do
     for function in rev.functions.values():
         children = []
         for op in rev.ops_in(function.name):
-            target = op.table or next((a.text for a in op.args if a.text), None)
+            target = table_of(op) or next((a.text for a in op.args if a.text), None)
             children.append(
                 types.DocumentSymbol(
                     name=f"{op.receiver}.{op.name}",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.parser import parse_revision, read_revision_file
 from alembic_ls.analysis.revision_file import RefKind, Span
 from alembic_ls.analysis.source_text import decode_source, lex, split_lines
@@ -141,7 +142,7 @@ def test_columns_count_code_points_after_non_ascii_text() -> None:
     (call,) = rev.ops
     assert call.span.col == line.index("op.add_column")
     assert call.span.end_col == len(line)
-    assert call.table == "tä"
+    assert table_of(call) == "tä"
     (undefined,) = rev.undefined_names
     assert undefined.name == "sqlmodel"
     assert undefined.span == Span(5, line.index("sqlmodel"), 5, line.index("sqlmodel") + len("sqlmodel"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import MarkerKind, RefKind, Span, StatementKind
 
@@ -176,7 +177,7 @@ def test_op_imported_under_another_name() -> None:
     )
     rev = parse_revision("v.py", text)
     assert "alembic_op" in rev.op_aliases
-    assert [(o.receiver, o.name, o.table) for o in rev.ops] == [
+    assert [(o.receiver, o.name, table_of(o)) for o in rev.ops] == [
         ("alembic_op", "add_column", "t"),
         ("alembic_op", "execute", None),
     ]
@@ -262,7 +263,7 @@ def test_nested_helper_calls_are_not_operations() -> None:
     assert [o.name for o in rev.ops] == ["create_index", "bulk_insert"]
     index = rev.ops[0]
     assert index.arg(0) is not None and index.arg(0).source == "op.f('ix_t_c')"  # type: ignore[union-attr]
-    assert index.table == "t"
+    assert table_of(index) == "t"
 
 
 def test_op_call_arguments_are_recorded_with_literals_and_nested_calls() -> None:
@@ -273,7 +274,7 @@ def test_op_call_arguments_are_recorded_with_literals_and_nested_calls() -> None
     )
     rev = parse_revision("v.py", text)
     (call,) = rev.ops
-    assert call.table == "post"
+    assert table_of(call) == "post"
     column = call.arg(1)
     assert column is not None and column.call_name == "sa.Column"
     assert column.call_args[0].value == "slug"
@@ -294,7 +295,7 @@ def test_batch_alter_table_blocks() -> None:
         "        b.drop_column('x')\n"
     )
     rev = parse_revision("v.py", text)
-    assert [(o.receiver, o.name, o.table) for o in rev.ops] == [
+    assert [(o.receiver, o.name, table_of(o)) for o in rev.ops] == [
         ("op", "batch_alter_table", "user"),
         ("batch_op", "add_column", "user"),
         ("batch_op", "create_index", "user"),
