@@ -69,3 +69,10 @@ def test_a_column_added_in_sql_text_takes_its_constraints_along(lab, make_revisi
         "    op.create_primary_key('pk_hours', 'hours', ['id'])"
     )
     assert _am202(lab, make_revision, up, "    op.drop_column('hours', 'id')") == []
+
+
+def test_a_table_named_by_a_loop_variable_is_not_judged(lab, make_revision) -> None:
+    """ckan 016: `for table in ids: op.alter_column(table, 'id', type_=...)` — no `?.id` findings."""
+    up = "    for table in ('a', 'b'):\n        op.alter_column(table, 'id', type_=sa.UnicodeText)"
+    down = "    op.alter_column('a', 'id', type_=sa.Integer)"
+    assert not [m for m in _am202(lab, make_revision, up, down) if "?" in m]
