@@ -32,9 +32,7 @@ def test_greedy_form_drops_every_possessive_mark_and_nothing_else() -> None:
         re.compile(greedy)
 
 
-@pytest.mark.skipif(
-    not POSSESSIVE_SUPPORTED, reason="no possessive form to compare with before 3.11"
-)
+@pytest.mark.skipif(not POSSESSIVE_SUPPORTED, reason="no possessive form to compare with before 3.11")
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 @settings(max_examples=400, deadline=None)
 @given(text=TEXT, start=st.integers(min_value=0, max_value=60))
