@@ -5,19 +5,15 @@ then the wheel installed into a fresh virtualenv (dependencies from the package 
 
 from __future__ import annotations
 
-import json
 import os
-import queue
 import shutil
 import subprocess
 import sys
-import threading
 import venv
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from stdio_client import demo_session
 
 from alembic_ls import __version__
 
@@ -117,95 +113,12 @@ def test_explain_reads_the_rule_page_shipped_in_the_wheel(installed: Path, tmp_p
     assert result.stdout.rstrip("\n") == page.rstrip("\n")
 
 
-class StdioClient:
-    """Just enough JSON-RPC over stdio to talk to the installed server."""
-
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        self.process = process
-        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def send(self, message: dict[str, Any]) -> None:
-        assert self.process.stdin is not None
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.process.stdin.flush()
-
-    def wait_for(self, wanted: Any) -> dict[str, Any]:
-        while True:
-            message = self.messages.get(timeout=60)
-            if wanted(message):
-                return message
-
-    def _read(self) -> None:
-        stdout = self.process.stdout
-        assert stdout is not None
-        while True:
-            length = 0
-            while (line := stdout.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if not line:
-                return
-            self.messages.put(json.loads(stdout.read(length)))
-
-
-@pytest.fixture
-def server(installed: Path, tmp_path: Path) -> Iterator[StdioClient]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "ALEMBIC_LS"))}
-    env["ALEMBIC_LS_CACHE_DIR"] = str(tmp_path / ".cache")
-    process = subprocess.Popen(
-        [str(installed / "alembic-ls"), "serve"],
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield StdioClient(process)
-    finally:
-        process.kill()
-        process.wait(timeout=30)
-
-
-def test_serve_from_the_wheel_initializes_and_diagnoses(server: StdioClient, tmp_path: Path) -> None:
+def test_serve_from_the_wheel_initializes_and_diagnoses(installed: Path, tmp_path: Path) -> None:
     demo = tmp_path / "blog"
     shutil.copytree(DEMO, demo, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
-    server.send(
-        {
-            "id": 1,
-            "method": "initialize",
-            "params": {"processId": None, "rootUri": demo.as_uri(), "capabilities": {}},
-        }
-    )
-    answer = server.wait_for(lambda m: m.get("id") == 1)
-    assert answer["result"]["serverInfo"] == {"name": "alembic-ls", "version": __version__}
-    server.send({"method": "initialized", "params": {}})
-    revision = demo / "migrations" / "versions" / "5e6f708192a3_add_bio_to_user.py"
-    uri = revision.as_uri()
-    server.send(
-        {
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {
-                    "uri": uri,
-                    "languageId": "python",
-                    "version": 1,
-                    "text": revision.read_text(encoding="utf-8"),
-                }
-            },
-        }
-    )
-    published = server.wait_for(
-        lambda m: (
-            m.get("method") == "textDocument/publishDiagnostics"
-            and m["params"]["uri"] == uri
-            and m["params"]["diagnostics"]
-        )
-    )
-    assert [d["code"] for d in published["params"]["diagnostics"]] == ["AM201"]
-    server.send({"id": 2, "method": "shutdown", "params": None})
-    assert server.wait_for(lambda m: m.get("id") == 2)["result"] is None
-    server.send({"method": "exit", "params": None})
-    assert server.process.wait(timeout=30) == 0
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "ALEMBIC_LS"))}
+    env["ALEMBIC_LS_CACHE_DIR"] = str(tmp_path / ".cache")
+    session = demo_session([str(installed / "alembic-ls"), "serve"], demo, env)
+    assert session.server_info == {"name": "alembic-ls", "version": __version__}
+    assert session.codes == ["AM201"]
+    assert session.exit_code == 0

@@ -1,27 +1,29 @@
 """Put the alembic-ls server and its Python dependencies into bundled/ for one target platform.
 
 Layout (what bundled/launch.py expects):
-  bundled/tool/alembic_ls/      the server package itself (pure Python, any version)
-  bundled/libs/cpXY/            what only CPython X.Y on the target platform uses
-  bundled/libs/common/          everything else: each pure-Python package once, and a native package's code once
-                                with its compiled modules for every version side by side (their file names carry
-                                the version: native.cpython-312-x86_64-linux-gnu.so, native.cp312-win_amd64.pyd)
+  bundled/tool/alembic_ls/   the server package itself (pure Python, any version)
+  bundled/libs/cpXY/         what only CPython X.Y on the target platform uses
+  bundled/libs/common/       everything else: each pure-Python package once, and a native package's code once
+                             with its compiled modules for every version side by side (their file names carry
+                             the version: native.cpython-312-x86_64-linux-gnu.so, native.cp312-win_amd64.pyd)
 
 libcst ships a compiled parser per Python version and platform, so the dependencies are fetched once per
-supported version with `pip download --platform/--python-version/--only-binary`, then merged file by file. pip evaluates environment
-markers (`exceptiongroup; python_version < "3.11"`, `pyyaml-ft; python_version == "3.13"`) against the
-interpreter running it, not the target, so this script evaluates them for the target itself: it downloads what
-the target's markers ask for until nothing is missing, then unpacks only the wheels the target needs.
-Left out on purpose (NOT_BUNDLED): alembic and SQLAlchemy, which the server never imports (the agent must use the
-project's own alembic, not a bundled one), and PyYAML, which libcst imports only in its codemod command line
-(libcst/tool.py), never on the server's path; scripts/audit_vsix.py checks that this stays true. The test suites
-inside dependencies (`tests/` folders) are not copied either.
+supported version with `pip download --platform/--python-version/--only-binary`, then merged file by file.
+pip evaluates environment markers (`exceptiongroup; python_version < "3.11"`) against the interpreter running
+it, not the target, so this script evaluates them for the target itself: it downloads what the target's
+markers ask for until nothing is missing, then unpacks only the wheels the target needs.
+
+Left out on purpose (NOT_BUNDLED): alembic and SQLAlchemy, which the server never imports (the agent must use
+the project's own alembic, not a bundled one), and PyYAML, which libcst imports only in its codemod command
+line (libcst/tool.py), never on the server's path; scripts/audit_vsix.py checks that this stays true. The test
+suites inside dependencies (`tests/` folders) are not copied either.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -72,7 +74,7 @@ PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13", "3.14"]
 # Distributions a dependency asks for that the server never imports, and why.
 NOT_BUNDLED: dict[str, str] = {
     "alembic": "imported by the agent only, which runs in the project's interpreter with its own alembic",
-    "sqlalchemy": "imported by the agent only, which runs in the project's interpreter with its own SQLAlchemy",
+    "sqlalchemy": "imported by the agent only, which runs in the project's interpreter with its own copy",
     "pyyaml": "libcst imports yaml only in libcst/tool.py, its codemod command line",
     "pyyaml-ft": "libcst's yaml for Python 3.13, imported only in libcst/tool.py",
 }
@@ -143,7 +145,8 @@ def needed_wheels(
 
 def pip(*args: str) -> None:
     base = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    subprocess.run([*base, *args], check=True)
+    # A build machine or CI runs as root; pip's warning about that says nothing about this folder.
+    subprocess.run([*base, *args], check=True, env={**os.environ, "PIP_ROOT_USER_ACTION": "ignore"})
 
 
 def unpack_wheel(wheel: Path, target: Path) -> None:
@@ -196,8 +199,9 @@ def file_digests(entry: Path) -> dict[str, str]:
 
 
 def mergeable(listings: list[dict[str, str]]) -> bool:
-    """One entry's files in every version can live in one folder: a path found in several versions has the same
-    bytes in each, and a path found in some versions only is a compiled module whose name says its version."""
+    """One entry's files in every version can live in one folder: a path found in several versions has the
+    same bytes in each, and a path found in some versions only is a compiled module whose name says its
+    version."""
     seen: dict[str, set[str]] = {}
     for listing in listings:
         for path, digest in listing.items():
