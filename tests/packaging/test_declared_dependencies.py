@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from importlib.metadata import packages_distributions
+from importlib.metadata import distributions
 from pathlib import Path
 
 import pytest
@@ -44,12 +44,28 @@ def imported_top_level_modules(root: Path) -> dict[str, list[str]]:
     return found
 
 
+# Imported only where the standard library lacks it (tomllib is 3.11+; tomli stands in on 3.10).
+VERSION_DEPENDENT_STDLIB = {"tomllib"}
+
+
 def third_party(modules: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {
-        name: files
-        for name, files in modules.items()
-        if name not in sys.stdlib_module_names and name not in OWN_TOP_LEVEL and name != "__future__"
-    }
+    stdlib = sys.stdlib_module_names | VERSION_DEPENDENT_STDLIB | {"__future__"}
+    return {name: found for name, found in modules.items() if name not in stdlib | OWN_TOP_LEVEL}
+
+
+def module_providers() -> dict[str, str]:
+    """Top-level module -> the installed distribution whose files hold it, read from each RECORD (Python
+    3.10's packages_distributions() reads only top_level.txt, which many wheels do not have)."""
+    providers: dict[str, str] = {}
+    for distribution in distributions():
+        for file in distribution.files or []:
+            top = file.parts[0]
+            if top.endswith((".dist-info", ".data")) or top in ("..", "__pycache__"):
+                continue
+            single_module = len(file.parts) == 1 and file.suffix in (".py", ".so", ".pyd")
+            name = top.split(".")[0] if single_module else top
+            providers.setdefault(name, distribution.metadata["Name"])
+    return providers
 
 
 def declared_distributions() -> set[str]:
@@ -71,11 +87,11 @@ def test_import_reader_sees_lazy_and_conditional_imports(tmp_path: Path) -> None
 
 def test_declared_dependencies_are_the_imported_ones() -> None:
     modules = third_party(imported_top_level_modules(PACKAGE))
-    providers = packages_distributions()
+    providers = module_providers()
     # tomli is imported on Python < 3.11 only, where tomllib does not exist; it may be absent here.
     unresolved = {name for name in modules if name not in providers and name != "tomli"}
     assert not unresolved, f"imported modules no installed distribution provides: {unresolved}"
-    imported = {canonicalize_name(providers[name][0]) for name in modules if name in providers}
+    imported = {canonicalize_name(providers[name]) for name in modules if name in providers}
     if "tomli" in modules:
         imported.add("tomli")
     declared = declared_distributions()
