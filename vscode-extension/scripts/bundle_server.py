@@ -227,6 +227,8 @@ def move_shared_entries(version_dirs: list[Path], common: Path) -> None:
             if source.is_dir():
                 shutil.copytree(source, common / name, dirs_exist_ok=True)
                 shutil.rmtree(source)
+            elif (common / name).exists():  # the same bytes, moved from an earlier version's folder
+                source.unlink()
             else:
                 shutil.move(str(source), str(common / name))
 
