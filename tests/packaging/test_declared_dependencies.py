@@ -69,8 +69,11 @@ def module_providers() -> dict[str, str]:
 
 
 def declared_distributions() -> set[str]:
+    """The required dependencies and the optional features' extras (not `dev`: tools for working on it)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return {canonicalize_name(Requirement(text).name) for text in project["dependencies"]}
+    extras = project["optional-dependencies"]
+    features = [req for extra, reqs in extras.items() if extra != "dev" for req in reqs]
+    return {canonicalize_name(Requirement(text).name) for text in [*project["dependencies"], *features]}
 
 
 def test_import_reader_sees_lazy_and_conditional_imports(tmp_path: Path) -> None:
