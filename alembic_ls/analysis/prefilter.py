@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from alembic_ls.analysis.regex_compat import compile_possessive
+
 # Every name `_sql_call_name` accepts: execute, exec_driver_sql, bulk_insert, text. (A leading
 # `\b` would cost the regex its fast literal scan; the start is checked by hand instead.)
 _SQL_WORD = re.compile(r"(?:execute|exec_driver_sql|bulk_insert|text)\b")
@@ -34,7 +36,7 @@ _F_PREFIX_ENDS = ("f\0", "F\0", "r\0", "R\0")
 # found by skipping in one possessive run (no backtracking, no retry at every position) whatever
 # is not such a name: other characters, attributes, numbers, keyword arguments. Group 1 is the
 # name ("" for the match that skips the text's tail).
-_NAME = re.compile(r"(?:[^\w.]++|\.\w*+|\d\w*+|[^\W\d]\w*+\s*+=(?!=))*+(?:([^\W\d]\w*+)|\Z)")
+_NAME = compile_possessive(r"(?:[^\w.]++|\.\w*+|\d\w*+|[^\W\d]\w*+\s*+=(?!=))*+(?:([^\W\d]\w*+)|\Z)")
 _KEYWORDS = frozenset(keyword.kwlist)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 

@@ -8,6 +8,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from alembic_ls.analysis.regex_compat import compile_possessive
 from alembic_ls.analysis.revision_file import Comment, Span
 
 # Python (and LSP) break lines on \r\n, \r and \n only; str.splitlines() also breaks on \x0c,
@@ -140,7 +141,7 @@ class LexResult:
 # by two more opens a triple-quoted one); a backslash outside a string, which escapes the
 # character after it (a line continuation, mostly); or the quote of a string that never closes
 # (`_unclosed_end`). No match: nothing of interest is left.
-_TOKEN = re.compile(
+_TOKEN = compile_possessive(
     r"""[^#'"\\]*+("""
     r"#[^\n]*"
     r"|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"

@@ -1,17 +1,22 @@
 """Put the alembic-ls server and its Python dependencies into bundled/ for one target platform.
 
 Layout (what bundled/launch.py expects):
-  bundled/tool/alembic_ls/      the server package itself (pure Python, any version)
-  bundled/libs/cpXY/            the dependencies resolved for CPython X.Y on the target platform
-  bundled/libs/common/          entries that came out byte-identical for every version (moved, not copied)
+  bundled/tool/alembic_ls/   the server package itself (pure Python, any version)
+  bundled/libs/cpXY/         what only CPython X.Y on the target platform uses
+  bundled/libs/common/       everything else: each pure-Python package once, and a native package's code once
+                             with its compiled modules for every version side by side (their file names carry
+                             the version: native.cpython-312-x86_64-linux-gnu.so, native.cp312-win_amd64.pyd)
 
 libcst ships a compiled parser per Python version and platform, so the dependencies are fetched once per
-supported version with `pip download --platform/--python-version/--only-binary`. pip evaluates environment
-markers (`exceptiongroup; python_version < "3.11"`, `pyyaml-ft; python_version == "3.13"`) against the
-interpreter running it, not the target, so this script evaluates them for the target itself: it downloads what
-the target's markers ask for until nothing is missing, then unpacks only the wheels the target needs.
-alembic and SQLAlchemy are left out on purpose: the server never imports them, and the agent must use the
-project's own alembic, not a bundled one.
+supported version with `pip download --platform/--python-version/--only-binary`, then merged file by file.
+pip evaluates environment markers (`exceptiongroup; python_version < "3.11"`) against the interpreter running
+it, not the target, so this script evaluates them for the target itself: it downloads what the target's
+markers ask for until nothing is missing, then unpacks only the wheels the target needs.
+
+Left out on purpose (NOT_BUNDLED): alembic and SQLAlchemy, which the server never imports (the agent must use
+the project's own alembic, not a bundled one), and PyYAML, which libcst imports only in its codemod command
+line (libcst/tool.py), never on the server's path; scripts/audit_vsix.py checks that this stays true. The test
+suites inside dependencies (`tests/` folders) are not copied either.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,13 +71,22 @@ MARKER_PLATFORM: dict[str, dict[str, str]] = {
     "win32-x64": {"sys_platform": "win32", "platform_system": "Windows", "platform_machine": "AMD64"},
 }
 PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13", "3.14"]
-# Needed only by the agent, which runs in the project's interpreter with the project's own copies.
-AGENT_ONLY = {"alembic", "sqlalchemy"}
+# Distributions a dependency asks for that the server never imports, and why.
+NOT_BUNDLED: dict[str, str] = {
+    "alembic": "imported by the agent only, which runs in the project's interpreter with its own alembic",
+    "sqlalchemy": "imported by the agent only, which runs in the project's interpreter with its own copy",
+    "pyyaml": "libcst imports yaml only in libcst/tool.py, its codemod command line",
+    "pyyaml-ft": "libcst's yaml for Python 3.13, imported only in libcst/tool.py",
+}
+# Folders of a dependency that nothing imports at run time.
+PRUNED_DIRS = {"tests", "__pycache__"}
+# A compiled module's file name names the Python it is for; files named so can share one folder.
+VERSIONED_EXTENSION = re.compile(r"\.(cpython-3\d+[a-z]*-[^.]+\.so|cp3\d+-win_[a-z0-9]+\.pyd)$")
 
 
 def server_requirements() -> list[str]:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [r for r in project["dependencies"] if canonicalize_name(Requirement(r).name) not in AGENT_ONLY]
+    return [r for r in project["dependencies"] if canonicalize_name(Requirement(r).name) not in NOT_BUNDLED]
 
 
 def marker_environment(target: str, version: str) -> dict[str, str]:
@@ -117,7 +132,7 @@ def needed_wheels(
     while queue:
         requirement = queue.pop()
         name = canonicalize_name(requirement.name)
-        if name in needed:
+        if name in needed or name in NOT_BUNDLED:
             continue
         if name not in wheels:
             if all(canonicalize_name(m.name) != name for m in missing):
@@ -130,11 +145,13 @@ def needed_wheels(
 
 def pip(*args: str) -> None:
     base = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    subprocess.run([*base, *args], check=True)
+    # A build machine or CI runs as root; pip's warning about that says nothing about this folder.
+    subprocess.run([*base, *args], check=True, env={**os.environ, "PIP_ROOT_USER_ACTION": "ignore"})
 
 
 def unpack_wheel(wheel: Path, target: Path) -> None:
-    """What `pip install --target` does for a wheel: its files, with `*.data/{purelib,platlib}` merged in."""
+    """What `pip install --target` does for a wheel: its files, with `*.data/{purelib,platlib}` merged in;
+    then its test suites go."""
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
     for data in target.glob("*.data"):
@@ -142,6 +159,9 @@ def unpack_wheel(wheel: Path, target: Path) -> None:
             if (data / scheme).is_dir():
                 shutil.copytree(data / scheme, target, dirs_exist_ok=True)
         shutil.rmtree(data)
+    for folder in sorted(target.rglob("*"), reverse=True):
+        if folder.is_dir() and folder.name in PRUNED_DIRS:
+            shutil.rmtree(folder)
 
 
 def bundle_version(target: str, version: str, requirements: list[str], wheel_dir: Path, out: Path) -> None:
@@ -172,24 +192,45 @@ def bundle_version(target: str, version: str, requirements: list[str], wheel_dir
         unpack_wheel(wheel, out)
 
 
-def entry_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for file in files:
-        digest.update(str(file.relative_to(path.parent)).encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+def file_digests(entry: Path) -> dict[str, str]:
+    """Relative path (inside `entry`'s folder) -> sha256, for a file or every file of a folder."""
+    files = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
+    return {str(f.relative_to(entry.parent)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+def mergeable(listings: list[dict[str, str]]) -> bool:
+    """One entry's files in every version can live in one folder: a path found in several versions has the
+    same bytes in each, and a path found in some versions only is a compiled module whose name says its
+    version."""
+    seen: dict[str, set[str]] = {}
+    for listing in listings:
+        for path, digest in listing.items():
+            seen.setdefault(path, set()).add(digest)
+    return all(
+        len(digests) == 1
+        and (
+            sum(path in listing for listing in listings) == len(listings)
+            or VERSIONED_EXTENSION.search(path) is not None
+        )
+        for path, digests in seen.items()
+    )
 
 
 def move_shared_entries(version_dirs: list[Path], common: Path) -> None:
-    """Move every top-level entry that is byte-identical across all versions into `common`."""
-    names = set.intersection(*(set(os.listdir(d)) for d in version_dirs))
+    """Move every top-level entry that all versions have and that merges (see `mergeable`) into `common`."""
+    names = set.intersection(*({p.name for p in d.iterdir()} for d in version_dirs))
     for name in sorted(names):
-        if len({entry_digest(d / name) for d in version_dirs}) == 1:
-            shutil.move(str(version_dirs[0] / name), str(common / name))
-            for other in version_dirs[1:]:
-                path = other / name
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if not mergeable([file_digests(d / name) for d in version_dirs]):
+            continue
+        for version_dir in version_dirs:
+            source = version_dir / name
+            if source.is_dir():
+                shutil.copytree(source, common / name, dirs_exist_ok=True)
+                shutil.rmtree(source)
+            elif (common / name).exists():  # the same bytes, moved from an earlier version's folder
+                source.unlink()
+            else:
+                shutil.move(str(source), str(common / name))
 
 
 def main() -> int:

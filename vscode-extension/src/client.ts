@@ -14,7 +14,10 @@ import {
 import { agentInterpreterFor, serverLaunch } from "./launch";
 import { AgentInterpreter } from "./logic/interpreter";
 import { asResult, CommandResult } from "./logic/results";
+import { formatDebugInfo } from "./logic/debugInfo";
+import { ServerLaunch } from "./logic/serverLaunch";
 import { buildServerSettings, ServerSettings } from "./logic/settings";
+import { versionMismatchWarning } from "./logic/versionCheck";
 import { plannedExitLine } from "./logic/plannedStop";
 import { tabOptions } from "./logic/showDocument";
 import { parseStatus, ProjectStatus } from "./logic/status";
@@ -23,7 +26,13 @@ import { onInterpreterChanged, selectedInterpreter } from "./pythonExtension";
 export const STATUS_NOTIFICATION = "alembic-ls/status";
 const SECTION = "alembicLs";
 /** Settings read only when the server process starts. */
-const RESTART_SETTINGS = ["alembicLs.serverPython", "alembicLs.serverCommand", "alembicLs.trace.server"];
+const RESTART_SETTINGS = [
+  "alembicLs.serverPython",
+  "alembicLs.serverCommand",
+  "alembicLs.path",
+  "alembicLs.importStrategy",
+  "alembicLs.trace.server",
+];
 /** Settings that change which interpreter the agent uses. */
 const INTERPRETER_SETTINGS = ["alembicLs.interpreter", "python.defaultInterpreterPath"];
 
@@ -64,9 +73,16 @@ export class AlembicClient implements vscode.Disposable {
   hasProject = false;
   readonly onHasProject = this.hasProjectEmitter.event;
 
+  /** How the running (or last) server was started, and the version it reported at initialize. */
+  private launch: Extract<ServerLaunch, { kind: "command" }> | undefined;
+  private serverVersion: string | undefined;
+  /** Notes and warnings already shown this session (each is said once). */
+  private readonly told = new Set<string>();
+
   constructor(
     private readonly extensionPath: string,
     readonly output: vscode.OutputChannel,
+    private readonly extensionVersion: string,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => void this.configurationChanged(event)),
@@ -152,8 +168,18 @@ export class AlembicClient implements vscode.Disposable {
     this.setState("starting");
     const began = Date.now();
     await this.refreshInterpreters(false);
-    const launch = await serverLaunch(this.extensionPath, await this.preferredServerPythons());
+    const firstFolder = vscode.workspace.workspaceFolders?.[0];
+    const projectInterpreter = firstFolder && this.trusted ? this.interpreters.get(firstFolder.uri.toString()) : undefined;
+    const launch = await serverLaunch(
+      this.extensionPath,
+      this.extensionVersion,
+      await this.preferredServerPythons(),
+      projectInterpreter,
+    );
     this.log(`Looked for Python in ${Date.now() - began} ms.`);
+    if (launch.note) {
+      this.tellOnce(launch.note);
+    }
     if (launch.kind === "missing-python") {
       this.log(`${launch.message} Tried: ${launch.tried.join(", ")}`);
       this.setState("failed");
@@ -265,7 +291,52 @@ export class AlembicClient implements vscode.Disposable {
       return;
     }
     this.log(`The server answered initialize ${Date.now() - began} ms after the extension started it.`);
+    this.launch = launch;
+    this.serverVersion = client.initializeResult?.serverInfo?.version;
+    const mismatch = versionMismatchWarning(this.serverVersion, this.extensionVersion, launch.description);
+    if (mismatch) {
+      this.tellOnce(mismatch);
+    }
     this.setState("running");
+  }
+
+  /** Logs `message` and shows it once per session, as a notification that does not take focus. */
+  private tellOnce(message: string): void {
+    this.log(message);
+    if (!this.told.has(message)) {
+      this.told.add(message);
+      void vscode.window.showInformationMessage(message);
+    }
+  }
+
+  /** The Markdown for Alembic: Show Debug Information. */
+  async debugInformation(): Promise<string> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
+      const interpreter = this.interpreters.get(folder.uri.toString());
+      return {
+        name: folder.name,
+        path: folder.uri.fsPath,
+        interpreter: interpreter?.command.join(" ") ?? "",
+        interpreterSource: interpreter?.source ?? (this.trusted ? "none" : "untrusted: not looked for"),
+        dialect: vscode.workspace.getConfiguration(SECTION, folder.uri).get<string>("dialect", ""),
+      };
+    });
+    return formatDebugInfo({
+      extensionVersion: this.extensionVersion,
+      editor: `${vscode.env.appName} ${vscode.version}`,
+      platform: process.platform,
+      arch: process.arch,
+      server: this.launch && {
+        description: this.launch.description,
+        commandLine: [this.launch.command, ...this.launch.args].join(" "),
+        source: this.launch.source,
+        version: this.serverVersion,
+        state: this.state,
+      },
+      folders,
+      projects: this.projects,
+      trusted: this.trusted,
+    });
   }
 
   private crashes: number[] = [];

@@ -35,6 +35,7 @@ export const PALETTE: PaletteEntry[] = [
   { id: "alembicLs.showCurrent", title: "Show Current Revision", detail: "alembic current", needsTrust: true },
   { id: "alembicLs.restartServer", title: "Restart Server", detail: "", needsTrust: false },
   { id: "alembicLs.showOutput", title: "Show Output", detail: "the server's log", needsTrust: false },
+  { id: "alembicLs.showDebugInfo", title: "Show Debug Information", detail: "versions, interpreter, server, projects", needsTrust: false },
 ];
 
 export function registerCommands(client: AlembicClient): vscode.Disposable {
@@ -50,6 +51,13 @@ export function registerCommands(client: AlembicClient): vscode.Disposable {
     "alembicLs.showCurrent": () => commands.showCurrent(),
     "alembicLs.restartServer": () => client.restart(),
     "alembicLs.showOutput": async () => client.output.show(true),
+    "alembicLs.showDebugInfo": async () => {
+      const document = await vscode.workspace.openTextDocument({
+        language: "markdown",
+        content: await client.debugInformation(),
+      });
+      await vscode.window.showTextDocument(document);
+    },
     "alembicLs.showCommands": () => commands.showCommands(),
   };
   return vscode.Disposable.from(

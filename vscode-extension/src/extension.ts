@@ -12,7 +12,8 @@ let client: AlembicClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Alembic LS");
-  client = new AlembicClient(context.extensionPath, output);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? "");
+  client = new AlembicClient(context.extensionPath, output, version);
   context.subscriptions.push(output, client, registerCommands(client), registerGraphView(client));
   context.subscriptions.push(
     client.onHasProject((found) => void vscode.commands.executeCommand("setContext", HAS_PROJECT, found)),

@@ -6,7 +6,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { AgentInterpreter, isOnPath, resolveAgentInterpreter } from "./logic/interpreter";
-import { chooseServerLaunch, parseProbeOutput, PROBE_SCRIPT, PythonInfo, ServerLaunch } from "./logic/serverLaunch";
+import {
+  chooseServerLaunch,
+  EnvironmentServer,
+  ImportStrategy,
+  parseProbeOutput,
+  PROBE_SCRIPT,
+  PythonInfo,
+  ServerLaunch,
+} from "./logic/serverLaunch";
 import { pythonExtensionInstalled, selectedInterpreter } from "./pythonExtension";
 
 const PROBE_TIMEOUT_MS = 15000;
@@ -50,13 +58,32 @@ export async function agentInterpreterFor(folder: vscode.WorkspaceFolder): Promi
   });
 }
 
+/** The alembic-ls version installed in the project's interpreter (undefined: not installed or not runnable). */
+async function environmentServer(interpreter: AgentInterpreter | undefined): Promise<EnvironmentServer | undefined> {
+  if (!interpreter || interpreter.command.length === 0) {
+    return undefined;
+  }
+  const [command, ...prefix] = interpreter.command;
+  const result = await run(command, [...prefix, "-c", "import alembic_ls; print(alembic_ls.__version__)"]);
+  const version = result.ok ? result.stdout.trim().split(/\r?\n/).pop() : undefined;
+  return { command: interpreter.command, version: version || undefined };
+}
+
 export async function serverLaunch(
   extensionPath: string,
+  extensionVersion: string,
   preferred: string[],
+  projectInterpreter: AgentInterpreter | undefined,
 ): Promise<ServerLaunch> {
   const config = vscode.workspace.getConfiguration("alembicLs");
   const bundleDir = path.join(extensionPath, "bundled");
   return chooseServerLaunch({
+    path: config.get<string[]>("path", []),
+    importStrategy: config.get<ImportStrategy>("importStrategy", "useBundled"),
+    extensionVersion,
+    // Never runs the project's interpreter in an untrusted workspace: the caller passes none there.
+    environment: () => environmentServer(projectInterpreter),
+    exists: fileExists,
     serverCommand: config.get<string[]>("serverCommand", []),
     serverPython: config.get<string>("serverPython", ""),
     preferred,

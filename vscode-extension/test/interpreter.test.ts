@@ -76,10 +76,12 @@ describe("resolveAgentInterpreter", () => {
   it("prefers .venv over venv, and uses Scripts\\python.exe on Windows", async () => {
     const both = await resolveAgentInterpreter(inputs({ files: ["venv/bin/python", ".venv/bin/python"] }));
     assert.deepEqual(both.command, [path.join(FOLDER, ".venv", "bin", "python")]);
-    const windows = await resolveAgentInterpreter(
-      inputs({ platform: "win32", files: [path.join(".venv", "Scripts", "python.exe")] }),
-    );
-    assert.deepEqual(windows.command, [path.join(FOLDER, ".venv", "Scripts", "python.exe")]);
+    const windows = await resolveAgentInterpreter({
+      ...inputs({ platform: "win32" }),
+      folder: "C:\\work\\shop",
+      exists: (file) => file === "C:\\work\\shop\\.venv\\Scripts\\python.exe",
+    });
+    assert.deepEqual(windows.command, ["C:\\work\\shop\\.venv\\Scripts\\python.exe"]);
   });
 
   it("leaves the choice to the server when nothing is found", async () => {
@@ -96,7 +98,7 @@ describe("isOnPath", () => {
   });
 
   it("tries PATHEXT suffixes on Windows", () => {
-    const exists = (file: string) => file === path.join("C:\\tools", "uv.EXE");
+    const exists = (file: string) => file === "C:\\tools\\uv.EXE";
     assert.equal(isOnPath("uv", { Path: "C:\\tools", PATHEXT: ".COM;.EXE" }, "win32", exists), true);
   });
 });

@@ -44,6 +44,7 @@ describe("chooseServerLaunch", () => {
       command: "/usr/bin/python3.12",
       args: ["-I", path.join(BUNDLE, "launch.py")],
       description: "bundled server on Python 3.12 (/usr/bin/python3.12)",
+      source: "bundled",
     });
   });
 
@@ -70,6 +71,7 @@ describe("chooseServerLaunch", () => {
       command: "/usr/bin/python3",
       args: ["-m", "alembic_ls", "serve"],
       description: "alembic-ls installed in Python 3.15 (/usr/bin/python3)",
+      source: "installed",
     });
   });
 
@@ -88,6 +90,7 @@ describe("chooseServerLaunch", () => {
       command: "/src/.venv/bin/alembic-ls",
       args: ["serve"],
       description: "alembicLs.serverCommand: /src/.venv/bin/alembic-ls serve",
+      source: "serverCommand",
     });
     assert.deepEqual(setup.probed, []);
   });

@@ -3,7 +3,7 @@
 // that extension is installed, never required); python.defaultInterpreterPath; then the project's own tooling,
 // as a person would run it: `uv run` with uv.lock, `poetry run` with poetry.lock, else a .venv/venv in the folder.
 
-import * as path from "node:path";
+import { pathFor } from "./serverLaunch";
 
 export type InterpreterSource =
   | "setting"
@@ -39,6 +39,7 @@ export function expandFolderVariables(value: string, folder: string): string {
 }
 
 export function venvPython(venv: string, platform: NodeJS.Platform): string {
+  const path = pathFor(platform);
   return platform === "win32" ? path.join(venv, "Scripts", "python.exe") : path.join(venv, "bin", "python");
 }
 
@@ -68,6 +69,7 @@ export async function resolveAgentInterpreter(inputs: InterpreterInputs): Promis
       source: "python-default-path",
     };
   }
+  const path = pathFor(inputs.platform);
   const inFolder = (name: string) => inputs.exists(path.join(inputs.folder, name));
   if (inFolder("uv.lock") && inputs.onPath("uv")) {
     return { command: ["uv", "run", "--project", inputs.folder, "python"], source: "uv" };
@@ -93,5 +95,6 @@ export function isOnPath(
 ): boolean {
   const dirs = (env.PATH ?? env.Path ?? "").split(platform === "win32" ? ";" : ":").filter(Boolean);
   const suffixes = platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";") : [""];
+  const path = pathFor(platform);
   return dirs.some((dir) => suffixes.some((suffix) => exists(path.join(dir, name + suffix))));
 }

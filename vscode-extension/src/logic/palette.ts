@@ -21,6 +21,7 @@ export const COMMAND_NEEDS: Record<string, Needs> = {
   "alembicLs.showRevisionGraph": "project",
   "alembicLs.restartServer": "nothing",
   "alembicLs.showOutput": "nothing",
+  "alembicLs.showDebugInfo": "nothing",
   "alembicLs.showCommands": "nothing",
 };
 
