@@ -18,8 +18,8 @@ from typing import Any
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 
 # Bound parameters a driver fills in (`:name` for text(), `%(name)s` / `%s` for the DBAPI): PostgreSQL
-# never sees them, so they are read as the `$1` it would see.
-# `IN %s` / `IN :ids`: the driver expands a tuple into `(a, b)`.
+# never sees them, so they are read as the `$1` it would see; after `IN` the driver expands a tuple
+# into `(a, b)`, read as `($1)`.
 _IN_BIND = re.compile(r"\bIN\s+(?:%s|%\([A-Za-z_]\w*\)s|(?<!:):[A-Za-z_]\w*)", re.I)
 _BIND = re.compile(r"(?<![:\w]):[A-Za-z_]\w*|%\([A-Za-z_]\w*\)s|%s")
 
@@ -28,7 +28,7 @@ _BIND = re.compile(r"(?<![:\w]):[A-Za-z_]\w*|%\([A-Za-z_]\w*\)s|%s")
 class SqlAction:
     """One thing a statement does that a rule judges."""
 
-    # create_index, create_table, add_column, alter_type, set_not_null, add_constraint, update, delete
+    # create_index, create_table, add_column, set_not_null, add_constraint, update, delete
     kind: str
     table: str | None
     schema: str | None = None
@@ -151,8 +151,12 @@ def _type_name(definition: Any) -> str | None:
     return str(names[-1].sval).lower() if names else None
 
 
-_CONSTRAINT_KINDS = {"CONSTR_FOREIGN": "foreign key", "CONSTR_CHECK": "check", "CONSTR_UNIQUE": "unique"}
-_CONSTRAINT_KINDS["CONSTR_PRIMARY"] = "primary key"
+_CONSTRAINT_KINDS = {
+    "CONSTR_FOREIGN": "foreign key",
+    "CONSTR_CHECK": "check",
+    "CONSTR_UNIQUE": "unique",
+    "CONSTR_PRIMARY": "primary key",
+}
 
 
 def _alter_table_action(command: Any, table: str | None, schema: str | None) -> SqlAction | None:
@@ -169,8 +173,6 @@ def _alter_table_action(command: Any, table: str | None, schema: str | None) -> 
             has_default=bool(constraints & _SELF_FILLING) or _type_name(definition) in _SERIAL_TYPES,
             words="ALTER TABLE ... ADD COLUMN",
         )
-    if subtype == "AT_AlterColumnType":
-        return SqlAction("alter_type", table, schema, command.name, words="ALTER COLUMN ... TYPE")
     if subtype == "AT_SetNotNull":
         return SqlAction("set_not_null", table, schema, command.name, words="ALTER COLUMN ... SET NOT NULL")
     if subtype == "AT_AddConstraint" and type(definition).__name__ == "Constraint":
