@@ -14,7 +14,7 @@ from alembic_ls.analysis.op_catalog import HELPERS, OPERATIONS, SCHEMA_OPS, Effe
 _NOT_ALEMBICS = {"create_sequence", "drop_sequence"}
 _ENTRIES = [entry for name, entry in OPERATIONS.items() if name not in _NOT_ALEMBICS]
 # Keywords newer Alembic releases added: the lowest supported one (1.13.0, .ci/lowest) lacks them.
-_ADDED_SINCE_1_13 = {"if_exists", "if_not_exists"}
+_ADDED_SINCE_1_13 = {"if_exists", "if_not_exists", "inline_references", "inline_primary_key"}
 
 
 def _signature(function: Callable[..., object]) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
