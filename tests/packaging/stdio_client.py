@@ -90,7 +90,9 @@ def demo_session(command: list[str], demo: Path, env: dict[str, str]) -> Session
         client.send({"id": 2, "method": "shutdown", "params": None})
         client.wait_for(lambda m: m.get("id") == 2)
         client.send({"method": "exit", "params": None})
-        exit_code = process.wait(timeout=30)
+        # Generous: the server first stops the agent it may still be starting, which on a machine busy
+        # with other suites took over 30 s once (.ci/lowest).
+        exit_code = process.wait(timeout=120)
         return Session(server_info, [d["code"] for d in published["params"]["diagnostics"]], exit_code)
     finally:
         if process.poll() is None:
