@@ -79,7 +79,17 @@ async def test_unapplied_revisions_show_am602_and_an_upgrade_lens_until_upgraded
     assert "does not exist yet" in not_compared["driftNotCompared"] and not_compared["drift"] == 0
 
     assert (await command(lsp, "alembic-ls.upgrade", target="3c4d5e6f7081"))["ok"]
-    await until(lsp, lambda: flagged(lsp, blog) == ["4d5e6f708192", "5e6f708192a3", "6f708192a3b4"])
+    # Each file's diagnostics are published on their own: wait until every flagged one carries the new position,
+    # not only until the applied ones went quiet.
+    await until(
+        lsp,
+        lambda: flagged(lsp, blog) == ["4d5e6f708192", "5e6f708192a3", "6f708192a3b4"]
+        and all(
+            d.message.startswith("Not applied: the database is at 3c4d5e6f7081.")
+            for rid in ("4d5e6f708192", "5e6f708192a3", "6f708192a3b4")
+            for d in behind(lsp, uri_of(blog, rid))
+        ),
+    )
     [slug] = behind(lsp, uri_of(blog, "4d5e6f708192"))
     assert slug.severity == types.DiagnosticSeverity.Information
     assert slug.range.start.line == revision_line(blog, "4d5e6f708192")
