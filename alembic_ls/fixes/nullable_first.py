@@ -8,6 +8,21 @@
 `<value>` is left for a person to choose (and is not valid SQL, so a forgotten placeholder fails
 the upgrade loudly instead of writing a wrong value); the fix is never applied automatically.
 downgrade() needs no change: dropping the column undoes all three steps.
+
+On PostgreSQL (or when the dialect is unknown, as the lock rules assume) the last step is written
+lock-safe: SET NOT NULL on a table with rows scans it under ACCESS EXCLUSIVE (AM406), unless a valid
+`CHECK (c IS NOT NULL)` already proves it (PostgreSQL 12+). So the fix adds that CHECK `NOT VALID`,
+commits and validates it outside the transaction (a lock that lets reads and writes through), sets
+NOT NULL without the scan, and drops the CHECK it no longer needs:
+
+    op.create_check_constraint(op.f('ck_t_c_not_null'), 't', 'c IS NOT NULL', postgresql_not_valid=True)
+    with op.get_context().autocommit_block():
+        op.execute('ALTER TABLE t VALIDATE CONSTRAINT ck_t_c_not_null')
+    op.alter_column('t', 'c', nullable=False)
+    op.drop_constraint(op.f('ck_t_c_not_null'), 't', type_='check')
+
+`op.f()` keeps the name as written, so a naming convention cannot rename the constraint the
+VALIDATE statement names.
 """
 
 from __future__ import annotations
@@ -33,6 +48,7 @@ from alembic_ls.fixes.op_edits import (
 )
 
 BACKFILL_PLACEHOLDER = "<value>"
+POSTGRESQL_NAME_LIMIT = 63
 
 
 def nullable_first_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
@@ -78,7 +94,52 @@ def nullable_first_fix(rev: RevisionFile, lines: list[str], params: dict[str, An
         f"{indent}# MANUAL: backfill {name} before making it NOT NULL "
         f"(replace {BACKFILL_PLACEHOLDER} with the value existing rows should get)",
         f"{indent}{receiver}.execute({python_string(update)})",
-        *alter,
     ]
+    if dialect in (None, "postgresql"):
+        check = _not_null_check(table, name, schema, schema_arg.source if schema_arg and schema else None)
+        steps += [indent + line for line in check.before(receiver)]
+        steps += alter
+        steps += [indent + line for line in check.after(receiver)]
+    else:
+        steps += alter
     edits = [TextEdit(nullable.span, "True"), insert_after(lines, block_end(op), steps)]
     return ensure_parses(lines, edits, "the nullable-first rewrite")
+
+
+class _NotNullCheck:
+    """The CHECK that lets PostgreSQL 12+ set NOT NULL without scanning the table under its lock."""
+
+    def __init__(self, name: str, table: str, column: str, schema: str | None, schema_source: str | None):
+        self.name, self.table, self.column = name, table, column
+        self.schema, self.schema_source = schema, schema_source
+
+    def _schema_kw(self) -> str:
+        return f", schema={self.schema_source}" if self.schema_source is not None else ""
+
+    def before(self, receiver: str) -> list[str]:
+        condition = f"{quote_identifier(self.column, 'postgresql')} IS NOT NULL"
+        validate = (
+            f"ALTER TABLE {qualified(self.table, self.schema, 'postgresql')} "
+            f"VALIDATE CONSTRAINT {quote_identifier(self.name, 'postgresql')}"
+        )
+        return [
+            f"# MANUAL: prove {self.column} NOT NULL with a CHECK validated outside the transaction, "
+            "so PostgreSQL 12+ sets NOT NULL without scanning the table under ACCESS EXCLUSIVE",
+            f"{receiver}.create_check_constraint({receiver}.f({self.name!r}), {self.table!r}, "
+            f"{condition!r}, postgresql_not_valid=True{self._schema_kw()})",
+            f"with {receiver}.get_context().autocommit_block():",
+            f"    {receiver}.execute({python_string(validate)})",
+        ]
+
+    def after(self, receiver: str) -> list[str]:
+        return [
+            f"{receiver}.drop_constraint({receiver}.f({self.name!r}), {self.table!r}, "
+            f"type_='check'{self._schema_kw()})"
+        ]
+
+
+def _not_null_check(table: str, column: str, schema: str | None, schema_source: str | None) -> _NotNullCheck:
+    name = f"ck_{table}_{column}_not_null"
+    if len(name) > POSTGRESQL_NAME_LIMIT:  # PostgreSQL would cut it, and VALIDATE would miss it
+        name = f"ck_{column}_not_null"[:POSTGRESQL_NAME_LIMIT]
+    return _NotNullCheck(name, table, column, schema, schema_source)

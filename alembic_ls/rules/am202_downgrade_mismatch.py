@@ -309,7 +309,8 @@ def _declares_unnamed(op: OpCall) -> bool:
 
 def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
     """Changes upgrade() itself takes back, so the object is there before and after it: an index or
-    constraint dropped and re-created under its name (a foreign key re-created with ON DELETE), a
+    constraint dropped and re-created under its name (a foreign key re-created with ON DELETE), or
+    created and dropped again (a CHECK that only lets SET NOT NULL skip its scan), a
     table rebuilt under another name and renamed into place (privacyidea: create `eventcounter_new`,
     copy, drop `eventcounter`, rename). What the rebuild changed inside is not judged — unless
     downgrade() handles that name itself (quay re-creates the index there without dropping the new
@@ -317,15 +318,23 @@ def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
     handled = {(c.kind, c.name) for c in downgrade}
     settled = _recreated_both_ways(changes, downgrade)
     dropped: dict[tuple[str, str | None], Change] = {}
+    scaffolding: dict[tuple[str, str | None], Change] = {}  # created by this upgrade, not yet dropped
     created_tables = {c.name: c for c in changes if c.kind == "table" and c.action == "create"}
     for change in changes:
         key = (change.kind, change.name)
-        if change.kind in ("index", "constraint", "table") and change.action == "drop":
+        if change.kind in ("index", "constraint") and change.action == "drop" and key in scaffolding:
+            # Built and taken down again within upgrade() (the CHECK that lets SET NOT NULL skip
+            # its scan): nothing is left for downgrade() to undo.
+            if key not in handled:
+                settled.update({id(change), id(scaffolding.pop(key))})
+        elif change.kind in ("index", "constraint", "table") and change.action == "drop":
             dropped[key] = change
         elif change.kind in ("index", "constraint") and change.action == "create" and key in dropped:
             if key in handled:
                 continue
             settled.update({id(change), id(dropped.pop(key))})
+        elif change.kind in ("index", "constraint") and change.action == "create" and change.name:
+            scaffolding[key] = change
         elif change.kind == "rename_table" and ("table", change.new_name) in dropped:
             settled.update({id(change), id(dropped.pop(("table", change.new_name)))})
             rebuilt = created_tables.get(change.name)

@@ -44,28 +44,44 @@ class SetNotNullExisting(Rule):
             existing = op.kwarg("existing_nullable")
             if existing is not None and existing.value is False:
                 continue  # already NOT NULL (autogenerate restates it beside a type change): no scan
-            # A column this upgrade adds is the rule book's nullable-first pattern (AM401's fix).
-            if timeline.column_is_new(op) or _proven_not_null(_history(rev, ctx), op):
+            # An empty table (created by this upgrade) has no rows to scan; an existing table does,
+            # even when the column is new: nullable first, backfill, then SET NOT NULL reads every
+            # backfilled row under the lock (AM401's fix writes the CHECK first on PostgreSQL).
+            if timeline.table_is_new(op) or _proven_not_null(
+                _history(rev, ctx), table_of(op), column_name(op)
+            ):
                 continue
-            if _already_not_null(ctx, rev, op):
+            if not timeline.column_is_new(op) and _already_not_null(ctx, rev, op):
                 continue  # PostgreSQL returns at once from SET NOT NULL on a NOT NULL column
             column = shown_column(op)
+            where = f"`{shown_table(op)}.{column}`"
+            what = (
+                f"{where}, a column this upgrade added to an existing table"
+                if timeline.column_is_new(op)
+                else f"existing column {where}"
+            )
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Sets NOT NULL on existing column `{shown_table(op)}.{column}`: PostgreSQL reads every "
+                f"Sets NOT NULL on {what}: PostgreSQL reads every "
                 "row to check it while holding an ACCESS EXCLUSIVE lock, so reads and writes wait. "
                 f"First add `CHECK ({column} IS NOT NULL) NOT VALID` and VALIDATE it; PostgreSQL 12+ then "
                 "sets NOT NULL without the scan.",
             )
-        added = {(a.table, a.name) for _, a in upgrade_sql_actions(rev) if a.kind == "add_column"}
         scanning: list[tuple[SqlCall, SqlAction]] = []
         for call, action in upgrade_sql_actions(rev):
             if action.kind != "set_not_null" or action.name is None or action.table is None:
                 continue
-            if (action.table, action.name) in added or _added_by_op(timeline, action.table, action.name):
-                continue  # the nullable-first pattern on a column this upgrade adds
-            if earlier_column_not_null(ctx, rev, action.table, action.name, action.schema) is not True:
+            if _proven_not_null(_history(rev, ctx), action.table, action.name):
+                continue
+            added = _added_by_op(timeline, action.table, action.name) or any(
+                a.kind == "add_column" and (a.table, a.name) == (action.table, action.name)
+                for _, a in upgrade_sql_actions(rev)
+            )
+            if (
+                added
+                or earlier_column_not_null(ctx, rev, action.table, action.name, action.schema) is not True
+            ):
                 scanning.append((call, action))
         for call, actions in per_call(scanning):
             columns = listed([f"{a.table}.{a.name}" for a in actions])
@@ -106,9 +122,8 @@ def _history(rev: RevisionFile, ctx: CheckContext) -> Iterator[OpCall]:
             yield from ancestor.ops_in("upgrade")
 
 
-def _proven_not_null(ops: Iterable[OpCall], alter: OpCall) -> bool:
+def _proven_not_null(ops: Iterable[OpCall], table: str | None, column: str | None) -> bool:
     """A CHECK (`<column> IS NOT NULL`) on the table lets PostgreSQL 12+ skip the scan."""
-    column, table = column_name(alter), table_of(alter)
     if column is None or table is None:
         return False
     pattern = re.compile(rf"\b{re.escape(column)}\b\"?\s+IS\s+NOT\s+NULL", re.I)

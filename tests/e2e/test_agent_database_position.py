@@ -83,11 +83,13 @@ async def test_unapplied_revisions_show_am602_and_an_upgrade_lens_until_upgraded
     # not only until the applied ones went quiet.
     await until(
         lsp,
-        lambda: flagged(lsp, blog) == ["4d5e6f708192", "5e6f708192a3", "6f708192a3b4"]
-        and all(
-            d.message.startswith("Not applied: the database is at 3c4d5e6f7081.")
-            for rid in ("4d5e6f708192", "5e6f708192a3", "6f708192a3b4")
-            for d in behind(lsp, uri_of(blog, rid))
+        lambda: (
+            flagged(lsp, blog) == ["4d5e6f708192", "5e6f708192a3", "6f708192a3b4"]
+            and all(
+                d.message.startswith("Not applied: the database is at 3c4d5e6f7081.")
+                for rid in ("4d5e6f708192", "5e6f708192a3", "6f708192a3b4")
+                for d in behind(lsp, uri_of(blog, rid))
+            )
         ),
     )
     [slug] = behind(lsp, uri_of(blog, "4d5e6f708192"))

@@ -194,10 +194,21 @@ def test_am401_three_steps_upgrade_with_rows_present_and_downgrade(
     assert lab.query("SELECT version_num FROM alembic_version") == [("a1",)]
 
     fixed = lab.fix("AM401")
+    assert lab.findings("AM406") == []  # the lock-safe form: the CHECK spares SET NOT NULL its scan
     lab.revision.write_text(fixed.replace(BACKFILL_PLACEHOLDER, "'draft'"))  # the person's choice
+    lab.statements.clear()
     lab.upgrade()
     assert lab.columns("post")["status"] == "NO"
     assert lab.query("SELECT DISTINCT status FROM post") == [("draft",)]
+    ran = [s for s in lab.statements if "ck_post_status_not_null" in s]
+    assert [s.split(" CONSTRAINT")[0] for s in ran] == [
+        "ALTER TABLE post ADD",
+        "ALTER TABLE post VALIDATE",
+        "ALTER TABLE post DROP",
+    ]
+    assert "NOT VALID" in ran[0]
+    # Only the CHECK's job was to prove it: it is gone, and the column itself is NOT NULL.
+    assert lab.query("SELECT conname FROM pg_constraint WHERE conname = 'ck_post_status_not_null'") == []
     lab.downgrade("-1")
     assert "status" not in lab.columns("post")
     lab.upgrade()

@@ -76,3 +76,19 @@ def test_a_table_named_by_a_loop_variable_is_not_judged(lab, make_revision) -> N
     up = "    for table in ('a', 'b'):\n        op.alter_column(table, 'id', type_=sa.UnicodeText)"
     down = "    op.alter_column('a', 'id', type_=sa.Integer)"
     assert not [m for m in _am202(lab, make_revision, up, down) if "?" in m]
+
+
+def test_a_check_created_and_dropped_within_upgrade_is_settled(lab, make_revision) -> None:
+    """AM401's PostgreSQL fix: a CHECK that only lets SET NOT NULL skip its scan, gone by the end."""
+    up = (
+        ADD_X.format("s")
+        + "    op.create_check_constraint(op.f('ck_s_x'), 's', 'x IS NOT NULL', postgresql_not_valid=True)\n"
+        "    op.alter_column('s', 'x', nullable=False)\n"
+        "    op.drop_constraint(op.f('ck_s_x'), 's', type_='check')"
+    )
+    assert _am202(lab, make_revision, up, "    op.drop_column('s', 'x')") == []
+
+
+def test_an_index_created_and_kept_still_needs_its_drop(lab, make_revision) -> None:
+    up = "    op.create_index('ix_a', 't', ['a'])\n    op.create_index('ix_b', 't', ['b'])"
+    assert any("ix_a" in m for m in _am202(lab, make_revision, up, "    op.drop_index('ix_b', 't')"))

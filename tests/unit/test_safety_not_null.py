@@ -87,7 +87,8 @@ def test_am401_quiet_when_existing_rows_are_fine(
 
 def test_am401_fix_writes_the_rule_books_three_steps(lab, make_revision: Callable[..., str]) -> None:
     text = make_revision("b2", None, upgrade=ADD_NOT_NULL, downgrade=DROP_STATUS)
-    fixed = lab.fix_clears(text, "AM401")
+    (finding,) = [f for f in lab.check(text, Settings(dialect="sqlite")) if f.code == "AM401"]
+    fixed = lab.apply(text, finding)
     expected = (
         "    op.add_column('post', sa.Column('status', sa.String(), nullable=True))\n"
         "\n"
@@ -98,15 +99,71 @@ def test_am401_fix_writes_the_rule_books_three_steps(lab, make_revision: Callabl
     )
     assert expected in fixed
     assert DROP_STATUS in fixed  # downgrade() still undoes all three steps
-    # The comment explains the SQL (AM104) and the new NOT NULL is the nullable-first pattern (AM406).
-    assert not {"AM104", "AM406", "AM202"} & set(lab.codes(fixed))
+    # The comment explains the SQL (AM104); nothing is left for downgrade() (AM202).
+    assert not {"AM401", "AM104", "AM202"} & set(lab.codes(fixed, Settings(dialect="sqlite")))
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", None], ids=["postgresql", "unknown"])
+def test_am401_fix_on_postgresql_proves_not_null_before_setting_it(
+    lab, make_revision: Callable[..., str], dialect: str | None
+) -> None:
+    text = make_revision("b2", None, upgrade=ADD_NOT_NULL, downgrade=DROP_STATUS)
+    (finding,) = [f for f in lab.check(text, Settings(dialect=dialect)) if f.code == "AM401"]
+    fixed = lab.apply(text, finding)
+    expected = (
+        f'    op.execute("UPDATE post SET status = {BACKFILL_PLACEHOLDER} WHERE status IS NULL")\n'
+        "    # MANUAL: prove status NOT NULL with a CHECK validated outside the transaction, so PostgreSQL "
+        "12+ sets NOT NULL without scanning the table under ACCESS EXCLUSIVE\n"
+        "    op.create_check_constraint(op.f('ck_post_status_not_null'), 'post', 'status IS NOT NULL', "
+        "postgresql_not_valid=True)\n"
+        "    with op.get_context().autocommit_block():\n"
+        '        op.execute("ALTER TABLE post VALIDATE CONSTRAINT ck_post_status_not_null")\n'
+        "    op.alter_column('post', 'status', existing_type=sa.String(), nullable=False)\n"
+        "    op.drop_constraint(op.f('ck_post_status_not_null'), 'post', type_='check')\n"
+    )
+    assert expected in fixed
+    # SET NOT NULL no longer scans (AM406), the CHECK is explained (AM103/AM104) and gone by the end
+    # of upgrade() (AM202), and the new constraint is added NOT VALID (AM404).
+    codes = lab.codes(fixed, Settings(dialect=dialect))
+    assert not {"AM401", "AM406", "AM103", "AM104", "AM202", "AM404", "AM410"} & set(codes), codes
+
+
+def test_am401_fix_on_postgresql_in_batch_mode_keeps_the_check_outside_the_batches(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    text = make_revision("b2", None, upgrade=BATCH_ADD, downgrade=BATCH_DROP)
+    (finding,) = [f for f in lab.check(text, Settings(dialect="postgresql")) if f.code == "AM401"]
+    fixed = lab.apply(text, finding)
+    assert (
+        "    op.create_check_constraint(op.f('ck_post_published_not_null'), 'post', 'published IS NOT NULL', "
+        "postgresql_not_valid=True)\n"
+        "    with op.get_context().autocommit_block():\n"
+        '        op.execute("ALTER TABLE post VALIDATE CONSTRAINT ck_post_published_not_null")\n'
+        "    with op.batch_alter_table('post', schema=None) as batch_op:\n"
+        "        batch_op.alter_column('published', existing_type=sa.Boolean(), nullable=False)\n"
+        "    op.drop_constraint(op.f('ck_post_published_not_null'), 'post', type_='check')\n"
+    ) in fixed
+    assert not {"AM401", "AM406", "AM202"} & set(lab.codes(fixed, Settings(dialect="postgresql")))
+
+
+def test_am401_fix_names_a_long_check_within_postgresqls_limit(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    table = "t" * 40
+    up = f"    op.add_column('{table}', sa.Column('{'c' * 30}', sa.Integer(), nullable=False))"
+    fixed = lab.apply(
+        make_revision("b2", None, upgrade=up, downgrade="    pass"),
+        lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM401"),
+    )
+    assert f"op.f('ck_{'c' * 30}_not_null')" in fixed
 
 
 def test_am401_fix_in_batch_mode_runs_the_update_between_two_batches(
     lab, make_revision: Callable[..., str]
 ) -> None:
     text = make_revision("b2", None, upgrade=BATCH_ADD, downgrade=BATCH_DROP)
-    fixed = lab.fix_clears(text, "AM401")
+    (finding,) = [f for f in lab.check(text, Settings(dialect="sqlite")) if f.code == "AM401"]
+    fixed = lab.apply(text, finding)
     expected = (
         "    with op.batch_alter_table('post', schema=None) as batch_op:\n"
         "        batch_op.add_column(sa.Column('published', sa.Boolean(), nullable=True))\n"
@@ -192,11 +249,24 @@ def test_am406_takes_the_dialect_from_sqlalchemy_url(write_history) -> None:
     assert history.findings(codes=["AM406"]) == []  # write_history projects run on SQLite
 
 
-def test_am406_quiet_for_the_nullable_first_pattern(lab, make_revision: Callable[..., str]) -> None:
+def test_am406_sees_the_scan_after_a_backfill_of_a_new_column(lab, make_revision: Callable[..., str]) -> None:
+    """Nullable first, backfill, SET NOT NULL: the table has rows, so PostgreSQL scans them all under
+    ACCESS EXCLUSIVE (alembic-guard reports it too)."""
     up = (
         "    op.add_column('user', sa.Column('name', sa.String(), nullable=True))\n"
         "    # MANUAL: every existing user gets a placeholder name\n"
         '    op.execute("UPDATE \\"user\\" SET name = \'\' WHERE name IS NULL")\n' + SET_NOT_NULL
+    )
+    (finding,) = [
+        f for f in lab.check(make_revision("b2", None, upgrade=up, downgrade="    pass")) if f.code == "AM406"
+    ]
+    assert "a column this upgrade added to an existing table" in finding.message
+
+
+def test_am406_quiet_for_a_new_column_of_a_new_table(lab, make_revision: Callable[..., str]) -> None:
+    up = (
+        "    op.create_table('user', sa.Column('id', sa.Integer(), primary_key=True))\n"
+        "    op.add_column('user', sa.Column('name', sa.String(), nullable=True))\n" + SET_NOT_NULL
     )
     assert "AM406" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade="    pass"))
 

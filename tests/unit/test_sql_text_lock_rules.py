@@ -29,6 +29,8 @@ def _execute(sql: str) -> str:
         ("CREATE INDEX ix_a ON post (a)", "AM403"),
         ("ALTER TABLE post ADD COLUMN c int NOT NULL", "AM401"),
         ("ALTER TABLE post ALTER COLUMN title SET NOT NULL", "AM406"),
+        # A column added to a table with rows: SET NOT NULL still reads every row under the lock.
+        ("ALTER TABLE post ADD COLUMN c int; ALTER TABLE post ALTER COLUMN c SET NOT NULL", "AM406"),
         ("ALTER TABLE post ADD CONSTRAINT fk_a FOREIGN KEY (a) REFERENCES u (id)", "AM404"),
         ("ALTER TABLE post ADD CONSTRAINT ck_a CHECK (a > 0)", "AM404"),
         ("ALTER TABLE post ADD CONSTRAINT uq_a UNIQUE (a)", "AM411"),
@@ -49,7 +51,15 @@ def test_sql_text_fires_the_rule_its_op_would(lab, make_revision, sql: str, code
         ("ALTER TABLE post ADD CONSTRAINT uq_a UNIQUE USING INDEX ix_a", "AM411"),
         ("CREATE TEMPORARY TABLE m AS SELECT 1 AS a; CREATE INDEX ix_m ON m (a)", "AM403"),  # indico
         ("CREATE TABLE fresh (a int); CREATE INDEX ix_f ON fresh (a)", "AM403"),
-        ("ALTER TABLE post ADD COLUMN c int; ALTER TABLE post ALTER COLUMN c SET NOT NULL", "AM406"),
+        (
+            "CREATE TABLE fresh (a int); ALTER TABLE fresh ADD COLUMN c int; ALTER TABLE fresh ALTER COLUMN c SET NOT NULL",
+            "AM406",
+        ),
+        (
+            "ALTER TABLE post ADD COLUMN c int; ALTER TABLE post ADD CONSTRAINT ck_c CHECK (c IS NOT NULL) NOT VALID; "
+            "ALTER TABLE post VALIDATE CONSTRAINT ck_c; ALTER TABLE post ALTER COLUMN c SET NOT NULL",
+            "AM406",
+        ),
     ],
 )
 def test_the_safe_forms_and_new_tables_are_quiet(lab, make_revision, sql: str, code: str) -> None:
