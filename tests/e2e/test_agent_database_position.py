@@ -79,8 +79,8 @@ async def test_unapplied_revisions_show_am602_and_an_upgrade_lens_until_upgraded
     assert "does not exist yet" in not_compared["driftNotCompared"] and not_compared["drift"] == 0
 
     assert (await command(lsp, "alembic-ls.upgrade", target="3c4d5e6f7081"))["ok"]
-    # Each file's diagnostics are published on their own: wait until every flagged one carries the new position,
-    # not only until the applied ones went quiet.
+    # Each file's diagnostics are published on their own: wait until every flagged one carries the
+    # new position, not only until the applied ones went quiet.
     await until(
         lsp,
         lambda: (

@@ -52,11 +52,13 @@ def test_sql_text_fires_the_rule_its_op_would(lab, make_revision, sql: str, code
         ("CREATE TEMPORARY TABLE m AS SELECT 1 AS a; CREATE INDEX ix_m ON m (a)", "AM403"),  # indico
         ("CREATE TABLE fresh (a int); CREATE INDEX ix_f ON fresh (a)", "AM403"),
         (
-            "CREATE TABLE fresh (a int); ALTER TABLE fresh ADD COLUMN c int; ALTER TABLE fresh ALTER COLUMN c SET NOT NULL",
+            "CREATE TABLE fresh (a int); ALTER TABLE fresh ADD COLUMN c int; "
+            "ALTER TABLE fresh ALTER COLUMN c SET NOT NULL",
             "AM406",
         ),
         (
-            "ALTER TABLE post ADD COLUMN c int; ALTER TABLE post ADD CONSTRAINT ck_c CHECK (c IS NOT NULL) NOT VALID; "
+            "ALTER TABLE post ADD COLUMN c int; "
+            "ALTER TABLE post ADD CONSTRAINT ck_c CHECK (c IS NOT NULL) NOT VALID; "
             "ALTER TABLE post VALIDATE CONSTRAINT ck_c; ALTER TABLE post ALTER COLUMN c SET NOT NULL",
             "AM406",
         ),
