@@ -121,17 +121,46 @@ def source_of(lines: list[str], span: Span) -> str:
 
 
 def with_kwarg(call_source: str, name: str, value: str) -> str:
-    """`f(a, b)` -> `f(a, b, name=value)`; an existing `name=` is replaced."""
-    existing = re.search(rf"\b{re.escape(name)}\s*=\s*[^,()]+", call_source)
-    if existing:
-        return call_source[: existing.start()] + f"{name}={value}" + call_source[existing.end() :]
-    close = call_source.rindex(")")
-    before = call_source[:close].rstrip()
-    closing = call_source[len(before) :]  # keeps a `)` that sits on its own line there
-    if before.endswith("("):
-        return f"{before}{name}={value}{closing}"
-    separator = " " if before.endswith(",") else ", "
-    return f"{before}{separator}{name}={value}{closing}"
+    """`f(a, b)` -> `f(a, b, name=value)`; an existing `name=` gets the new value, whatever its old
+    value spans (`name=flag(1, 2)` -> `name=True`). Built with libcst, imported only when a fix is
+    built, so the rest of the call keeps its exact formatting."""
+    import libcst as cst
+
+    call = cst.parse_expression(call_source)
+    if not isinstance(call, cst.Call):
+        raise FixRefused(f"`{call_source[:40]}` is not a call")
+    new_value = cst.parse_expression(value)
+    args = list(call.args)
+    for index, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == name:
+            args[index] = arg.with_changes(value=new_value)
+            return cst.Module([]).code_for_node(call.with_changes(args=args))
+    added = cst.Arg(
+        keyword=cst.Name(name),
+        value=new_value,
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+    if args:
+        last = args[-1]
+        trailing = last.comma if isinstance(last.comma, cst.Comma) else None
+        before_last = args[-2].comma if len(args) > 1 else None
+        line_break = (
+            before_last.whitespace_after
+            if isinstance(before_last, cst.Comma)
+            else call.whitespace_before_args
+        )
+        separator: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
+        if trailing is not None and not isinstance(trailing.whitespace_after, cst.SimpleWhitespace):
+            # `f(\n    a,\n)`: keep the trailing comma and the line break before `)`, and give the
+            # new argument a line of its own when the others each have one.
+            added = added.with_changes(comma=trailing)
+            if isinstance(line_break, cst.ParenthesizedWhitespace):
+                separator = line_break
+        if trailing is None:  # the space before `)` now follows the new argument
+            added = added.with_changes(whitespace_after_arg=last.whitespace_after_arg)
+            last = last.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+    return cst.Module([]).code_for_node(call.with_changes(args=[*args, added]))
 
 
 def inside_autocommit_block(lines: list[str], line: int) -> bool:

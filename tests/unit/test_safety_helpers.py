@@ -175,7 +175,14 @@ def test_quote_identifier(name: str, dialect: str | None, quoted: str) -> None:
         ("f(a)", "f(a, x=True)"),
         ("f(a,)", "f(a, x=True)"),
         ("f(a, x=False)", "f(a, x=True)"),
-        ("f(\n    a,\n)", "f(\n    a, x=True\n)"),
+        ("f(\n    a,\n)", "f(\n    a,\n    x=True,\n)"),
+        ("f(\n    a,\n    b,\n)", "f(\n    a,\n    b,\n    x=True,\n)"),
+        ("f(a,\n  b,\n)", "f(a,\n  b,\n  x=True,\n)"),
+        ("f(\n    a\n)", "f(\n    a, x=True\n)"),
+        ("f(a, x=flag(1, 2))", "f(a, x=True)"),  # the old value's own parentheses
+        ("f(a, xy=1)", "f(a, xy=1, x=True)"),
+        ("f(a, y=g(x=1))", "f(a, y=g(x=1), x=True)"),  # a nested call's `x=` is not this call's
+        ("f(a,  # why\n  b)", "f(a,  # why\n  b, x=True)"),
     ],
 )
 def test_with_kwarg(call: str, result: str) -> None:

@@ -111,7 +111,8 @@ def test_am403_fix_handles_multi_line_calls(lab, make_revision: Callable[..., st
         "        op.create_index(\n"
         "            'ix_post_author_id',\n"
         "            'post',\n"
-        "            ['author_id'], postgresql_concurrently=True\n"
+        "            ['author_id'],\n"
+        "            postgresql_concurrently=True,\n"
         "        )\n"
     ) in fixed
 
