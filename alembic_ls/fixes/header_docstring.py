@@ -9,13 +9,14 @@ touches; every other line of the docstring stays as it is.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from typing import TYPE_CHECKING, Any
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.fixes.edits import FixRefused, TextEdit
+
+if TYPE_CHECKING:  # libcst is imported when a fix is built, so `check` never pays for it
+    import libcst as cst
+    from libcst.metadata import CodeRange
 
 # A header field's line inside the docstring: its indentation, its label and its value.
 _FIELD = re.compile(r"^(\s*)(Revision ID|Revises)\s*:")
@@ -39,6 +40,9 @@ def sync_header_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any])
 
 def _header_docstring(source: str) -> tuple[cst.SimpleString, CodeRange]:
     """The module-level string holding the header, as the analysis picks it (DESIGN §2)."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
     try:
         wrapper = MetadataWrapper(cst.parse_module(source))
     except cst.ParserSyntaxError as exc:

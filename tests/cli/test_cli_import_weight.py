@@ -1,15 +1,29 @@
-"""What `alembic-ls check` loads before it reads a file: the picture renderers (xml.sax, and with it
-urllib.request and http.client) only when `graph` draws one."""
+"""What `alembic-ls check` loads: the picture renderers (xml.sax, and with it urllib.request and
+http.client) only when `graph` draws one; libcst (about half the command's start-up) only when a
+fix is built."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-HEAVY = ("xml.sax.saxutils", "urllib.request", "http.client", "alembic_ls.graphview.render")
+HEAVY = ("xml.sax.saxutils", "urllib.request", "http.client", "alembic_ls.graphview.render", "libcst")
 
 
 def test_the_command_line_loads_no_renderer() -> None:
     probe = f"import sys, alembic_ls.cli\nprint([name for name in {HEAVY!r} if name in sys.modules])"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_check_without_fixes_never_loads_libcst() -> None:
+    demo = Path(__file__).resolve().parents[2] / "examples" / "blog"
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom alembic_ls.settings import Settings\n"
+        "from alembic_ls.workspace_check import run_check\n"
+        "result = run_check([Path(sys.argv[1])], Settings(), fix=False, use_cache=False)\n"
+        "assert result.findings\nprint('libcst' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, str(demo)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
