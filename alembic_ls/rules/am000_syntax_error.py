@@ -11,6 +11,7 @@ class SyntaxErrorRule(Rule):
     name = "syntax-error"
     severity = Severity.ERROR
     summary = "The migration file cannot be parsed (or decoded), so Alembic cannot load it."
+    suppressible = False
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if rev.parse_error is not None:

@@ -14,6 +14,8 @@ class UnusedSuppression(Rule):
     severity = Severity.WARNING
     summary = "An `# alembic-ls: ignore[...]` comment suppresses nothing."
     fixable = True
+    suppressible = False
+    unnecessary = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         return iter(())
@@ -24,6 +26,7 @@ class UnknownCode(Rule):
     name = "unknown-rule-code"
     severity = Severity.WARNING
     summary = "A suppression comment names a rule code alembic-ls does not have."
+    suppressible = False
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         return iter(())

@@ -13,6 +13,7 @@ class UndefinedName(Rule):
     severity = Severity.ERROR
     summary = "A name used in the migration is never imported or defined: `upgrade` will fail with NameError."
     fixable = True
+    template_imports = frozenset({"sqlmodel"})
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         for undefined in rev.undefined_names:
@@ -24,7 +25,7 @@ class UndefinedName(Rule):
             if statement is not None:
                 message += f" Add `{statement}`."
                 fix = Fix(f"Add `{statement}`", "add-import", safe=True, params={"name": undefined.name})
-            if undefined.name == "sqlmodel":
+            if undefined.name in self.template_imports:
                 message += (
                     " autogenerate writes sqlmodel types but the default script.py.mako does not "
                     "import sqlmodel: add `import sqlmodel` to the template so the next revision is right."

@@ -101,6 +101,13 @@ class Rule:
     fixable: ClassVar[bool] = False
     # Off unless `select` names it (by code, prefix or "ALL"): right, but a choice not every team makes.
     opt_in: ClassVar[bool] = False
+    # Editors offer "Disable CODE for this line / file": not for a syntax error or a suppression itself.
+    suppressible: ClassVar[bool] = True
+    # The finding marks dead text (an unused suppression): editors fade it instead of underlining it.
+    unnecessary: ClassVar[bool] = False
+    # Names a project's script.py.mako must import: when the finding's import fix adds one of them,
+    # editors also offer to add it to the template, so the next generated revision has it too.
+    template_imports: ClassVar[frozenset[str]] = frozenset()
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -24,6 +24,7 @@ from alembic_ls.fixes import FixRefused, build_edits
 from alembic_ls.fixes.comments import PLACEHOLDER
 from alembic_ls.fixes.edits import TextEdit
 from alembic_ls.fixes.write_boundary import refusal
+from alembic_ls.rules.registry import RULES
 from alembic_ls.server.diagnostics import SOURCE
 from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_edits, workspace_edit
 from alembic_ls.server.fix_all import fix_all_text, replacement_edit
@@ -36,10 +37,8 @@ logger = logging.getLogger("alembic_ls.server")
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.alembic-ls
 COMMAND_FIX = "command"  # a fix recipe that runs a command: params {"command": name, "arguments": [...]}
-NOT_SUPPRESSIBLE = frozenset({"AM000", "AM001", "AM002"})  # a syntax error or a suppression itself
 TEMPLATE = "script.py.mako"
 TEMPLATE_IMPORT_ANCHOR = re.compile(r"^import sqlalchemy as sa[ \t]*$", re.M)
-TEMPLATE_HAS_SQLMODEL = re.compile(r"^\s*(import sqlmodel\b|from sqlmodel\b)", re.M)
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,8 @@ class CodeActions:
             )
             if action is not None:
                 found.append(action)
-        if problem.code not in NOT_SUPPRESSIBLE:
+        rule = RULES.get(problem.code)
+        if rule is None or rule.suppressible:
             line_fix = {"code": problem.code, "end_line": problem.span.end_line}
             for title, kind, params in (
                 (f"Disable {problem.code} for this line", "suppress-line", line_fix),
@@ -166,12 +166,13 @@ class CodeActions:
                 )
                 if action is not None:
                     found.append(action)
-        template = self._template_needing_sqlmodel(project, problem)
-        if template is not None:
+        needed = self._template_missing_import(project, problem)
+        if needed is not None:
+            template, module = needed
             action = self._action(
-                "Add `import sqlmodel` to script.py.mako",
+                f"Add `import {module}` to {TEMPLATE}",
                 types.CodeActionKind.QuickFix.value,
-                {"uri": uri, "version": version, "template": str(template)},
+                {"uri": uri, "version": version, "template": str(template), "module": module},
                 text,
                 diagnostics,
             )
@@ -236,7 +237,7 @@ class CodeActions:
         capabilities = self.server.client_capabilities
         encoding = self.server.encoding
         if "template" in data:
-            return self._template_edit(Path(str(data["template"])))
+            return self._template_edit(Path(str(data["template"])), str(data.get("module") or ""))
         self._refuse_outside(path)
         if data.get("fixAll"):
             edit = self.fix_all_edit(path, text, version if isinstance(version, int) else None)
@@ -292,19 +293,23 @@ class CodeActions:
 
     # -- the script.py.mako template ----------------------------------------------------------
 
-    def _template_needing_sqlmodel(self, project: ProjectState, problem: Problem) -> Path | None:
-        if problem.code != "AM501" or not _names_sqlmodel(problem):
+    def _template_missing_import(self, project: ProjectState, problem: Problem) -> tuple[Path, str] | None:
+        """The project's template and the module it should import, when the finding's rule says the
+        template must import what the finding's own fix adds (AM501 and `sqlmodel`)."""
+        rule = RULES.get(problem.code)
+        module = ((problem.fix or {}).get("params") or {}).get("name")
+        if rule is None or not isinstance(module, str) or module not in rule.template_imports:
             return None
         template = project.project.script_location / TEMPLATE
         if refusal(project.project, template) is not None:  # a template shared from elsewhere
             return None
         snapshot = self.server.snapshot(self.server.uri_for(str(template.resolve())))
         text = snapshot[2] if snapshot else None
-        if text is None or TEMPLATE_HAS_SQLMODEL.search(text) or not TEMPLATE_IMPORT_ANCHOR.search(text):
+        if text is None or _imports(text, module) or not TEMPLATE_IMPORT_ANCHOR.search(text):
             return None
-        return template
+        return template, module
 
-    def _template_edit(self, template: Path) -> types.WorkspaceEdit:
+    def _template_edit(self, template: Path, module: str) -> types.WorkspaceEdit:
         # The path comes back from the client: edit only a project's own template, inside it.
         projects = [state.project for state in self.server.state.projects]
         owner = next((p for p in projects if p.script_location / TEMPLATE == template), None)
@@ -319,13 +324,16 @@ class CodeActions:
         if snapshot is None:
             raise FixRefused(f"{template} is gone")
         _path, version, text = snapshot
-        if TEMPLATE_HAS_SQLMODEL.search(text):
-            raise FixRefused("script.py.mako already imports sqlmodel")
+        # The module also comes back from the client: only one a rule names is written.
+        if not any(module in rule.template_imports for rule in RULES.values()):
+            raise FixRefused(f"no rule asks {TEMPLATE} to import {module!r}")
+        if _imports(text, module):
+            raise FixRefused(f"{TEMPLATE} already imports {module}")
         lines = split_lines(text)
         line = next((i for i, t in enumerate(lines) if TEMPLATE_IMPORT_ANCHOR.match(t)), None)
         if line is None:
             raise FixRefused("script.py.mako has no `import sqlalchemy as sa` line to add it after")
-        edit = TextEdit(Span(line, len(lines[line]), line, len(lines[line])), "\nimport sqlmodel")
+        edit = TextEdit(Span(line, len(lines[line]), line, len(lines[line])), f"\nimport {module}")
         return workspace_edit(
             self.server.client_capabilities, [(uri, version, lsp_edits([edit], text, self.server.encoding))]
         )
@@ -359,12 +367,10 @@ def _fix_of(diagnostic: types.Diagnostic) -> dict[str, Any] | None:
     return fix if isinstance(fix, dict) else None
 
 
-def _names_sqlmodel(problem: Problem) -> bool:
-    params = (problem.fix or {}).get("params") or {}
-    if params.get("name") == "sqlmodel":
-        return True
-    diagnostic = problem.diagnostic
-    return diagnostic is not None and diagnostic.message.startswith("`sqlmodel`")
+def _imports(text: str, module: str) -> bool:
+    return (
+        re.search(rf"^\s*(import {re.escape(module)}\b|from {re.escape(module)}\b)", text, re.M) is not None
+    )
 
 
 def _fix_dict(fix: Any) -> dict[str, Any] | None:

@@ -29,6 +29,7 @@ from lsprotocol import types
 from alembic_ls.analysis.collector import BIG_TEXT, collector_paused
 from alembic_ls.docs import doc_uri
 from alembic_ls.rules.base import Finding, Fix, Severity
+from alembic_ls.rules.registry import RULES
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.server import AlembicLanguageServer
@@ -47,7 +48,11 @@ SEVERITIES = {
     Severity.INFO: types.DiagnosticSeverity.Information,
     Severity.HINT: types.DiagnosticSeverity.Hint,
 }
-UNNECESSARY_CODES = frozenset({"AM001"})  # an unused suppression is dead text: editors fade it
+
+
+def _marks_dead_text(code: str) -> bool:
+    rule = RULES.get(code)
+    return rule is not None and rule.unnecessary
 
 
 def fix_payload(fix: Fix | None) -> dict[str, Any] | None:
@@ -78,7 +83,7 @@ def to_diagnostic(
         code_description=types.CodeDescription(href=doc_uri(finding.code)),
         source=SOURCE,
         related_information=related or None,
-        tags=[types.DiagnosticTag.Unnecessary] if finding.code in UNNECESSARY_CODES else None,
+        tags=[types.DiagnosticTag.Unnecessary] if _marks_dead_text(finding.code) else None,
         data={"fix": fix_payload(finding.fix)},
     )
 
