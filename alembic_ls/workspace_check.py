@@ -7,18 +7,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_ls.analysis.collector import collector_paused
-from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
 from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.analysis.sql_statements import sql_reader_available
 from alembic_ls.checker import Checker
-from alembic_ls.fixes import FixRefused, apply_edits, build_edits
+from alembic_ls.fix_loop import apply_safe_fixes
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.project import Project, discover_projects
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings, load_settings
-
-MAX_FIX_ROUNDS = 20
 
 
 @dataclass
@@ -139,34 +136,7 @@ def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str], warnin
         original, decode_error = decode_source(data)
         if decode_error:
             continue  # rewriting would replace the undecodable bytes: leave the file alone
-        text = original
-        applied = 0
-        refused: set[tuple[str, str]] = set()
-        incremental = IncrementalParser()  # most fixes touch one statement: re-parse only that
-        for _round in range(MAX_FIX_ROUNDS):
-            rev = index.update(path, text, incremental)
-            if rev is None:
-                break
-            findings = Checker(index, settings).check_file(rev)
-            candidates = [
-                f for f in findings if f.fix and f.fix.safe and (f.code, repr(f.fix.params)) not in refused
-            ]
-            if not candidates:
-                break
-            finding = candidates[0]
-            assert finding.fix is not None
-            try:
-                edits = build_edits(path, text, finding.fix.kind, finding.fix.params, rev)
-                candidate = apply_edits(text, edits)
-                incremental.parse(candidate)  # the next round's analysis starts from this tree
-            except (FixRefused, SyntaxError, ValueError):
-                refused.add((finding.code, repr(finding.fix.params)))
-                continue
-            if candidate == text:
-                refused.add((finding.code, repr(finding.fix.params)))
-                continue
-            text = candidate
-            applied += 1
+        text, applied = apply_safe_fixes(index, settings, path, original)
         if text != original:
             try:  # in the encoding the file was read in (coding comment, byte order mark)
                 encoded = text.encode(source_encoding(data))

@@ -20,14 +20,14 @@ from lsprotocol import types
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
+from alembic_ls.fix_loop import apply_safe_fixes, detached
 from alembic_ls.fixes import FixRefused, build_edits
 from alembic_ls.fixes.comments import PLACEHOLDER
-from alembic_ls.fixes.edits import TextEdit
+from alembic_ls.fixes.edits import TextEdit, replacement_edit
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.rules.registry import RULES
 from alembic_ls.server.diagnostics import SOURCE
 from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_edits, workspace_edit
-from alembic_ls.server.fix_all import fix_all_text, replacement_edit
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import from_range
 from alembic_ls.server.server import AlembicLanguageServer
@@ -261,7 +261,9 @@ class CodeActions:
         summary = state.summary_of(project, path, version, text)
         # The findings published for this very summary are this version's: no second check.
         findings = project.published.get(path) if project.index.get(path) is summary else None
-        fixed, _count = fix_all_text(project.index, project.checker.settings, path, text, summary, findings)
+        fixed, _count = apply_safe_fixes(
+            detached(project.index), project.checker.settings, path, text, summary, findings
+        )
         return replacement_edit(text, fixed)
 
     def _refuse_outside(self, path: str) -> None:

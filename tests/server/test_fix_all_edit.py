@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from alembic_ls.fixes.edits import apply_edits
-from alembic_ls.server.fix_all import replacement_edit
+from alembic_ls.fixes.edits import apply_edits, replacement_edit
 
 lines = st.lists(st.sampled_from(["a", "b", "", "import x", "    op.x()"]), min_size=1, max_size=8)
 
