@@ -97,13 +97,20 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser(
         "init",
         help="record each project's current heads as its baseline (adopt alembic-ls on an existing history)",
-        description="Find the Alembic projects under PATH as `check` does and record each one's current "
-        "head(s) as `baseline` in [tool.alembic-ls] of PATH/pyproject.toml (created if missing; nothing "
-        "else in it changes). Then `check` reports only revisions written afterwards.",
+        description="Find the Alembic projects under PATH as `check` does and record each one's current\n"
+        "head(s) as `baseline` in [tool.alembic-ls] of PATH/pyproject.toml (created if missing; nothing\n"
+        "else in the file changes). `check` then reports only revisions written afterwards.",
         epilog=INIT_SHAPES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    init.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH", help="default: .")
+    init.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="the folder to search for projects, whose pyproject.toml gets the baseline (default: .)",
+    )
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="show a rule's documentation")
