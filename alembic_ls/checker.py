@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.revision_file import RevisionFile, Span
+from alembic_ls.baseline import revisions_for
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule
 from alembic_ls.rules.registry import RULES
 from alembic_ls.settings import ConfigError, Settings
@@ -46,20 +47,27 @@ class Checker:
         self.skipped = self._baseline_revisions()
 
     def _baseline_revisions(self) -> set[str]:
-        baseline = self.settings.baseline
-        if baseline is None:
-            return set()
+        """Every revision at or before one the baseline names for this project: never checked.
+
+        Only the files are skipped: graph rules still see the whole history, so a new revision's
+        findings about its parents stay right."""
+        project = self.index.project
+        root = self.settings.baseline_root or project.root
+        name, named = revisions_for(self.settings.baseline, project.script_location, root)
         graph = self.index.graph
-        if baseline not in graph.revisions:
-            matches = [rid for rid in graph.revisions if rid.startswith(baseline)]
-            if len(matches) != 1:
-                where = self.settings.source or "settings"
-                raise ConfigError(
-                    f"{where}: `baseline` names revision '{baseline}', which is not in "
-                    f"{self.index.project.script_location}"
-                )
-            baseline = matches[0]
-        return graph.ancestors(baseline) | {baseline}
+        skipped: set[str] = set()
+        for revision in named:
+            if revision not in graph.revisions:
+                matches = [rid for rid in graph.revisions if rid.startswith(revision)]
+                if len(matches) != 1:
+                    where = self.settings.source or "settings"
+                    raise ConfigError(
+                        f"{where}: {name} names revision '{revision}', which is not in "
+                        f"{project.script_location}"
+                    )
+                revision = matches[0]
+            skipped |= graph.ancestors(revision) | {revision}
+        return skipped
 
     def check_file(self, rev: RevisionFile) -> list[Finding]:
         if rev.revision_id is not None and rev.revision_id in self.skipped:

@@ -1,4 +1,4 @@
-"""Command line: `alembic-ls check | rules | explain | serve`."""
+"""Command line: `alembic-ls check | init | rules | explain | graph | serve`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,16 @@ exit codes:
   {EXIT_FINDINGS}  findings remain (after --fix: the ones it could not fix)
   {EXIT_USAGE}  usage or configuration error: a bad flag, a PATH that does not exist, no Alembic
      project found, a bad [tool.alembic-ls] setting or alembic.ini"""
+
+
+INIT_SHAPES = """\
+what it writes:
+  one project under PATH      baseline = ["<head>"]            (every head, when there are several)
+  several projects            [tool.alembic-ls.baseline]
+                              "services/a/migrations" = ["<head>"]   (script location relative to PATH)
+Running it again records the heads as they are then, or says the file is already up to date.
+exit codes: 0 written or up to date, 2 nothing written (no project, a configuration error, or
+another pyproject.toml holds these projects' settings)"""
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -84,6 +94,24 @@ def _parser() -> argparse.ArgumentParser:
         "--agent-timeout", type=float, default=600.0, help="seconds per Alembic step (default 600)"
     )
 
+    init = sub.add_parser(
+        "init",
+        help="record each project's current heads as its baseline (adopt alembic-ls on an existing history)",
+        description="Find the Alembic projects under PATH as `check` does and record each one's current\n"
+        "head(s) as `baseline` in [tool.alembic-ls] of PATH/pyproject.toml (created if missing; nothing\n"
+        "else in the file changes). `check` then reports only revisions written afterwards.",
+        epilog=INIT_SHAPES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="the folder to search for projects, whose pyproject.toml gets the baseline (default: .)",
+    )
+
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code", help="a rule code (AM104) or name (uncommented-manual-sql)")
@@ -115,6 +143,12 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "init":
+        from alembic_ls.adoption.init_command import run_init
+
+        if _report_missing([args.path]):
+            return EXIT_USAGE
+        return run_init(args.path)
     if args.command == "graph":
         from alembic_ls.graphview.command import draw_graph
 

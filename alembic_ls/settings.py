@@ -5,7 +5,8 @@ Keys (pyproject spelling; LSP clients send the camelCase form of the same names)
   ignore = ["AM103"]           codes or prefixes to disable
   severity = {AM104 = "error"} per-rule severity (whole codes)
   An unknown code in select/ignore/severity is a ConfigError (a typo must not turn a check off).
-  baseline = "3f2a9c1d7e4b"    only revisions after this one are checked
+  baseline = "3f2a9c1d7e4b"    only revisions after this one are checked; also a list (several heads)
+                               or a table of script location -> revision(s) (alembic_ls/baseline.py)
   dialect = "postgresql"       overrides the dialect read from sqlalchemy.url
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from alembic_ls.baseline import BaselineError, BaselineSetting, parse_baseline
 from alembic_ls.rules.base import Severity
 from alembic_ls.rules.code_patterns import unknown_code_problem
 
@@ -37,9 +39,12 @@ class Settings:
     select: tuple[str, ...] | None = None  # None: every rule that is not opt-in
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
-    baseline: str | None = None
+    baseline: BaselineSetting | None = None
     dialect: str | None = None
     source: str | None = None  # where the settings came from, for messages
+    # The folder a per-project baseline table's keys are relative to (the pyproject's); None: the
+    # project's own folder.
+    baseline_root: Path | None = None
 
     def merged(self, **overrides: Any) -> Settings:
         """Settings with the given keys replaced (those whose value is not None)."""
@@ -71,9 +76,11 @@ def parse_settings(table: dict[str, Any], where: str) -> Settings:
             severity[str(code).upper()] = Severity(str(level).lower())
         except ValueError:
             raise ConfigError(f"{where}: `severity.{code}` must be one of {allowed}, got {level!r}") from None
-    baseline = normalised.get("baseline")
-    if baseline is not None and (not isinstance(baseline, str) or not baseline.strip()):
-        raise ConfigError(f"{where}: `baseline` must be a revision id string, got {baseline!r}")
+    try:
+        raw_baseline = normalised.get("baseline")
+        baseline = parse_baseline(raw_baseline) if raw_baseline is not None else None
+    except BaselineError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     dialect = normalised.get("dialect")
     if dialect is not None and not isinstance(dialect, str):
         raise ConfigError(f'{where}: `dialect` must be a string such as "postgresql"')
@@ -90,7 +97,7 @@ def parse_settings(table: dict[str, Any], where: str) -> Settings:
         select=selected,
         ignore=ignored,
         severity=severity,
-        baseline=baseline.strip() if isinstance(baseline, str) else None,
+        baseline=baseline,
         dialect=dialect.lower() if isinstance(dialect, str) else None,
         source=where,
     )
@@ -125,4 +132,4 @@ def load_settings(start: Path) -> Settings:
     where = f"{pyproject} [tool.{TABLE}]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    return parse_settings(table, where)
+    return replace(parse_settings(table, where), baseline_root=pyproject.parent)

@@ -12,7 +12,7 @@ A bad value never stops the server: it is reported (`problems`) and that key kee
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +91,16 @@ def merge_client_objects(*objects: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def effective_settings(project_root: Path, client: ClientSettings, problems: list[str]) -> Settings:
-    """pyproject `[tool.alembic-ls]` keys the team committed, then the client's, then defaults."""
+def effective_settings(
+    project_root: Path, client: ClientSettings, problems: list[str], folder: Path | None = None
+) -> Settings:
+    """pyproject `[tool.alembic-ls]` keys the team committed, then the client's, then defaults.
+
+    A per-project baseline table is keyed relative to the pyproject holding it, or, from the
+    client, relative to the workspace `folder` (the folder its settings.json belongs to)."""
     committed: dict[str, Any] = {}
     where = "settings"
+    pyproject: Path | None = None
     try:
         pyproject = find_pyproject(project_root)
         if pyproject is not None:
@@ -113,8 +119,9 @@ def effective_settings(project_root: Path, client: ClientSettings, problems: lis
     if not chosen:
         return Settings()
     source = where if committed else f"client setting `{SECTION}`"
+    root = pyproject.parent if pyproject is not None and "baseline" in committed else folder
     try:
-        return parse_settings(chosen, source)
+        return replace(parse_settings(chosen, source), baseline_root=root)
     except ConfigError as exc:  # both halves were valid alone; be safe anyway
         problems.append(str(exc))
         return Settings()

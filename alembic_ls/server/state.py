@@ -139,13 +139,16 @@ class WorkspaceState:
         self, project: Project, folder: str | None, database: tuple[str, ...] | None = None
     ) -> ProjectState:
         client = self.settings_for(folder)
-        settings = effective_settings(project.root, client, self.problems)
+        settings = effective_settings(project.root, client, self.problems, self._folder_path(folder))
         index = ProjectIndex.build(project, self.cache, save=False)  # saved once all is checked
         for path, (_version, text) in self.documents.items():
             if _may_belong(project, path):
                 index.update(path, text)
         checker = self._checker(index, settings, database, client.wording)
         return ProjectState(project, index, client, settings, checker, folder, database=database)
+
+    def _folder_path(self, uri: str | None) -> Path | None:
+        return next((f.path for f in self.folders if uri is not None and f.uri == uri), None)
 
     def _checker(
         self,
@@ -175,7 +178,9 @@ class WorkspaceState:
         """Re-read pyproject and client settings for every project (no re-indexing)."""
         for state in self.projects:
             state.client = self.settings_for(state.folder)
-            state.settings = effective_settings(state.project.root, state.client, self.problems)
+            state.settings = effective_settings(
+                state.project.root, state.client, self.problems, self._folder_path(state.folder)
+            )
             state.checker = self._checker(state.index, state.settings, state.database, state.client.wording)
             state.generation += 1
 

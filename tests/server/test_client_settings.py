@@ -45,3 +45,20 @@ def test_a_broken_pyproject_is_reported(tmp_path: Path) -> None:
     settings = effective_settings(tmp_path, parse_client_settings({"ignore": ["AM104"]}, problems), problems)
     assert settings.ignore == ("AM104",)
     assert len(problems) == 1 and "pyproject.toml" in problems[0]
+
+
+def test_baseline_shapes_from_the_client_and_from_pyproject(tmp_path: Path) -> None:
+    problems: list[str] = []
+    as_string = parse_client_settings({"baseline": "ab12"}, problems)
+    assert effective_settings(tmp_path, as_string, problems).baseline == "ab12"
+    folder = tmp_path / "workspace"
+    table = parse_client_settings({"baseline": {"svc/migrations": ["ab12", "cd34"]}}, problems)
+    settings = effective_settings(tmp_path, table, problems, folder)
+    assert settings.baseline == {"svc/migrations": ("ab12", "cd34")} and settings.baseline_root == folder
+    assert problems == []
+    # Committed to pyproject, the table's keys are relative to the pyproject's folder.
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic-ls]\nbaseline = {"svc/migrations" = "ef56"}\n')
+    settings = effective_settings(tmp_path, table, problems, folder)
+    assert settings.baseline == {"svc/migrations": ("ef56",)} and settings.baseline_root == tmp_path.resolve()
+    bad = parse_client_settings({"baseline": [1]}, problems)
+    assert bad.rules == {} and "`baseline` must be a revision id" in problems[-1]

@@ -67,3 +67,21 @@ def test_initial_checks_start_from_the_heads(demo_copy: Path) -> None:
         "2b3c4d5e6f70",
         "1a2b3c4d5e6f",
     ]
+
+
+def test_the_server_reads_every_baseline_shape(demo_copy: Path) -> None:
+    from alembic_ls.server.client_settings import parse_client_settings
+
+    def findings(state: WorkspaceState) -> set[str]:
+        (project,) = state.projects
+        return {Path(p).name for p, found in project.checker.check_all().items() if found}
+
+    (demo_copy / "pyproject.toml").write_text('[tool.alembic-ls.baseline]\n"migrations" = ["5e6f708192a3"]\n')
+    assert findings(loaded(demo_copy)) == {HEAD.name}
+    # From the client: a plain string (what VS Code sends), or a table keyed from the workspace folder.
+    (demo_copy / "pyproject.toml").unlink()
+    for baseline in ("4d5e6f708192", {f"{demo_copy.name}/migrations": "4d5e6f708192"}):
+        state = WorkspaceState(IndexCache(None))
+        state.settings_for = lambda _folder, b=baseline: parse_client_settings({"baseline": b}, [])
+        state.load([Folder("file:///workspace", demo_copy.parent.resolve())])
+        assert findings(state) == {BIO.name, HEAD.name} and state.problems == []

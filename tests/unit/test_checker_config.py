@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -70,6 +71,44 @@ def test_unknown_baseline_is_a_config_error(write_history) -> None:
     history = write_history(("a1", None))
     with pytest.raises(ConfigError, match="`baseline` names revision 'zz9', which is not in"):
         history.findings(Settings(baseline="zz9", source="pyproject.toml [tool.alembic-ls]"))
+
+
+def test_several_baseline_heads_skip_what_is_before_any_of_them(write_history) -> None:
+    bad = {"upgrade": BARE, "downgrade": "    pass"}
+    history = write_history(
+        ("a1", None, bad), ("b2", "a1", bad), ("c3", "a1", bad), ("d4", "b2", bad), ("e5", "c3", bad)
+    )
+    files = {
+        f.path.rsplit("/", 1)[1] for f in history.findings(Settings(baseline=("b2", "e5")), codes=["AM101"])
+    }
+    assert files == {"d4_change.py"}
+
+
+def test_baseline_table_applies_to_the_project_at_its_key(write_history) -> None:
+    bad = {"upgrade": BARE, "downgrade": "    pass"}
+    history = write_history(("a1", None, bad), ("b2", "a1", bad), ("c3", "b2", bad))
+    outer = history.root.parent
+
+    def files(baseline: dict[str, tuple[str, ...]]) -> set[str]:
+        settings = Settings(baseline=baseline, baseline_root=outer)
+        return {f.path.rsplit("/", 1)[1] for f in history.findings(settings, codes=["AM101"])}
+
+    key = f"{history.root.name}/migrations"
+    assert files({key: ("b2",)}) == {"c3_change.py"}
+    # The project's folder is the default root, so a table from a client may name `migrations`.
+    assert {
+        f.path.rsplit("/", 1)[1] for f in history.findings(Settings(baseline={"migrations": ("c3",)}))
+    } == set()
+    assert len(files({"elsewhere/migrations": ("zz9",)})) == 3  # no entry: checked in full
+
+
+def test_unknown_revision_in_a_baseline_table_names_the_entry(write_history) -> None:
+    history = write_history(("a1", None))
+    settings = Settings(baseline={"migrations": ("a1", "zz9")}, source="pyproject.toml [tool.alembic-ls]")
+    with pytest.raises(
+        ConfigError, match=re.escape("""`baseline."migrations"` names revision 'zz9', which is not in""")
+    ):
+        history.findings(settings)
 
 
 # -- inline suppressions ---------------------------------------------------------------------

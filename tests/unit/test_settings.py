@@ -57,8 +57,22 @@ def test_camel_case_keys_from_lsp_clients() -> None:
             {"severity": {"AM104": "loud"}},
             "`severity.AM104` must be one of error, warning, info, hint, got 'loud'",
         ),
-        ({"baseline": 12}, "`baseline` must be a revision id string, got 12"),
-        ({"baseline": "  "}, "`baseline` must be a revision id string"),
+        (
+            {"baseline": 12},
+            "`baseline` must be a revision id, a list of revision ids, or a table of script location = "
+            "revision id(s), got 12",
+        ),
+        ({"baseline": "  "}, "`baseline` must be a revision id, a list of revision ids"),
+        ({"baseline": ["abc", 3]}, "`baseline` must be a revision id, a list of revision ids"),
+        ({"baseline": ["abc", " "]}, "`baseline` must be a revision id, a list"),
+        ({"baseline": []}, "`baseline` is an empty list: name a revision, or remove the key"),
+        (
+            {"baseline": {"a/migrations": 3}},
+            '`baseline."a/migrations"` must be a revision id or a list of revision ids, got 3',
+        ),
+        ({"baseline": {"a/migrations": {"x": "y"}}}, '`baseline."a/migrations"` must be a revision id'),
+        ({"baseline": {"a": []}}, '`baseline."a"` is an empty list'),
+        ({"baseline": {"a/m": "x", "./a/m/": "y"}}, "`baseline` names the script location 'a/m' twice"),
         ({"dialect": 5}, '`dialect` must be a string such as "postgresql"'),
     ],
 )
@@ -67,6 +81,25 @@ def test_bad_settings_name_the_key(table: dict[str, object], message: str) -> No
         parse_settings(table, "where")
     assert message in str(raised.value)
     assert str(raised.value).startswith("where: ")
+
+
+def test_baseline_shapes() -> None:
+    def parsed(value: object) -> object:
+        return parse_settings({"baseline": value}, "where").baseline
+
+    assert parsed(" 3c4d ") == "3c4d"  # the original form, kept as written
+    assert parsed(["3c4d", " 9b8a ", "3c4d"]) == ("3c4d", "9b8a")
+    assert parsed({"services\\a\\migrations": "3c4d", "./b/migrations/": ["9b8a", "7e6f"]}) == {
+        "services/a/migrations": ("3c4d",),
+        "b/migrations": ("9b8a", "7e6f"),
+    }
+
+
+def test_load_settings_knows_the_folder_of_the_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic-ls.baseline]\n"svc/migrations" = ["ab12"]\n')
+    settings = load_settings(tmp_path / "svc")
+    assert settings.baseline == {"svc/migrations": ("ab12",)}
+    assert settings.baseline_root == tmp_path.resolve()
 
 
 def test_merged_replaces_only_given_keys() -> None:
