@@ -62,6 +62,8 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
                     continue  # the upgrade copies old into new itself: a deliberate replacement
                 if _data_step_between(rev, add, drop) or _explained(rev, drop):
                     continue  # a data migration between them (neutron's migrate_values()), or said so
+                if _removal_announced(rev, old):
+                    continue  # "Removes stable_at column and adds ..." (dispatch): meant as a drop
                 if _refers_elsewhere(rev, table, old, add, created, dropped_tables):
                     continue  # they point at different things: a replacement, not the same values
                 candidates.append((_similarity(old, new), d, a))
@@ -126,6 +128,18 @@ def _refers_elsewhere(
         if restored is not None and restored.name == old and table_of(undo) == table:
             return any(target in dropped for target in restored.foreign_tables())
     return False
+
+
+_REMOVAL_WORDS = re.compile(r"\b(remov|drop|delet|deprecat|get rid of)", re.I)
+
+
+def _removal_announced(rev: RevisionFile, old: str) -> bool:
+    """The revision's message names the dropped column as removed, and says nothing of a rename:
+    the author meant the drop, and the values are not wanted under another name."""
+    message = rev.message or ""
+    if re.search(r"\brenam", message, re.I) or not re.search(rf"\b{re.escape(old)}\b", message, re.I):
+        return False
+    return _REMOVAL_WORDS.search(message) is not None
 
 
 def _data_step_between(rev: RevisionFile, add: OpCall, drop: OpCall) -> bool:

@@ -132,6 +132,23 @@ def test_am402_quiet_when_it_is_not_a_rename(
     assert "AM402" not in lab.codes(make_revision("b2", None, upgrade=upgrade, downgrade=downgrade))
 
 
+@pytest.mark.parametrize(
+    ("message", "fires"),
+    [
+        ("Removes name column and adds full_name", False),  # dispatch 391f7c3e6992
+        ("drop name, add full_name", False),
+        ("rename name to full_name (drop and add)", True),  # a rename said so: keep the values
+        ("remove the old columns", True),  # does not name `name`
+        ("add full_name", True),
+    ],
+)
+def test_am402_quiet_when_the_message_announces_the_removal(
+    lab, make_revision: Callable[..., str], message: str, fires: bool
+) -> None:
+    text = make_revision("b2", None, upgrade=AUTOGEN_UP, downgrade=AUTOGEN_DOWN, message=message)
+    assert ("AM402" in lab.codes(text)) is fires
+
+
 def test_am402_fix_renames_in_upgrade_and_back_in_downgrade(lab, make_revision: Callable[..., str]) -> None:
     text = make_revision("b2", None, upgrade=AUTOGEN_UP, downgrade=AUTOGEN_DOWN)
     fixed = lab.apply(text, lab.one(text, "AM402"))
