@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.baseline import revisions_for
+from alembic_ls.fixes.suppressions import RemoveSuppression
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule
 from alembic_ls.rules.registry import RULES
 from alembic_ls.settings import ConfigError, Settings
@@ -147,9 +148,8 @@ class Checker:
                             RULES[UNUSED_SUPPRESSION].severity,
                             Fix(
                                 f"Remove the unused {code} suppression",
-                                "remove-suppression",
+                                RemoveSuppression(suppression.line, code),
                                 safe=True,
-                                params={"line": suppression.line, "code": code},
                             ),
                         )
                     )

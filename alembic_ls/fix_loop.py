@@ -15,7 +15,7 @@ from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.checker import Checker
-from alembic_ls.fixes import FixRefused, apply_edits, build_edits
+from alembic_ls.fixes import FixRefused, apply_edits, recipe_edits
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings
 
@@ -54,7 +54,7 @@ def apply_safe_fixes(
         assert finding.fix is not None
         key = (finding.code, repr(finding.fix.params))
         try:
-            candidate = apply_edits(text, build_edits(path, text, finding.fix.kind, finding.fix.params, rev))
+            candidate = apply_edits(text, recipe_edits(path, text, finding.fix.recipe, rev))
             incremental.parse(candidate)  # the next round's analysis starts from this tree
         except (FixRefused, SyntaxError, ValueError):
             refused.add(key)

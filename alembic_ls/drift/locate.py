@@ -9,6 +9,7 @@ from typing import Any
 
 from alembic_ls.analysis.revision_file import Span
 from alembic_ls.drift.models_file import ModelMap, TableSite, map_models
+from alembic_ls.fixes.command import RunCommand
 from alembic_ls.rules.base import Finding, Fix, Severity
 
 MODEL_DRIFT = "AM601"
@@ -145,9 +146,8 @@ def locate(
     locator = Locator(sources, fallback_file)
     fix = Fix(
         f'Generate migration "{located.suggestion}"…',
-        "command",
+        RunCommand(GENERATE, (generate_arguments(located.suggestion),)),
         safe=False,
-        params={"command": GENERATE, "arguments": [generate_arguments(located.suggestion)]},
     )
     for diff in diffs:
         path, span = locator.place(diff)

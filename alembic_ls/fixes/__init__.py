@@ -1,50 +1,48 @@
-"""Fixes: turn a finding's recipe (`Fix.kind` + params) into text edits on the current text."""
+"""Fixes: turn a finding's recipe (a typed value; `kind` + params on the wire) into text edits on the
+current text."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Mapping
 
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.python_parse import BOM
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
-from alembic_ls.fixes import comments, downgrade, headers, imports, suppressions
-from alembic_ls.fixes.concurrent_index import concurrent_index_fix
+
+# Each fix module registers its recipe class (alembic_ls.fixes.recipe.RECIPES) when imported.
+from alembic_ls.fixes import (  # noqa: F401
+    command,
+    comments,
+    concurrent_index,
+    downgrade,
+    header_docstring,
+    headers,
+    imports,
+    not_valid_constraint,
+    nullable_first,
+    rename_column,
+    suppressions,
+)
 from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
-from alembic_ls.fixes.header_docstring import sync_header_fix
-from alembic_ls.fixes.not_valid_constraint import not_valid_constraint_fix
-from alembic_ls.fixes.nullable_first import nullable_first_fix
-from alembic_ls.fixes.rename_column import rename_column_fix
+from alembic_ls.fixes.recipe import RECIPES, Recipe, from_wire
 
-Fixer = Callable[[RevisionFile, list[str], dict[str, Any]], list[TextEdit]]
 
-FIXERS: dict[str, Fixer] = {
-    "derive-downgrade": downgrade.derive_downgrade_fix,
-    "add-import": imports.add_import_fix,
-    "explain-comment": comments.explain_comment_fix,
-    "replace-text": headers.replace_text_fix,
-    "sync-header": sync_header_fix,
-    "suppress-line": suppressions.suppress_line_fix,
-    "suppress-file": suppressions.suppress_file_fix,
-    "remove-suppression": suppressions.remove_suppression_fix,
-    "nullable-first": nullable_first_fix,
-    "rename-column": rename_column_fix,
-    "concurrent-index": concurrent_index_fix,
-    "not-valid-constraint": not_valid_constraint_fix,
-}
+def recipe_edits(path: str, text: str, fix: Recipe, rev: RevisionFile | None = None) -> list[TextEdit]:
+    """Edits for one recipe against the *current* text of the file (`rev`: its summary, when the
+    caller has it already)."""
+    if fix.runs_command:
+        raise FixRefused(f"the {fix.kind} fix runs a command; it has no text edits")
+    edits = fix.edits(rev or parse_revision(path, text), split_lines(text))
+    return _after_bom(edits) if text.startswith(BOM) else edits
 
 
 def build_edits(
-    path: str, text: str, kind: str, params: dict[str, Any], rev: RevisionFile | None = None
+    path: str, text: str, kind: str, params: Mapping[str, object], rev: RevisionFile | None = None
 ) -> list[TextEdit]:
-    """Edits for one fix recipe against the *current* text of the file (`rev`: its summary, when
-    the caller has it already)."""
-    fixer = FIXERS.get(kind)
-    if fixer is None:
-        raise FixRefused(f"unknown fix {kind!r}")
-    edits = fixer(rev or parse_revision(path, text), split_lines(text), params)
-    return _after_bom(edits) if text.startswith(BOM) else edits
+    """Edits for a recipe as a client sends it back (`Diagnostic.data`): its kind and params,
+    checked field by field before anything is built."""
+    return recipe_edits(path, text, from_wire(kind, params), rev)
 
 
 def _after_bom(edits: list[TextEdit]) -> list[TextEdit]:
@@ -61,4 +59,4 @@ def _after_bom(edits: list[TextEdit]) -> list[TextEdit]:
     return kept
 
 
-__all__ = ["FIXERS", "FixRefused", "TextEdit", "apply_edits", "build_edits"]
+__all__ = ["RECIPES", "FixRefused", "Recipe", "TextEdit", "apply_edits", "build_edits", "recipe_edits"]

@@ -10,7 +10,8 @@ plain one: the batch's table and schema move into the call.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from alembic_ls.analysis.op_args import arg, kwarg_is_true, name_text
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
@@ -29,13 +30,14 @@ from alembic_ls.fixes.op_edits import (
     source_of,
     with_kwarg,
 )
+from alembic_ls.fixes.recipe import Recipe, recipe
 
 CONCURRENTLY = "postgresql_concurrently"
 
 
-def concurrent_index_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
-    index = str(params.get("index", ""))
-    create = find_op(rev, "upgrade", ("create_index",), int(params.get("line", -1)))
+def concurrent_index_fix(rev: RevisionFile, lines: list[str], fix: ConcurrentIndex) -> list[TextEdit]:
+    index = fix.index
+    create = find_op(rev, "upgrade", ("create_index",), fix.line)
     if name_text(arg(create, "index_name")) != index:
         raise FixRefused(f"line {create.span.line + 1} no longer creates index `{index}`")
     targets = [create] + [
@@ -118,3 +120,16 @@ def _out_of_batch(rev: RevisionFile, lines: list[str], op: OpCall) -> list[TextE
         return [removal(rev, lines, op), insert_before(op.batch_span.line, block)]
     # after the batch: its other ops may add the columns the index covers
     return [removal(rev, lines, op), insert_after(lines, op.batch_span.end_line, block)]
+
+
+@recipe
+@dataclass(frozen=True)
+class ConcurrentIndex(Recipe):
+    """Create index `index` (its create_index on line `line`) and drop it CONCURRENTLY."""
+
+    kind: ClassVar[str] = "concurrent-index"
+    line: int
+    index: str
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return concurrent_index_fix(rev, lines, self)

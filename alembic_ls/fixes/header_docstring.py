@@ -9,10 +9,12 @@ touches; every other line of the docstring stays as it is.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.fixes.edits import FixRefused, TextEdit
+from alembic_ls.fixes.recipe import Recipe, recipe
 
 if TYPE_CHECKING:  # libcst is imported when a fix is built, so `check` never pays for it
     import libcst as cst
@@ -23,7 +25,7 @@ _FIELD = re.compile(r"^(\s*)(Revision ID|Revises)\s*:")
 _UNSAFE_IN_LITERAL = re.compile(r"[\\\"'\r\n]")
 
 
-def sync_header_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
+def sync_header_fix(rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
     """Rewrite `Revises:` / `Revision ID:` from down_revision / revision."""
     wanted: dict[str, str] = {}
     if rev.down_revision is not None and rev.down_revision.values is not None:
@@ -85,3 +87,14 @@ def _field_edits(docstring: cst.SimpleString, where: CodeRange, wanted: dict[str
 
 def _ids(value: str) -> set[str]:
     return {part for part in re.split(r"[\s,]+", value) if part}
+
+
+@recipe
+@dataclass(frozen=True)
+class SyncHeader(Recipe):
+    """The docstring's `Revision ID:` / `Revises:` lines made to say what the code says."""
+
+    kind: ClassVar[str] = "sync-header"
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return sync_header_fix(rev, lines)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.fixes.edits import FixRefused, TextEdit
+from alembic_ls.fixes.recipe import Recipe, recipe
 
 # Names autogenerate and hand-written migrations use, and the import that binds each.
 KNOWN_IMPORTS: dict[str, str] = {
@@ -34,8 +36,8 @@ def import_line_for(name: str) -> str | None:
     return KNOWN_IMPORTS.get(name)
 
 
-def add_import_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
-    name = str(params.get("name", ""))
+def add_import_fix(rev: RevisionFile, lines: list[str], fix: AddImport) -> list[TextEdit]:
+    name = fix.name
     statement = import_line_for(name)
     if statement is None:
         raise FixRefused(f"alembic-ls does not know which import provides `{name}`")
@@ -49,3 +51,15 @@ def add_import_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) 
         return [TextEdit(Span(0, 0, 0, 0), statement + "\n")]
     end = len(lines[line])
     return [TextEdit(Span(line, end, line, end), "\n" + statement)]
+
+
+@recipe
+@dataclass(frozen=True)
+class AddImport(Recipe):
+    """The import statement that defines `name` (`import_line_for`)."""
+
+    kind: ClassVar[str] = "add-import"
+    name: str
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return add_import_fix(rev, lines, self)

@@ -11,7 +11,8 @@ CONSTRAINT then takes only a SHARE UPDATE EXCLUSIVE lock, under which reads and 
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from alembic_ls.analysis.op_args import arg, name_text, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
@@ -32,15 +33,14 @@ from alembic_ls.fixes.op_edits import (
     source_of,
     with_kwarg,
 )
+from alembic_ls.fixes.recipe import Recipe, recipe
 
 NOT_VALID = "postgresql_not_valid"
 
 
-def not_valid_constraint_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
-    constraint = str(params.get("constraint", ""))
-    op = find_op(
-        rev, "upgrade", ("create_foreign_key", "create_check_constraint"), int(params.get("line", -1))
-    )
+def not_valid_constraint_fix(rev: RevisionFile, lines: list[str], fix: NotValidConstraint) -> list[TextEdit]:
+    constraint = fix.constraint
+    op = find_op(rev, "upgrade", ("create_foreign_key", "create_check_constraint"), fix.line)
     if name_text(arg(op, "constraint_name")) != constraint:
         raise FixRefused(f"line {op.span.line + 1} no longer creates constraint `{constraint}`")
     table = table_of(op)
@@ -71,3 +71,16 @@ def not_valid_constraint_fix(rev: RevisionFile, lines: list[str], params: dict[s
     call = with_kwarg(source_of(lines, op.span), NOT_VALID, "True")
     edits = [TextEdit(op.span, call), insert_after(lines, block_end(op), steps)]
     return ensure_parses(lines, edits, "the NOT VALID rewrite")
+
+
+@recipe
+@dataclass(frozen=True)
+class NotValidConstraint(Recipe):
+    """Add constraint `constraint` (created on line `line`) NOT VALID, then validate it."""
+
+    kind: ClassVar[str] = "not-valid-constraint"
+    line: int
+    constraint: str
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return not_valid_constraint_fix(rev, lines, self)

@@ -27,7 +27,8 @@ VALIDATE statement names.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from alembic_ls.analysis.op_args import added_column, arg, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
@@ -46,15 +47,16 @@ from alembic_ls.fixes.op_edits import (
     qualified,
     quote_identifier,
 )
+from alembic_ls.fixes.recipe import Recipe, recipe
 
 BACKFILL_PLACEHOLDER = "<value>"
 POSTGRESQL_NAME_LIMIT = 63
 
 
-def nullable_first_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
-    op = find_op(rev, "upgrade", ("add_column",), int(params.get("line", -1)))
+def nullable_first_fix(rev: RevisionFile, lines: list[str], fix: NullableFirst) -> list[TextEdit]:
+    op = find_op(rev, "upgrade", ("add_column",), fix.line)
     column = added_column(op)
-    name = str(params.get("column", ""))
+    name = fix.column
     if column is None or column.name != name:
         raise FixRefused(f"the add_column on line {op.span.line + 1} no longer adds `{name}`")
     nullable = column.kwarg("nullable")
@@ -63,8 +65,7 @@ def nullable_first_fix(rev: RevisionFile, lines: list[str], params: dict[str, An
     table = table_of(op)
     if table is None:
         raise FixRefused("the table name is not a literal")
-    dialect = params.get("dialect")
-    dialect = dialect if isinstance(dialect, str) else None
+    dialect = fix.dialect
     holder = batch_call(rev, op) if op.batch_span is not None else op
     schema_arg = holder.kwarg("schema") if holder is not None else None
     schema = schema_arg.text if schema_arg is not None else None
@@ -143,3 +144,18 @@ def _not_null_check(table: str, column: str, schema: str | None, schema_source: 
     if len(name) > POSTGRESQL_NAME_LIMIT:  # PostgreSQL would cut it, and VALIDATE would miss it
         name = f"ck_{column}_not_null"[:POSTGRESQL_NAME_LIMIT]
     return _NotNullCheck(name, table, column, schema, schema_source)
+
+
+@recipe
+@dataclass(frozen=True)
+class NullableFirst(Recipe):
+    """Add `column` (its add_column on `line`) nullable, backfill, then set NOT NULL (lock-safe on
+    PostgreSQL, or when `dialect` is unknown)."""
+
+    kind: ClassVar[str] = "nullable-first"
+    line: int
+    column: str
+    dialect: str | None = None
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return nullable_first_fix(rev, lines, self)

@@ -11,19 +11,21 @@ same way; a downgrade that is empty is left to AM201, whose derived downgrade re
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from alembic_ls.analysis.op_args import ColumnDef, added_column, arg, column_name, table_of
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.analysis.sql_types import same_type
 from alembic_ls.fixes.edits import FixRefused, TextEdit
 from alembic_ls.fixes.op_edits import ensure_parses, find_op, removal
+from alembic_ls.fixes.recipe import Recipe, recipe
 
 
-def rename_column_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
-    table, old, new = str(params.get("table")), str(params.get("old")), str(params.get("new"))
-    drop = find_op(rev, "upgrade", ("drop_column",), int(params.get("drop_line", -1)))
-    add = find_op(rev, "upgrade", ("add_column",), int(params.get("add_line", -1)))
+def rename_column_fix(rev: RevisionFile, lines: list[str], fix: RenameColumn) -> list[TextEdit]:
+    table, old, new = fix.table, fix.old, fix.new
+    drop = find_op(rev, "upgrade", ("drop_column",), fix.drop_line)
+    add = find_op(rev, "upgrade", ("add_column",), fix.add_line)
     new_def = added_column(add)
     if column_name(drop) != old or new_def is None or new_def.name != new:
         raise FixRefused(f"the upgrade no longer drops `{old}` and adds `{new}` on those lines")
@@ -97,3 +99,20 @@ def _alter(
 def _table_source(op: OpCall, table: str) -> str:
     value = arg(op, "table_name")
     return value.source if value is not None else repr(table)
+
+
+@recipe
+@dataclass(frozen=True)
+class RenameColumn(Recipe):
+    """Turn the drop of `table.old` (line `drop_line`) and the add of `new` (line `add_line`) into
+    a rename, both ways."""
+
+    kind: ClassVar[str] = "rename-column"
+    table: str
+    old: str
+    new: str
+    drop_line: int
+    add_line: int
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return rename_column_fix(rev, lines, self)

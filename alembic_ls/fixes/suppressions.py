@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.analysis.source_text import lex
 from alembic_ls.fixes.edits import FixRefused, TextEdit
+from alembic_ls.fixes.recipe import Recipe, recipe
 
 
-def suppress_line_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
+def suppress_line_fix(rev: RevisionFile, lines: list[str], fix: SuppressLine) -> list[TextEdit]:
     """Append the suppression to the finding's last line: always outside any string literal."""
-    code = str(params["code"])
-    line = int(params["end_line"])
+    code = fix.code
+    line = fix.end_line
     if line >= len(lines):
         raise FixRefused("the line is no longer there")
     for suppression in rev.suppressions:
@@ -30,8 +32,8 @@ def suppress_line_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any
     return [TextEdit(Span(line, end, line, len(lines[line])), f"  # alembic-ls: ignore[{code}]")]
 
 
-def suppress_file_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
-    code = str(params["code"])
+def suppress_file_fix(rev: RevisionFile, lines: list[str], fix: SuppressFile) -> list[TextEdit]:
+    code = fix.code
     line = rev.header.span.end_line + 1 if rev.header else 0
     if line >= len(lines):  # nothing after the docstring: add a line of our own
         last = len(lines) - 1
@@ -43,8 +45,8 @@ def suppress_file_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any
     return [TextEdit(Span(line, 0, line, 0), f"# alembic-ls: ignore-file[{code}]\n")]
 
 
-def remove_suppression_fix(rev: RevisionFile, lines: list[str], params: dict[str, Any]) -> list[TextEdit]:
-    line, code = int(params["line"]), str(params["code"])
+def remove_suppression_fix(rev: RevisionFile, lines: list[str], fix: RemoveSuppression) -> list[TextEdit]:
+    line, code = fix.line, fix.code
     for suppression in rev.suppressions:
         if suppression.line != line or code not in suppression.codes:
             continue
@@ -63,3 +65,41 @@ def remove_suppression_fix(rev: RevisionFile, lines: list[str], params: dict[str
             return [TextEdit(Span(line, 0, line + 1, 0), "")]
         return [TextEdit(Span(line, 0, line, len(text)), "")]
     raise FixRefused("the suppression comment is no longer there")
+
+
+@recipe
+@dataclass(frozen=True)
+class SuppressLine(Recipe):
+    """`# alembic-ls: ignore[code]` at the end of the finding's last line (`end_line`)."""
+
+    kind: ClassVar[str] = "suppress-line"
+    code: str
+    end_line: int
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return suppress_line_fix(rev, lines, self)
+
+
+@recipe
+@dataclass(frozen=True)
+class SuppressFile(Recipe):
+    """`# alembic-ls: ignore-file[code]` at the top of the file."""
+
+    kind: ClassVar[str] = "suppress-file"
+    code: str
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return suppress_file_fix(rev, lines, self)
+
+
+@recipe
+@dataclass(frozen=True)
+class RemoveSuppression(Recipe):
+    """Take `code` out of the suppression comment on `line` (the whole comment when it is the last)."""
+
+    kind: ClassVar[str] = "remove-suppression"
+    line: int
+    code: str
+
+    def edits(self, rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
+        return remove_suppression_fix(rev, lines, self)

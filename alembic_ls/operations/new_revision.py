@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.python_parse import parse_python
 from alembic_ls.checker import Checker
-from alembic_ls.fixes import FixRefused, apply_edits, build_edits
+from alembic_ls.fixes import FixRefused, apply_edits, recipe_edits
 from alembic_ls.operations.session import ProjectSession
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import Settings
@@ -67,7 +67,7 @@ def _finish(index: ProjectIndex, settings: Settings, path: Path) -> Finished:
         finding = fixable[0]
         assert finding.fix is not None
         try:
-            candidate = apply_edits(text, build_edits(str(path), text, finding.fix.kind, finding.fix.params))
+            candidate = apply_edits(text, recipe_edits(str(path), text, finding.fix.recipe))
             parse_python(candidate)
         except (FixRefused, SyntaxError):
             break

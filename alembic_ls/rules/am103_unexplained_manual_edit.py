@@ -10,6 +10,7 @@ from alembic_ls.analysis.revision_file import (
     Statement,
     StatementKind,
 )
+from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 
 
@@ -105,4 +106,4 @@ def _first_line(span: Span) -> Span:
 
 
 def _explain(span: Span) -> Fix:
-    return Fix("Add a `# MANUAL: <why>` comment", "explain-comment", safe=False, params={"line": span.line})
+    return Fix("Add a `# MANUAL: <why>` comment", ExplainComment(span.line), safe=False)

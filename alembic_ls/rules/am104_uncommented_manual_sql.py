@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import SqlKind, classify, classify_construct
+from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 
 # What counts, as analysis.parser.is_meaningful_comment decides it.
@@ -59,8 +60,7 @@ class UncommentedManualSql(Rule):
                 f"{EXPLAINING_COMMENT}",
                 Fix(
                     "Add a `# MANUAL: <why>` comment above",
-                    "explain-comment",
+                    ExplainComment(call.stmt_span.line),
                     safe=False,
-                    params={"line": call.stmt_span.line},
                 ),
             )

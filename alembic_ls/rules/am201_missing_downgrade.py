@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.parser import is_meaningful_comment
 from alembic_ls.analysis.revision_file import FunctionInfo, RevisionFile
 from alembic_ls.analysis.script_template import writes_downgrade
-from alembic_ls.fixes.downgrade import plan_downgrade
+from alembic_ls.fixes.downgrade import DeriveDowngrade, plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 
@@ -42,7 +42,7 @@ class MissingDowngrade(Rule):
         except FixRefused as refused:
             message += f" No automatic fix: {refused}."
         else:
-            fix = Fix("Derive downgrade() from upgrade()", "derive-downgrade", safe=True)
+            fix = Fix("Derive downgrade() from upgrade()", DeriveDowngrade(), safe=True)
         yield self.finding(rev, span, message, fix)
 
 

@@ -11,7 +11,7 @@ from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undo
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.analysis.schema_history import earlier_column_not_null
 from alembic_ls.analysis.sql_statements import parsed_sql
-from alembic_ls.fixes.downgrade import plan_downgrade
+from alembic_ls.fixes.downgrade import DeriveDowngrade, plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 
@@ -414,4 +414,4 @@ def _derived_downgrade(rev: RevisionFile) -> Fix | None:
     except FixRefused:
         return None
     # Unsafe: it replaces whatever the person wrote in downgrade(), including what it got right.
-    return Fix("Replace downgrade() with the reverse of upgrade()", "derive-downgrade", safe=False)
+    return Fix("Replace downgrade() with the reverse of upgrade()", DeriveDowngrade(), safe=False)

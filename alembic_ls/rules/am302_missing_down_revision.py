@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.revision_file import RefKind, RevisionFile
+from alembic_ls.fixes.headers import ReplaceText
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 
 
@@ -61,15 +62,9 @@ class MissingDownRevision(Rule):
                 ]
                 fix = Fix(
                     f"Replace with '{target}'",
-                    "replace-text",
+                    ReplaceText(
+                        span.line, span.col + 1, span.end_col - 1, ref.value, target, tuple(header_refs)
+                    ),
                     safe=certain,
-                    params={
-                        "line": span.line,
-                        "col": span.col + 1,
-                        "end_col": span.end_col - 1,
-                        "old": ref.value,
-                        "new": target,
-                        "also": header_refs,
-                    },
                 )
             yield self.finding(rev, ref.span, message, fix)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
+from alembic_ls.fixes.header_docstring import SyncHeader
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 
 
@@ -17,7 +18,7 @@ class RevisesHeaderMismatch(Rule):
         header = rev.header
         if not rev.is_revision or header is None:
             return
-        fix = Fix("Update the header to match the code", "sync-header", safe=True)
+        fix = Fix("Update the header to match the code", SyncHeader(), safe=True)
         down = rev.down_revision.values if rev.down_revision else None
         revises, span = header.revises, header.revises_span
         if revises is not None and span is not None and down is not None and set(revises) != set(down):

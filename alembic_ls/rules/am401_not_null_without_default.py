@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.op_args import added_column, shown_table, table_of
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.schema_history import dialect_name, timeline_for, upgrade_sql_actions
+from alembic_ls.fixes.nullable_first import NullableFirst
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.sql_findings import listed, per_call
 
@@ -33,9 +34,8 @@ class NotNullWithoutDefault(Rule):
             if column.name is not None and table_of(op) is not None:
                 fix = Fix(
                     "Add nullable, backfill, then set NOT NULL (the rule book's 3 steps)",
-                    "nullable-first",
+                    NullableFirst(op.span.line, column.name, dialect_name(ctx, rev)),
                     safe=False,  # the backfill value is a placeholder only a person can choose
-                    params={"line": op.span.line, "column": column.name, "dialect": dialect_name(ctx, rev)},
                 )
             yield self.finding(
                 rev,

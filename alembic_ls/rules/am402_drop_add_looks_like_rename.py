@@ -8,6 +8,7 @@ from alembic_ls.analysis.op_args import added_column, arg, column_name, sql_text
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, StatementKind
 from alembic_ls.analysis.schema_history import earlier_column_type, timeline_for
 from alembic_ls.analysis.sql_types import could_hold_same_data, read_type
+from alembic_ls.fixes.rename_column import RenameColumn
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 
 
@@ -191,15 +192,8 @@ class DropAddLooksLikeRename(Rule):
                 f"`op.alter_column({pair.table!r}, {pair.old!r}, new_column_name={pair.new!r})`.",
                 Fix(
                     f"Rename `{pair.old}` to `{pair.new}` instead (upgrade and downgrade)",
-                    "rename-column",
+                    RenameColumn(pair.table, pair.old, pair.new, drop.span.line, add.span.line),
                     safe=False,  # only a person knows it is a rename and not a replacement
-                    params={
-                        "table": pair.table,
-                        "old": pair.old,
-                        "new": pair.new,
-                        "drop_line": drop.span.line,
-                        "add_line": add.span.line,
-                    },
                 ),
                 related=((rev.path, call_head_span(add.span, f"{add.receiver}.{add.name}"), "the add"),),
             )

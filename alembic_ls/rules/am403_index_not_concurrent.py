@@ -10,6 +10,7 @@ from alembic_ls.analysis.schema_history import (
     timeline_for,
     upgrade_sql_actions,
 )
+from alembic_ls.fixes.concurrent_index import ConcurrentIndex
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.sql_findings import listed, per_call
 
@@ -35,9 +36,8 @@ class IndexNotConcurrent(Rule):
             if index is not None:
                 fix = Fix(
                     "Create (and drop) the index CONCURRENTLY in an autocommit block",
-                    "concurrent-index",
+                    ConcurrentIndex(op.span.line, index),
                     safe=False,  # the autocommit block commits everything the migration did before it
-                    params={"line": op.span.line, "index": index},
                 )
             yield self.finding(
                 rev,

@@ -10,6 +10,7 @@ from alembic_ls.analysis.schema_history import (
     timeline_for,
     upgrade_sql_actions,
 )
+from alembic_ls.fixes.not_valid_constraint import NotValidConstraint
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.sql_findings import listed, per_call
 
@@ -45,9 +46,8 @@ class ConstraintWithoutNotValid(Rule):
             if constraint is not None and table_of(op) is not None:
                 fix = Fix(
                     "Add it NOT VALID, then VALIDATE CONSTRAINT in an autocommit block",
-                    "not-valid-constraint",
+                    NotValidConstraint(op.span.line, constraint),
                     safe=False,  # the autocommit block commits everything the migration did before it
-                    params={"line": op.span.line, "constraint": constraint},
                 )
             yield self.finding(
                 rev,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.fixes.imports import import_line_for
+from alembic_ls.fixes.imports import AddImport, import_line_for
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 
 
@@ -24,7 +24,7 @@ class UndefinedName(Rule):
             fix = None
             if statement is not None:
                 message += f" Add `{statement}`."
-                fix = Fix(f"Add `{statement}`", "add-import", safe=True, params={"name": undefined.name})
+                fix = Fix(f"Add `{statement}`", AddImport(undefined.name), safe=True)
             if undefined.name in self.template_imports:
                 message += (
                     " autogenerate writes sqlmodel types but the default script.py.mako does not "

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.fixes.command import RunCommand
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 
 UPGRADE = "alembic-ls.upgrade"
@@ -35,12 +36,8 @@ class DatabaseBehindHead(Rule):
         current = ", ".join(r[:12] for r in ctx.database_current or ()) or "base (no revision applied)"
         fix = Fix(
             "Upgrade the database to here",
-            "command",
-            False,
-            {
-                "command": UPGRADE,
-                "arguments": [upgrade_arguments(ctx, rid)],
-            },
+            RunCommand(UPGRADE, (upgrade_arguments(ctx, rid),)),
+            safe=False,
         )
         message = (
             f"Not applied: the database is at {current}. {ctx.wording.upgrade_to(rid[:12])} to apply it "

@@ -1,8 +1,8 @@
 """What a rule is, what it reports, and what it hands to the fix machinery.
 
-A rule finds; a fix (in `alembic_ls.fixes`) renders. Findings carry their fix as a small JSON-able
-recipe (`Fix.kind` + `Fix.params`) so the language server can ship it in `Diagnostic.data` and
-build the edit only when the user asks for it.
+A rule finds; a fix (in `alembic_ls.fixes`) renders. Findings carry their fix as a typed recipe
+(`alembic_ls.fixes.recipe`), JSON-able as `Fix.kind` + `Fix.params`, so the language server can
+ship it in `Diagnostic.data` and build the edit only when the user asks for it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from alembic_ls.analysis.revision_file import RevisionFile, Span
+from alembic_ls.fixes.recipe import Recipe
 from alembic_ls.wording import CLI, Wording
 
 if TYPE_CHECKING:
@@ -31,9 +32,16 @@ class Severity(str, enum.Enum):
 @dataclass(frozen=True)
 class Fix:
     title: str
-    kind: str  # key into alembic_ls.fixes.FIXERS
+    recipe: Recipe
     safe: bool  # may be applied by `check --fix` / source.fixAll without a person looking
-    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.recipe.kind
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.recipe.params()
 
 
 @dataclass(frozen=True)

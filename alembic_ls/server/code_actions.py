@@ -21,12 +21,14 @@ from lsprotocol import types
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.fix_loop import apply_safe_fixes, detached
-from alembic_ls.fixes import FixRefused, build_edits
-from alembic_ls.fixes.comments import PLACEHOLDER
+from alembic_ls.fixes import FixRefused, recipe_edits
+from alembic_ls.fixes.command import RunCommand
+from alembic_ls.fixes.comments import PLACEHOLDER, ExplainComment
 from alembic_ls.fixes.edits import TextEdit, replacement_edit
+from alembic_ls.fixes.recipe import from_wire
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.rules.registry import RULES
-from alembic_ls.server.diagnostics import SOURCE
+from alembic_ls.server.diagnostics import SOURCE, fix_payload
 from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_edits, workspace_edit
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import from_range
@@ -36,7 +38,6 @@ from alembic_ls.server.state import ProjectState
 logger = logging.getLogger("alembic_ls.server")
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.alembic-ls
-COMMAND_FIX = "command"  # a fix recipe that runs a command: params {"command": name, "arguments": [...]}
 TEMPLATE = "script.py.mako"
 TEMPLATE_IMPORT_ANCHOR = re.compile(r"^import sqlalchemy as sa[ \t]*$", re.M)
 
@@ -119,14 +120,14 @@ class CodeActions:
                 fix = _fix_of(diagnostic)
             else:  # a client that drops `data`: find the finding again
                 match = next((f for f in current if f.code == diagnostic.code and f.span == span), None)
-                fix = _fix_dict(match.fix) if match and match.fix else None
+                fix = fix_payload(match.fix) if match and match.fix else None
             seen.add((diagnostic.code, span))
             problems.append(Problem(diagnostic.code, span, fix, diagnostic))
         # Clients that send no diagnostics with the request still get the actions under the cursor.
         for finding in current:
             if (finding.code, finding.span) in seen or not _overlaps(finding.span, requested):
                 continue
-            problems.append(Problem(finding.code, finding.span, _fix_dict(finding.fix), None))
+            problems.append(Problem(finding.code, finding.span, fix_payload(finding.fix), None))
         return problems
 
     def _problem_actions(
@@ -135,11 +136,10 @@ class CodeActions:
         found: list[types.CodeAction] = []
         diagnostics = [problem.diagnostic] if problem.diagnostic else None
         fix = problem.fix
-        if fix is not None and fix.get("kind") == COMMAND_FIX:
-            command = command_action(fix, problem.diagnostic)
-            if command is not None:
-                found.append(command)
-        elif fix is not None and isinstance(fix.get("kind"), str):
+        command = command_action(fix, problem.diagnostic)
+        if command is not None:
+            found.append(command)
+        elif fix is not None and isinstance(fix.get("kind"), str) and fix.get("kind") != RunCommand.kind:
             action = self._action(
                 str(fix.get("title") or fix["kind"]),
                 types.CodeActionKind.QuickFix.value,
@@ -244,12 +244,11 @@ class CodeActions:
             if edit is None:
                 raise FixRefused("nothing to fix")
             return workspace_edit(capabilities, [(uri, version, lsp_edits([edit], text, encoding))])
-        kind = str(data["kind"])
-        params = data.get("params") or {}
-        edits = build_edits(path, text, kind, dict(params), self._summary(path, version, text))
+        recipe = from_wire(data.get("kind"), data.get("params") or {})
+        edits = recipe_edits(path, text, recipe, self._summary(path, version, text))
         if not edits:
             raise FixRefused("nothing to change")
-        if kind == "explain-comment" and supports_snippet_edits(capabilities):
+        if isinstance(recipe, ExplainComment) and supports_snippet_edits(capabilities):
             return workspace_edit(capabilities, [(uri, version, self._snippets(edits, text))])
         return workspace_edit(capabilities, [(uri, version, lsp_edits(edits, text, encoding))])
 
@@ -347,19 +346,21 @@ class CodeActions:
 def command_action(
     fix: dict[str, Any] | None, diagnostic: types.Diagnostic | None
 ) -> types.CodeAction | None:
-    """The quick fix that runs a command (a recipe of kind "command"); None for any other recipe."""
-    if fix is None or fix.get("kind") != COMMAND_FIX:
+    """The quick fix that runs a command (a `RunCommand` recipe); None for any other recipe."""
+    if fix is None:
         return None
-    params = fix.get("params") or {}
-    name, arguments = params.get("command"), params.get("arguments")
-    if not isinstance(name, str) or not name or not isinstance(arguments, list):
+    try:
+        recipe = from_wire(fix.get("kind"), fix.get("params") or {})
+    except FixRefused:
         return None
-    title = str(fix.get("title") or name)
+    if not isinstance(recipe, RunCommand) or not recipe.command:
+        return None
+    title = str(fix.get("title") or recipe.command)
     return types.CodeAction(
         title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic] if diagnostic is not None else None,
-        command=types.Command(title=title, command=name, arguments=arguments),
+        command=types.Command(title=title, command=recipe.command, arguments=list(recipe.arguments)),
     )
 
 
@@ -373,12 +374,6 @@ def _imports(text: str, module: str) -> bool:
     return (
         re.search(rf"^\s*(import {re.escape(module)}\b|from {re.escape(module)}\b)", text, re.M) is not None
     )
-
-
-def _fix_dict(fix: Any) -> dict[str, Any] | None:
-    if fix is None:
-        return None
-    return {"kind": fix.kind, "params": fix.params, "title": fix.title, "safe": fix.safe}
 
 
 def _overlaps(span: Span, requested: Span) -> bool:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from alembic_ls.analysis.revision_file import Span
+from alembic_ls.fixes.comments import ExplainComment
+from alembic_ls.fixes.downgrade import DeriveDowngrade
 from alembic_ls.reporting import display_path, render
 from alembic_ls.rules.base import Finding, Fix, Severity
 from alembic_ls.rules.registry import RULES
@@ -25,7 +27,7 @@ def findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Finding]:
             path,
             Span(9, 4, 9, 13),
             Severity.ERROR,
-            Fix("Derive", "derive-downgrade", safe=True),
+            Fix("Derive", DeriveDowngrade(), safe=True),
         ),
         Finding(
             "AM104",
@@ -33,7 +35,7 @@ def findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Finding]:
             path,
             Span(19, 4, 21, 5),
             Severity.WARNING,
-            Fix("Explain", "explain-comment", safe=False, params={"line": 19}),
+            Fix("Explain", ExplainComment(19), safe=False),
         ),
         Finding("AM306", "header", path, Span(3, 9, 3, 11), Severity.HINT),
     ]
