@@ -44,7 +44,7 @@ import alembic_ls
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache
 from alembic_ls.server.paths import path_to_uri
-from alembic_ls.server.state import Folder, WorkspaceState
+from alembic_ls.workspace.state import Folder, WorkspaceState
 
 COLD_TARGET_S = 1.0
 P99_TARGET_MS = 30.0

@@ -250,5 +250,23 @@ class ProjectIndex:
         self.graph = RevisionGraph(self.revision_files())
         return summary
 
+    def replace_summary(self, path: str, before: RevisionFile, after: RevisionFile) -> None:
+        """`after` in place of `before`, a loaded revision whose graph facts (id, parents, labels,
+        dependencies) the edit left as they were: the graph's structure (children, heads, cycles,
+        missing ids) is unchanged, so only its maps from ids to summaries take the new one.
+        Rebuilding the graph of 1,000 revisions costs a third of parsing a 500-line one."""
+        self.files[path] = after
+        graph = self.graph
+        rid = after.revision_id
+        if rid is not None:
+            if graph.revisions.get(rid) is before:
+                graph.revisions[rid] = after
+            if rid in graph.by_id:
+                graph.by_id[rid] = [after if rev is before else rev for rev in graph.by_id[rid]]
+
+    def forget(self, path: str) -> None:
+        """A stray file that stopped being a revision file is no longer tracked."""
+        self.stray.pop(path, None)
+
     def find_revision(self, rid: str) -> RevisionFile | None:
         return self.graph.revisions.get(rid)

@@ -25,7 +25,7 @@ from alembic_ls.operations import DriftReport, ProjectSession, drift
 from alembic_ls.operations.session import Deadline
 from alembic_ls.server.diagnostics import to_diagnostic
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import ProjectState
+from alembic_ls.workspace.state import ProjectState
 
 if TYPE_CHECKING:
     from alembic_ls.server.agent_hub import AgentHub

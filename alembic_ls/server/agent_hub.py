@@ -23,9 +23,9 @@ from alembic_ls.server.database_position import learn_position
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.project_gate import ProjectGate
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import ProjectState
 from alembic_ls.server.status import send_status
 from alembic_ls.wording import Wording
+from alembic_ls.workspace.state import ProjectState
 
 logger = logging.getLogger("alembic_ls.agent")
 

@@ -33,7 +33,7 @@ from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import from_range
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import ProjectState
+from alembic_ls.workspace.state import ProjectState
 
 logger = logging.getLogger("alembic_ls.server")
 

@@ -32,8 +32,8 @@ from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import declaration_span, targets
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import ProjectState
 from alembic_ls.server.telling import can_show_documents, tell_outcome
+from alembic_ls.workspace.state import ProjectState
 
 logger = logging.getLogger("alembic_ls.server")
 

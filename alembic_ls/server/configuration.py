@@ -12,8 +12,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from alembic_ls.server.client_settings import SECTION, unwrap
 from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.workspace.client_settings import SECTION, unwrap
 
 logger = logging.getLogger("alembic_ls.server")
 REQUEST_TIMEOUT_S = 5.0

@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from alembic_ls.rules.am602_database_behind_head import UPGRADE
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import ProjectState
+from alembic_ls.workspace.state import ProjectState
 
 logger = logging.getLogger("alembic_ls.agent")
 

@@ -33,7 +33,7 @@ from alembic_ls.rules.registry import RULES
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import Folder, ProjectState, newest_first
+from alembic_ls.workspace.state import Folder, ProjectState, newest_first
 
 logger = logging.getLogger("alembic_ls.server")
 

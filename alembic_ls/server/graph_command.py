@@ -21,7 +21,7 @@ from alembic_ls.server.agent_hub import hub_for, known_status
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.project_missing import no_project_message
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.state import ProjectState, WorkspaceState
+from alembic_ls.workspace.state import ProjectState, WorkspaceState
 
 COMMAND = "alembic-ls.revisionGraph"
 

@@ -8,9 +8,9 @@ import logging
 from lsprotocol import types
 
 from alembic_ls.server import configuration, file_watching, sql_files
-from alembic_ls.server.client_settings import unwrap
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.text_sync import use_lsp_line_breaks
+from alembic_ls.workspace.client_settings import unwrap
 
 logger = logging.getLogger("alembic_ls.server")
 

@@ -10,7 +10,7 @@ from lsprotocol import types
 from alembic_ls.analysis.revision_file import IdRef, RevisionFile, Span
 from alembic_ls.analysis.source_text import split_lines
 from alembic_ls.server.positions import to_range
-from alembic_ls.server.state import ProjectState, WorkspaceState
+from alembic_ls.workspace.state import ProjectState, WorkspaceState
 
 
 @dataclass

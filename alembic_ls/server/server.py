@@ -21,11 +21,11 @@ from pygls.workspace import TextDocument
 
 from alembic_ls import __version__
 from alembic_ls.analysis.index import IndexCache, default_cache_dir
-from alembic_ls.server.client_settings import ClientSettings
 from alembic_ls.server.paths import path_to_uri, uri_to_path
 from alembic_ls.server.positions import UTF16
 from alembic_ls.server.protocol import AlembicProtocol
-from alembic_ls.server.state import Folder, ProjectState, WorkspaceState, read_text
+from alembic_ls.workspace.client_settings import ClientSettings
+from alembic_ls.workspace.state import Folder, ProjectState, WorkspaceState, read_text
 
 if TYPE_CHECKING:
     from pygls.server import ServerErrors
@@ -73,7 +73,7 @@ class AlembicLanguageServer(LanguageServer):
     # -- settings -----------------------------------------------------------------------------
 
     def client_settings_for(self, folder: str | None) -> ClientSettings:
-        from alembic_ls.server.client_settings import merge_client_objects, parse_client_settings
+        from alembic_ls.workspace.client_settings import merge_client_objects, parse_client_settings
 
         problems: list[str] = []
         merged = merge_client_objects(self.initialization_options, self.folder_settings.get(folder, {}))

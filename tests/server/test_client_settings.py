@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic_ls.rules.base import Severity
-from alembic_ls.server.client_settings import effective_settings, parse_client_settings, unwrap
+from alembic_ls.workspace.client_settings import effective_settings, parse_client_settings, unwrap
 
 
 def test_parse_and_unwrap() -> None:

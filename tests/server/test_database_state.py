@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic_ls.analysis.index import IndexCache
-from alembic_ls.server.state import Folder, WorkspaceState
+from alembic_ls.workspace.state import Folder, WorkspaceState
 
 VERSIONS = Path("migrations/versions")
 FILES = {

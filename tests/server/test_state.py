@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic_ls.analysis.index import IndexCache
-from alembic_ls.server.state import Folder, WorkspaceState
+from alembic_ls.workspace.state import Folder, WorkspaceState
 
 VERSIONS = Path("migrations/versions")
 SLUG = VERSIONS / "4d5e6f708192_add_slug_to_post.py"
@@ -55,7 +55,7 @@ def test_files_outside_every_project_are_not_analysed(demo_copy: Path) -> None:
 
 
 def test_initial_checks_start_from_the_heads(demo_copy: Path) -> None:
-    from alembic_ls.server.state import newest_first
+    from alembic_ls.workspace.state import newest_first
 
     state = loaded(demo_copy)
     names = [Path(p).name[:12] for p in newest_first(state.projects[0])]
@@ -70,7 +70,7 @@ def test_initial_checks_start_from_the_heads(demo_copy: Path) -> None:
 
 
 def test_the_server_reads_every_baseline_shape(demo_copy: Path) -> None:
-    from alembic_ls.server.client_settings import parse_client_settings
+    from alembic_ls.workspace.client_settings import parse_client_settings
 
     def findings(state: WorkspaceState) -> set[str]:
         (project,) = state.projects

@@ -1,4 +1,4 @@
-"""The package's layers depend only downward: analysis < fixes < rules < server.
+"""The package's layers depend only downward: analysis < fixes < rules < workspace < server.
 
 The import graph is read from the source with `ast`, so it sees what a reader sees. Every import
 statement counts, wherever it sits:
@@ -18,7 +18,7 @@ import pytest
 import alembic_ls
 
 PACKAGE = Path(alembic_ls.__file__).parent
-LAYERS = ("analysis", "fixes", "rules", "server")  # lowest first
+LAYERS = ("analysis", "fixes", "rules", "workspace", "server")  # lowest first
 # Entry points and orchestration above analysis, fixes and rules, which must never reach up to
 # them (the server may use operations: it is the other entry point).
 TOP = ("server", "cli", "operations")

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_ls.analysis.collector import collector_paused, keep_out_of_collections
-from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.op_args import table_of
@@ -30,9 +29,9 @@ from alembic_ls.analysis.source_text import decode_source, split_lines
 from alembic_ls.checker import Checker
 from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
-from alembic_ls.server.client_settings import ClientSettings, effective_settings
 from alembic_ls.settings import ConfigError, Settings
 from alembic_ls.wording import CLI, Wording
+from alembic_ls.workspace.client_settings import ClientSettings, effective_settings
 
 GraphFacts = tuple[object, ...]
 
@@ -307,7 +306,7 @@ class WorkspaceState:
         incremental = self.parsers.setdefault(path, IncrementalParser()) if text is not None else None
         after = _update(state.index, path, text, before, before_loaded, incremental, parsed)
         if after is None:
-            state.index.stray.pop(path, None)  # it stopped being a revision file
+            state.index.forget(path)  # it stopped being a revision file
         affected: list[str] = []
         if _graph_facts(before, before_loaded) != _graph_facts(after, state.index.is_loaded(path)):
             state.checker = self._checker(state.index, state.settings, state.database, state.client.wording)
@@ -370,17 +369,9 @@ def _update(
     after = parsed or parse_revision(path, text, incremental)
     if not after.is_revision:
         return index.update(path, text, incremental, after)
-    index.files[path] = after
     if _graph_facts(before, True) != _graph_facts(after, True):
-        index.graph = RevisionGraph(index.revision_files())
-        return after
-    graph = index.graph
-    rid = after.revision_id
-    if rid is not None:
-        if graph.revisions.get(rid) is before:
-            graph.revisions[rid] = after
-        if rid in graph.by_id:
-            graph.by_id[rid] = [after if rev is before else rev for rev in graph.by_id[rid]]
+        return index.update(path, text, incremental, after)
+    index.replace_summary(path, before, after)
     return after
 
 
