@@ -9,26 +9,23 @@ generated files and SQL with `window/showDocument` (a client without it is told 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-
-from lsprotocol import types
 
 from alembic_ls import operations
 from alembic_ls.operations import OperationResult, ProjectSession
 from alembic_ls.operations.session import Deadline
 from alembic_ls.server import sql_files
-from alembic_ls.server.agent_hub import hub_for, untrusted_message
+from alembic_ls.server.agent_hub import untrusted_message
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.paths import path_to_uri
+from alembic_ls.server.progress import progress_of
 from alembic_ls.server.project_gate import ProjectBusy
 from alembic_ls.server.project_missing import no_project_message
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.telling import can_show_documents
+from alembic_ls.server.telling import can_show_documents, show_document
 
 logger = logging.getLogger("alembic_ls.agent")
 
@@ -40,80 +37,19 @@ def _text(args: dict[str, Any], key: str, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
-class _Progress:
-    """Work-done progress when the client supports it; cancelling it cancels the command."""
-
-    def __init__(self, server: AlembicLanguageServer, title: str) -> None:
-        self.server = server
-        self.title = title
-        self.token = f"alembic-ls/{uuid.uuid4()}"
-        self.active = False
-        self.cancelled = False
-
-    def report(self, message: str) -> None:
-        logger.info("%s: %s", self.title, message)
-        if self.active:
-            self.server.work_done_progress.report(self.token, types.WorkDoneProgressReport(message=message))
-
-    async def begin(self) -> None:
-        window = self.server.client_capabilities.window
-        if not (window and window.work_done_progress):
-            return
-        try:
-            await self.server.work_done_progress.create_async(self.token)
-        except Exception:  # the client refused the token: run without a progress bar
-            logger.info("the client did not accept a progress token for %s", self.title)
-            return
-        self.active = True
-        self.server.work_done_progress.begin(
-            self.token, types.WorkDoneProgressBegin(title=f"alembic-ls: {self.title}", cancellable=True)
-        )
-        task = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        future = self.server.work_done_progress.tokens.get(self.token)
-        if task is not None and future is not None:
-
-            def on_cancel(done: Any) -> None:
-                if done.cancelled():
-                    self.cancelled = True
-                    loop.call_soon_threadsafe(task.cancel)
-
-            future.add_done_callback(on_cancel)
-
-    def end(self, message: str) -> None:
-        if self.active:
-            self.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
-            self.server.work_done_progress.tokens.pop(self.token, None)
-
-
-@contextlib.asynccontextmanager
-async def _progress(server: AlembicLanguageServer, title: str) -> AsyncIterator[_Progress]:
-    progress = _Progress(server, title)
-    await progress.begin()
-    try:
-        yield progress
-    finally:
-        progress.end("cancelled" if progress.cancelled else "done")
-
-
 async def _show(server: AlembicLanguageServer, paths: list[Path]) -> bool:
     if not paths or not can_show_documents(server):
         return False
     shown = True
     for path in paths:
-        result = await server.window_show_document_async(
-            types.ShowDocumentParams(uri=path_to_uri(str(path.resolve())), take_focus=True)
-        )
-        shown = shown and bool(result and result.success)
+        shown = await show_document(server, path_to_uri(str(path.resolve()))) is True and shown
     return shown
 
 
 def _files_changed(server: AlembicLanguageServer, paths: list[str]) -> None:
     """Tell the static side about revision files the command created or removed on disk."""
-    if server.diagnostics is None:
-        return
     for path in paths:
-        server.diagnostics.file_changed_on_disk(str(Path(path).resolve()))
+        server.session.diagnostics.file_changed_on_disk(str(Path(path).resolve()))
 
 
 async def _no_project(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
@@ -134,12 +70,12 @@ async def _run(
         return await _no_project(server, args)
     if not state.client.trusted:
         return {"ok": False, "message": untrusted_message(state.client.wording), "error": "untrusted"}
-    hub = hub_for(server)
+    hub = server.session.agents
     # agentTimeout bounds the whole command, from now: waiting for the project included.
     deadline = Deadline.after(state.client.agent_timeout)
     no_files: set[str] = set()
     before = await server.query(lambda: set(state.index.files), no_files, "listing revision files")
-    async with _progress(server, title) as progress:
+    async with progress_of(server, title, cancellable=True) as progress:
         try:
             async with hub.gate(state).command(title, deadline.left()):
                 session = hub.session(state, progress.report)
@@ -258,8 +194,8 @@ async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Re
         return await _no_project(server, args)
     if not state.client.trusted:
         return {"ok": False, "message": untrusted_message(state.client.wording), "error": "untrusted"}
-    watcher = hub_for(server).drift
-    async with _progress(server, "drift check"):
+    watcher = server.session.agents.drift
+    async with progress_of(server, "drift check", cancellable=True):
         try:
             report = await watcher.check(server, state)
         except ProjectBusy as busy:
@@ -279,13 +215,13 @@ async def check_drift(server: AlembicLanguageServer, args: dict[str, Any]) -> Re
 
 
 async def restart_agent(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
-    stopped = await hub_for(server).pool.restart()
-    hub_for(server).refresh_status(server)
+    stopped = await server.session.agents.pool.restart()
+    server.session.agents.refresh_status(server)
     return {"ok": True, "message": f"Stopped {stopped} agent(s); each starts again on its next command."}
 
 
 async def refresh_status(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
-    hub_for(server).refresh_status(server)
+    server.session.agents.refresh_status(server)
     return {"ok": True, "message": "alembic-ls/status will be sent for every trusted project."}
 
 

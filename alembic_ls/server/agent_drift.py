@@ -23,7 +23,7 @@ from alembic_ls.drift.git_state import git_changes
 from alembic_ls.drift.locate import MODEL_DRIFT
 from alembic_ls.operations import DriftReport, ProjectSession, drift
 from alembic_ls.operations.session import Deadline
-from alembic_ls.server.diagnostics import to_diagnostic
+from alembic_ls.server.findings_as_diagnostics import to_diagnostic
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.workspace.state import ProjectState
 

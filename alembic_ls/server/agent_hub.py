@@ -48,7 +48,7 @@ def _ignore(_message: str) -> None:
 
 class AgentHub:
     def __init__(self, server: AlembicLanguageServer) -> None:
-        self._server = weakref.ref(server)  # the hub is kept per server, in a weak mapping
+        self._server = weakref.ref(server)  # the server owns the hub (its session): no cycle
         self.pool = AgentPool(log=_log)
         self._gates: dict[Path, ProjectGate] = {}
         self._status_task: asyncio.Task[None] | None = None
@@ -79,6 +79,30 @@ class AgentHub:
             revisions=revisions,
             wording=state.client.wording,
         )
+
+    # -- what the rest of the server tells the hub ---------------------------------------------
+
+    def projects_changed(self, projects: list[ProjectState]) -> None:
+        """Projects (re)indexed, or a graph edited: push the status again and check drift."""
+        server = self._server()
+        if server is None:
+            return
+        self.refresh_status(server)
+        for state in projects:
+            self.drift.schedule(server, state)
+
+    def document_saved(self, uri: str) -> None:
+        """A saved model file (or any project module, before the model files are known) -> drift check."""
+        server, path = self._server(), uri_to_path(uri)
+        if server is None or path is None:
+            return
+        for state in list(server.state.projects):
+            if saved_path_matters(self.drift, state, path):
+                self.drift.schedule(server, state)
+
+    def known_status(self, state: ProjectState) -> dict[str, Any] | None:
+        """The project's last `alembic-ls/status` entry; None when none was computed (no agent, untrusted)."""
+        return self.statuses.get(state.project.script_location)
 
     # -- the alembic-ls/status notification ---------------------------------------------------
 
@@ -128,43 +152,3 @@ async def _static_entry(server: AlembicLanguageServer, state: ProjectState) -> d
     no_heads: list[str] = []
     heads = await server.query(lambda: list(state.index.graph.heads), no_heads, "reading the heads")
     return DatabasePosition(None, heads, 0).status_entry(str(state.project.script_location))
-
-
-_HUBS: weakref.WeakKeyDictionary[AlembicLanguageServer, AgentHub] = weakref.WeakKeyDictionary()
-
-
-def hub_for(server: AlembicLanguageServer) -> AgentHub:
-    hub = _HUBS.get(server)
-    if hub is None:
-        hub = _HUBS[server] = AgentHub(server)
-    return hub
-
-
-def known_status(server: AlembicLanguageServer, state: ProjectState) -> dict[str, Any] | None:
-    """The project's last `alembic-ls/status` entry, or None when none was computed (no agent, untrusted)."""
-    hub = _HUBS.get(server)
-    return hub.statuses.get(state.project.script_location) if hub is not None else None
-
-
-def document_saved(server: AlembicLanguageServer, uri: str) -> None:
-    """A saved model file (or any project module, before the model files are known) -> drift check."""
-    path = uri_to_path(uri)
-    if path is None:
-        return
-    watcher = hub_for(server).drift
-    for state in list(server.state.projects):
-        if saved_path_matters(watcher, state, path):
-            watcher.schedule(server, state)
-
-
-def register(server: AlembicLanguageServer) -> None:
-    """Status and drift when the projects are indexed (start, re-index, graph edits) and on saves."""
-
-    def projects_changed(changed_server: AlembicLanguageServer, projects: list[ProjectState]) -> None:
-        hub = hub_for(changed_server)
-        hub.refresh_status(changed_server)
-        for state in projects:
-            hub.drift.schedule(changed_server, state)
-
-    server.projects_listeners.append(projects_changed)
-    server.save_listeners.append(document_saved)

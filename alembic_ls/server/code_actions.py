@@ -28,8 +28,8 @@ from alembic_ls.fixes.edits import TextEdit, replacement_edit
 from alembic_ls.fixes.recipe import from_wire
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.rules.registry import RULES
-from alembic_ls.server.diagnostics import SOURCE, fix_payload
 from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_edits, workspace_edit
+from alembic_ls.server.findings_as_diagnostics import SOURCE, fix_payload
 from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import from_range
 from alembic_ls.server.server import AlembicLanguageServer
@@ -383,7 +383,7 @@ def _overlaps(span: Span, requested: Span) -> bool:
 
 
 def register(server: AlembicLanguageServer) -> None:
-    code_actions = CodeActions(server)
+    code_actions = server.session.code_actions
     options = types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
         resolve_provider=True,
@@ -400,5 +400,3 @@ def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve(action: types.CodeAction) -> types.CodeAction:
         return await server.query(lambda: code_actions.resolve(action), action, "codeAction/resolve")
-
-    server.code_actions = code_actions

@@ -6,8 +6,8 @@ Adding commands from another module (e.g. `alembic_ls/server/agent_commands.py`)
         registry.add("alembic-ls.upgrade", upgrade)
 
 where a handler is `handler(server, args) -> dict` (or an `async def`), `args` being the command's
-single object argument (`{}` when the client sent none), and list the module in
-`EXTENSION_MODULES`. A missing extension module is skipped. Every handler is guarded: an exception
+single object argument (`{}` when the client sent none), and list the module in `COMMAND_MODULES`
+of `alembic_ls/server/main.py` (the composition root). Every handler is guarded: an exception
 becomes `{"ok": false, "message": ...}` and a log line, never a JSON-RPC failure. Results are
 objects with at least `ok` and `message`; a client that cannot show documents (and so drops
 results) is told each one with `window/showMessage` (see `telling`). `resolve_project` finds the
@@ -17,12 +17,11 @@ one project).
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lsprotocol import types
 
@@ -32,18 +31,17 @@ from alembic_ls.server.paths import uri_to_path
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import declaration_span, targets
 from alembic_ls.server.server import AlembicLanguageServer
-from alembic_ls.server.telling import can_show_documents, tell_outcome
+from alembic_ls.server.telling import show_document, tell_outcome
 from alembic_ls.workspace.state import ProjectState
 
 logger = logging.getLogger("alembic_ls.server")
 
 Result = dict[str, Any]
 CommandHandler = Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[Result] | Result]
-EXTENSION_MODULES: tuple[str, ...] = (
-    "alembic_ls.server.agent_commands",
-    "alembic_ls.server.graph_command",
-    "alembic_ls.server.describe_revision",
-)
+
+
+class CommandModule(Protocol):
+    def register(self, registry: CommandRegistry) -> None: ...
 
 
 class CommandRegistry:
@@ -80,13 +78,13 @@ def resolve_project(server: AlembicLanguageServer, args: dict[str, Any]) -> Proj
 
 async def fix_all(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     uri = args.get("uri")
-    if not isinstance(uri, str) or server.code_actions is None:
+    if not isinstance(uri, str):
         return {"ok": False, "message": "alembic-ls.fixAll needs {uri}"}
     snapshot = server.snapshot(uri)
     if snapshot is None:
         return {"ok": False, "message": f"cannot read {uri}"}
     path, version, text = snapshot
-    code_actions = server.code_actions
+    code_actions = server.session.code_actions
     edit = await server.query(lambda: code_actions.fix_all_edit(path, text, version), None, "fixAll")
     if edit is None:
         return {"ok": True, "message": "nothing to fix", "applied": False}
@@ -109,9 +107,9 @@ async def show_rule_doc(server: AlembicLanguageServer, args: dict[str, Any]) -> 
         return {"ok": False, "message": f"unknown rule {args.get('code')!r}"}
     uri = doc_uri(rule.code)
     result: Result = {"ok": True, "message": f"{rule.code} {rule.name}", "uri": uri}
-    if can_show_documents(server):
-        shown = await server.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=True))
-        result["shown"] = bool(shown and shown.success)
+    shown = await show_document(server, uri)
+    if shown is not None:
+        result["shown"] = shown
     result["markdown"] = doc_path(rule.code).read_text(encoding="utf-8")
     return result
 
@@ -144,18 +142,14 @@ async def open_revision(server: AlembicLanguageServer, args: dict[str, Any]) -> 
             "end": {"line": selection.end.line, "character": selection.end.character},
         },
     }
-    if can_show_documents(server):
-        shown = await server.window_show_document_async(
-            types.ShowDocumentParams(uri=uri, take_focus=True, selection=selection)
-        )
-        result["shown"] = bool(shown and shown.success)
+    shown = await show_document(server, uri, selection)
+    if shown is not None:
+        result["shown"] = shown
     return result
 
 
 async def restart(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
-    if server.diagnostics is None:
-        return {"ok": False, "message": "not running"}
-    await server.diagnostics.load_workspace(server.workspace_folders())
+    await server.session.diagnostics.load_workspace(server.workspace_folders())
     names = [p.name for p in server.state.projects]
     return {"ok": True, "message": f"re-indexed {len(names)} project(s)", "projects": names}
 
@@ -168,17 +162,11 @@ BUILTIN: dict[str, CommandHandler] = {
 }
 
 
-def register_commands(server: AlembicLanguageServer) -> CommandRegistry:
+def register_commands(server: AlembicLanguageServer, modules: Iterable[CommandModule]) -> CommandRegistry:
     registry = CommandRegistry()
     for name, handler in BUILTIN.items():
         registry.add(name, handler)
-    for module_name in EXTENSION_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # that extension is not installed in this build
-            raise
+    for module in modules:
         module.register(registry)
     for name, handler in registry.handlers.items():
         server.command(name)(_guarded(name, handler))
@@ -199,6 +187,3 @@ def _guarded(name: str, handler: CommandHandler) -> Callable[..., Awaitable[Resu
         return result
 
     return run
-
-
-register = register_commands

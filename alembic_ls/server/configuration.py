@@ -79,5 +79,4 @@ def register(server: AlembicLanguageServer) -> None:
                 server.folder_settings[None] = unwrap(pushed)
         except Exception:
             logger.exception("reading changed settings failed")
-        if server.diagnostics is not None:
-            server.diagnostics.refresh_settings()
+        server.session.diagnostics.refresh_settings()

@@ -38,8 +38,7 @@ async def learn_position(
     fresh, changed = await server.analyse(job)
     if fresh is None or not changed:
         return
-    if server.diagnostics is not None:
-        server.diagnostics.recheck(fresh, changed)
+    server.session.diagnostics.recheck(fresh, changed)
     refresh_code_lenses(server)
 
 

@@ -50,9 +50,7 @@ async def register_watchers(server: AlembicLanguageServer) -> bool:
 def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
-        engine = server.diagnostics
-        if engine is None:
-            return
+        engine = server.session.diagnostics
         reload = False
         for change in params.changes:
             path = uri_to_path(change.uri)

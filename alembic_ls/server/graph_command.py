@@ -17,7 +17,6 @@ from typing import Any
 from alembic_ls.graphview.model import build_model
 from alembic_ls.graphview.render import render_svg
 from alembic_ls.rules.base import Finding
-from alembic_ls.server.agent_hub import hub_for, known_status
 from alembic_ls.server.commands import CommandRegistry, Result, resolve_project
 from alembic_ls.server.project_missing import no_project_message
 from alembic_ls.server.server import AlembicLanguageServer
@@ -39,7 +38,7 @@ def database_marks(server: AlembicLanguageServer, state: ProjectState) -> tuple[
     """(current revisions, database error) from the last status; (None, None) when the state is unknown."""
     if not state.client.trusted:
         return None, None
-    status = known_status(server, state)
+    status = server.session.agents.known_status(state)
     if status is None:
         return None, None
     current = status.get("current")
@@ -55,7 +54,7 @@ def graph_result(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
     since = args.get("since")
     since = since if isinstance(since, str) and since.strip() else None
     current, database_error = database_marks(server, state)
-    status_unknown = state.client.trusted and known_status(server, state) is None
+    status_unknown = state.client.trusted and server.session.agents.known_status(state) is None
     try:
         model = build_model(
             state.index.graph,
@@ -89,7 +88,7 @@ async def revision_graph(server: AlembicLanguageServer, args: dict[str, Any]) ->
     result = await server.analyse(lambda: graph_result(server, args))
     if result.pop("statusUnknown", False):
         # Read alembic_version once; the status notification that follows tells clients to draw again.
-        hub_for(server).refresh_status(server)
+        server.session.agents.refresh_status(server)
     return result
 
 

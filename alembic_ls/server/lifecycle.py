@@ -34,10 +34,7 @@ def register(server: AlembicLanguageServer) -> None:
         except Exception:
             logger.exception("setting up settings and file watching failed")
         await asyncio.to_thread(sql_files.remove_stale, server)
-        if server.diagnostics is not None:
-            await server.diagnostics.load_workspace(server.workspace_folders())
-        else:
-            server.ready.set()
+        await server.session.diagnostics.load_workspace(server.workspace_folders())
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def did_change_workspace_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
@@ -45,8 +42,7 @@ def register(server: AlembicLanguageServer) -> None:
             await configuration.pull(server)  # the new folders' settings
         except Exception:
             logger.exception("reading the new folders' settings failed")
-        if server.diagnostics is not None:
-            server.diagnostics.reload_workspace()
+        server.session.diagnostics.reload_workspace()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(params: None) -> None:

@@ -1,4 +1,4 @@
-"""`alembic-ls serve`: build the server from its capability modules and run it."""
+"""`alembic-ls serve`: build the server (its session, then its capability modules) and run it."""
 
 from __future__ import annotations
 
@@ -7,39 +7,50 @@ import sys
 
 from alembic_ls.analysis.index import IndexCache
 from alembic_ls.server import (
-    agent_hub,
+    agent_commands,
     code_actions,
     code_lens,
     commands,
     completion,
     configuration,
-    diagnostics,
+    describe_revision,
+    diagnostics_scheduler,
     file_watching,
+    graph_command,
     lifecycle,
     navigation,
     symbols,
 )
+from alembic_ls.server.agent_hub import AgentHub
+from alembic_ls.server.code_actions import CodeActions
+from alembic_ls.server.diagnostics_scheduler import DiagnosticsEngine
 from alembic_ls.server.server import AlembicLanguageServer, ClientLogHandler
+from alembic_ls.server.session import Session
 
 CAPABILITIES = (
     lifecycle,
     configuration,
-    diagnostics,
+    diagnostics_scheduler,
     file_watching,
     code_actions,
     navigation,
     symbols,
     code_lens,
     completion,
-    commands,
-    agent_hub,  # pushes alembic-ls/status once projects are indexed (trusted workspaces only)
 )
+# Commands beyond the built-in ones (commands.BUILTIN), each module's `register(registry)`.
+COMMAND_MODULES = (agent_commands, graph_command, describe_revision)
 
 
 def create_server(cache: IndexCache | None = None) -> AlembicLanguageServer:
+    """The composition root: the server, its session, then every capability on top of them."""
     server = AlembicLanguageServer(cache)
+    server.session = Session(
+        diagnostics=DiagnosticsEngine(server), code_actions=CodeActions(server), agents=AgentHub(server)
+    )
     for capability in CAPABILITIES:
         capability.register(server)
+    commands.register_commands(server, COMMAND_MODULES)
     return server
 
 

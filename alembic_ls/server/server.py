@@ -1,4 +1,4 @@
-"""The alembic-ls LanguageServer: shared state, the analysis thread, logging and extension hooks.
+"""The alembic-ls LanguageServer: shared state, the analysis thread, logging, its session.
 
 Handlers live in one module per capability; each module's `register(server)` installs them.
 """
@@ -8,8 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,13 +29,10 @@ from alembic_ls.workspace.state import Folder, ProjectState, WorkspaceState, rea
 if TYPE_CHECKING:
     from pygls.server import ServerErrors
 
-    from alembic_ls.server.code_actions import CodeActions
-    from alembic_ls.server.diagnostics import DiagnosticsEngine
+    from alembic_ls.server.session import Session
 
 T = TypeVar("T")
 logger = logging.getLogger("alembic_ls.server")
-
-ProjectsListener = Callable[["AlembicLanguageServer", list[ProjectState]], Awaitable[None] | None]
 
 
 class AlembicLanguageServer(LanguageServer):
@@ -59,14 +55,7 @@ class AlembicLanguageServer(LanguageServer):
         # Settings objects the client sent per workspace folder URI (None: no folder / global).
         self.folder_settings: dict[str | None, dict[str, Any]] = {}
         self.open_uris: dict[str, str] = {}  # resolved path -> the URI the client opened it as
-        self.diagnostics: DiagnosticsEngine | None = None
-        self.code_actions: CodeActions | None = None
-        # Called after projects are (re)indexed or a project's graph changed: the place for the
-        # `alembic-ls/status` notification (see alembic_ls.server.status) and similar summaries.
-        self.projects_listeners: list[ProjectsListener] = []
-        # Called with (server, uri) after didSave (pygls takes one handler per notification; the
-        # diagnostics module owns it): e.g. the drift check on save.
-        self.save_listeners: list[Callable[[AlembicLanguageServer, str], None]] = []
+        self.session: Session  # built by create_server (server/main.py) before any capability
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reported: set[str] = set()
 
@@ -157,39 +146,12 @@ class AlembicLanguageServer(LanguageServer):
         task.add_done_callback(done)
         return task
 
-    @contextlib.asynccontextmanager
-    async def progress_bar(self, title: str) -> AsyncIterator[Callable[[str], None]]:
-        """Work-done progress when the client shows it; without support the work just runs."""
-        window = self.client_capabilities.window
-        token = f"alembic-ls/{uuid.uuid4()}"
-        active = False
-        if window is not None and window.work_done_progress:
-            try:
-                await asyncio.wait_for(self.work_done_progress.create_async(token), 5.0)
-                self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
-                active = True
-            except Exception:  # the client refused the token: run without a progress bar
-                logger.info("no progress bar for %s", title)
-
-        def report(message: str) -> None:
-            if active:
-                self.work_done_progress.report(token, types.WorkDoneProgressReport(message=message))
-
-        try:
-            yield report
-        finally:
-            if active:
-                self.work_done_progress.end(token, types.WorkDoneProgressEnd())
-                self.work_done_progress.tokens.pop(token, None)
-
     async def notify_projects_changed(self, projects: list[ProjectState]) -> None:
-        for listener in list(self.projects_listeners):
-            try:
-                result = listener(self, projects)
-                if result is not None:
-                    await result
-            except Exception:
-                logger.exception("projects listener %r failed", listener)
+        """Projects were (re)indexed or a project's graph changed: the status and drift follow."""
+        try:
+            self.session.agents.projects_changed(projects)
+        except Exception:
+            logger.exception("refreshing the status after a project change failed")
 
     # -- talking to the user ------------------------------------------------------------------
 

@@ -24,6 +24,19 @@ def can_show_documents(server: AlembicLanguageServer) -> bool:
     return bool(show and show.support)
 
 
+async def show_document(
+    server: AlembicLanguageServer, uri: str, selection: types.Range | None = None
+) -> bool | None:
+    """Ask the client to open `uri` (and select `selection`): whether it did; None when the client
+    cannot show documents (tell it with `tell_outcome` instead)."""
+    if not can_show_documents(server):
+        return None
+    shown = await server.window_show_document_async(
+        types.ShowDocumentParams(uri=uri, take_focus=True, selection=selection)
+    )
+    return bool(shown and shown.success)
+
+
 def tell_outcome(server: AlembicLanguageServer, result: dict[str, Any]) -> None:
     """Show a command's result to a user whose client would not (marks it `"told": true`)."""
     wanted = result.get("tell") is True or not can_show_documents(server)

@@ -8,7 +8,7 @@ from lsprotocol import types
 from alembic_ls.analysis.revision_file import Span
 from alembic_ls.rules.base import Finding, Severity
 from alembic_ls.rules.registry import RULES
-from alembic_ls.server.diagnostics import to_diagnostic
+from alembic_ls.server.findings_as_diagnostics import to_diagnostic
 
 
 def test_a_syntax_error_and_the_suppressions_themselves_cannot_be_disabled_inline() -> None:

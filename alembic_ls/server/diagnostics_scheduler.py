@@ -1,4 +1,4 @@
-"""Diagnostics: findings to LSP, and when to compute and publish them.
+"""Diagnostics: when to compute and publish them (findings_as_diagnostics: what they say).
 
 Scheduling, per open document: an edit starts an analysis at once when none is running for that
 document; edits that arrive while one runs are folded into a single re-run on the newest text when
@@ -19,7 +19,7 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,65 +27,19 @@ from typing import Any
 from lsprotocol import types
 
 from alembic_ls.analysis.collector import BIG_TEXT, collector_paused
-from alembic_ls.docs import doc_uri
-from alembic_ls.rules.base import Finding, Fix, Severity
-from alembic_ls.rules.registry import RULES
+from alembic_ls.rules.base import Finding
+from alembic_ls.server.findings_as_diagnostics import to_diagnostic
 from alembic_ls.server.paths import uri_to_path
-from alembic_ls.server.positions import to_range
+from alembic_ls.server.progress import progress_of
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.workspace.state import Folder, ProjectState, newest_first
 
 logger = logging.getLogger("alembic_ls.server")
 
-SOURCE = "alembic-ls"
 # Files per analysis-thread job while re-checking a project: a keystroke's own analysis waits for
 # at most one chunk (each file's first check includes its full analysis, ~2 ms).
 RECHECK_CHUNK = 25
 FIRST_CHUNK = 5
-SEVERITIES = {
-    Severity.ERROR: types.DiagnosticSeverity.Error,
-    Severity.WARNING: types.DiagnosticSeverity.Warning,
-    Severity.INFO: types.DiagnosticSeverity.Information,
-    Severity.HINT: types.DiagnosticSeverity.Hint,
-}
-
-
-def _marks_dead_text(code: str) -> bool:
-    rule = RULES.get(code)
-    return rule is not None and rule.unnecessary
-
-
-def fix_payload(fix: Fix | None) -> dict[str, Any] | None:
-    if fix is None:
-        return None
-    return {"kind": fix.kind, "params": fix.params, "title": fix.title, "safe": fix.safe}
-
-
-def to_diagnostic(
-    finding: Finding,
-    lines: list[str],
-    encoding: str,
-    lines_of: Callable[[str], list[str]],
-    uri_for: Callable[[str], str],
-) -> types.Diagnostic:
-    related = [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(uri=uri_for(path), range=to_range(span, lines_of(path), encoding)),
-            message=message,
-        )
-        for path, span, message in finding.related
-    ]
-    return types.Diagnostic(
-        range=to_range(finding.span, lines, encoding),
-        message=finding.message,
-        severity=SEVERITIES[finding.severity],
-        code=finding.code,
-        code_description=types.CodeDescription(href=doc_uri(finding.code)),
-        source=SOURCE,
-        related_information=related or None,
-        tags=[types.DiagnosticTag.Unnecessary] if _marks_dead_text(finding.code) else None,
-        data={"fix": fix_payload(finding.fix)},
-    )
 
 
 @dataclass
@@ -112,7 +66,7 @@ class DiagnosticsEngine:
     async def load_workspace(self, folders: list[Folder]) -> None:
         """Index every project and publish what it finds; requests wait for the indexing."""
         server = self.server
-        async with server.progress_bar("alembic-ls: indexing migrations") as report:
+        async with progress_of(server, "indexing migrations") as progress:
             began = time.perf_counter()
             try:
                 before = {path for project in server.state.projects for path in project.published}
@@ -125,7 +79,7 @@ class DiagnosticsEngine:
                 server.ready.set()
             indexed = time.perf_counter()
             files = sum(len(p.paths()) for p in server.state.projects)
-            report(f"checking {files} revision files")
+            progress.report(f"checking {files} revision files")
             for project in server.state.projects:
                 # Newest first: what people are working on gets its diagnostics first.
                 self.recheck(project, newest_first(project))
@@ -371,8 +325,7 @@ class DiagnosticsEngine:
 
 
 def register(server: AlembicLanguageServer) -> None:
-    engine = DiagnosticsEngine(server)
-    server.diagnostics = engine
+    engine = server.session.diagnostics
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -385,11 +338,10 @@ def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         engine.document_changed(params.text_document.uri)
-        for listener in list(server.save_listeners):
-            try:
-                listener(server, params.text_document.uri)
-            except Exception:
-                logger.exception("save listener %r failed", listener)
+        try:  # a saved model file -> the drift check
+            server.session.agents.document_saved(params.text_document.uri)
+        except Exception:
+            logger.exception("the drift check on save failed")
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
