@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=FORMATS,
         default="text",
         help="text: one `path:line:col: CODE message` line per finding and a summary (default); json: a "
-        "list of findings; github: GitHub Actions annotations; sarif: SARIF 2.1.0 for code scanning",
+        "list of findings; github: GitHub Actions annotations; sarif: SARIF 2.1.0 for code scanning; "
+        "markdown: a pull-request comment (a table per rule, then each finding with its fix)",
     )
     check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes")
     check.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes")
