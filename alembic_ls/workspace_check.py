@@ -11,6 +11,7 @@ from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_di
 from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.analysis.sql_statements import sql_reader_available
 from alembic_ls.checker import Checker
+from alembic_ls.drift.commit_together import NOT_COMMITTED
 from alembic_ls.fix_loop import apply_safe_fixes
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.project import Project, discover_projects
@@ -18,6 +19,7 @@ from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings, load_settings
 from alembic_ls.vcs.diff_base import DiffBase
 from alembic_ls.vcs.edits import edited_since_base
+from alembic_ls.vcs.model_changes import model_change_findings
 
 
 @dataclass
@@ -121,6 +123,9 @@ def _check_project(
             findings = [replace(f, fix=None) for f in findings]
         result.findings.extend(findings)
     result.files_checked += len(targets)
+    if base is not None and NOT_COMMITTED in checker.enabled_codes:
+        revisions = [rev.path for rev in index.files.values()]
+        result.findings.extend(model_change_findings(project, base, revisions))
     unread = sum(1 for rev in targets for call in rev.sql_calls if call.sql and not call.sql_partial)
     if unread and not sql_reader_available():
         where = project.config_file or project.script_location

@@ -151,3 +151,30 @@ def test_a_shallow_clone_with_the_base_fetched_works(repo: Path, tmp_path: Path)
     (clone / NEW).write_text(NEW_REVISION)
     result = check(clone, "--diff-base", "origin/main")
     assert reported(result.stdout) == {("AM401", str(NEW), 19)}, result.stderr
+
+
+MODELS = Path("app") / "models.py"
+
+
+def test_a_model_change_without_a_new_revision_is_am604_on_the_model(repo: Path) -> None:
+    models = repo / MODELS
+    text = models.read_text()
+    models.write_text(
+        text.replace(
+            "    slug: str | None = Field(default=None)\n",
+            "    slug: str | None = Field(default=None)\n    score: int = Field(default=0)\n",
+        )
+    )
+    result = check(repo, "--diff-base", "main")
+    found = reported(result.stdout)
+    assert found == {("AM604", str(MODELS), 22)}, result.stdout  # the new `score` column
+    assert "changes the schema it declares (table `post`)" in result.stdout
+    # With its migration in the pull request, the model change is fine.
+    (repo / NEW).write_text(NEW_REVISION.replace("nullable=False", "nullable=True"))
+    assert check(repo, "--diff-base", "main").returncode == 0
+
+
+def test_a_model_change_that_declares_nothing_new_needs_no_migration(repo: Path) -> None:
+    models = repo / MODELS
+    models.write_text(models.read_text() + "\n\ndef describe(post: Post) -> str:\n    return post.title\n")
+    assert check(repo, "--diff-base", "main").returncode == 0
