@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from alembic_ls.analysis.index import ProjectIndex
@@ -37,13 +37,20 @@ class Checker:
     settings: Settings
     database: tuple[str, ...] | None = None  # the database's current revisions, when known (AM602)
     wording: Wording = CLI  # how messages name the next step (the editor's actions or the CLI's)
+    edited_since_base: Mapping[str, int] | None = None  # AM105: see CheckContext
+    base_name: str | None = None
 
     def __post_init__(self) -> None:
         self.rules = enabled_rules(self.settings)
         self.enabled_codes = {rule.code for rule in self.rules}
         dialect = self.settings.dialect or self.index.project.dialect
         self.context = CheckContext(
-            self.index, dialect=dialect, database_current=self.database, wording=self.wording
+            self.index,
+            dialect=dialect,
+            database_current=self.database,
+            wording=self.wording,
+            edited_since_base=self.edited_since_base,
+            base_name=self.base_name,
         )
         self.skipped = self._baseline_revisions()
 

@@ -72,11 +72,18 @@ def _parser() -> argparse.ArgumentParser:
         choices=FORMATS,
         default="text",
         help="text: one `path:line:col: CODE message` line per finding and a summary (default); json: a "
-        "list of findings; github: GitHub Actions annotations; sarif: SARIF 2.1.0 for code scanning",
+        "list of findings; github: GitHub Actions annotations; sarif: SARIF 2.1.0 for code scanning; "
+        "markdown: a pull-request comment (a table per rule, then each finding with its fix)",
     )
     check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes")
     check.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes")
     check.add_argument("--baseline", help="only check revisions after this revision id")
+    check.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="only check revision files added or changed since git REF (e.g. origin/main; the graph "
+        "rules still see every revision), and report edits of revisions that existed there (AM105)",
+    )
     check.add_argument("--fix", action="store_true", help="apply the fixes marked safe")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
     check.add_argument(
@@ -189,7 +196,16 @@ def _check(args: argparse.Namespace) -> int:
     if _report_missing(args.paths):
         return EXIT_USAGE
     overrides = Settings(select=args.select, ignore=args.ignore or (), baseline=args.baseline)
-    result = run_check(args.paths, overrides, fix=args.fix, use_cache=not args.no_cache)
+    base = None
+    if args.diff_base is not None:
+        from alembic_ls.vcs.diff_base import BaseRefError, diff_base
+
+        try:
+            base = diff_base(args.paths[0].resolve(), args.diff_base)
+        except BaseRefError as exc:
+            print(f"alembic-ls: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    result = run_check(args.paths, overrides, fix=args.fix, use_cache=not args.no_cache, base=base)
     if args.database == "scratch" and result.projects:
         from alembic_ls.operations.ci import scratch_findings
         from alembic_ls.workspace_check import project_settings

@@ -1,4 +1,4 @@
-"""Print findings as text (ruff-like), JSON, GitHub Actions annotations or SARIF 2.1.0."""
+"""Print findings as text (ruff-like), JSON, GitHub Actions annotations, SARIF 2.1.0 or Markdown."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import Any
 
 from alembic_ls import __version__
 from alembic_ls.docs import doc_uri
+from alembic_ls.markdown_report import render_markdown
 from alembic_ls.rules.base import Finding, Severity
 from alembic_ls.rules.registry import RULES
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "markdown")
 
 
 def display_path(path: str) -> str:
@@ -30,6 +31,8 @@ def render(findings: Sequence[Finding], fmt: str, fixed: int = 0, files: int = 0
         return "\n".join(_github(f) for f in findings)
     if fmt == "sarif":
         return json.dumps(_sarif(findings), indent=2)
+    if fmt == "markdown":
+        return render_markdown(findings, fixed, files, display_path).rstrip("\n")
     return _text(findings, fixed, files)
 
 

@@ -11,11 +11,15 @@ from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_di
 from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.analysis.sql_statements import sql_reader_available
 from alembic_ls.checker import Checker
+from alembic_ls.drift.commit_together import NOT_COMMITTED
 from alembic_ls.fix_loop import apply_safe_fixes
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.project import Project, discover_projects
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings, load_settings
+from alembic_ls.vcs.diff_base import DiffBase
+from alembic_ls.vcs.edits import edited_since_base
+from alembic_ls.vcs.model_changes import model_change_findings
 
 
 @dataclass
@@ -58,7 +62,11 @@ def run_check(
     overrides: Settings | None = None,
     fix: bool = False,
     use_cache: bool = True,
+    base: DiffBase | None = None,
 ) -> CheckResult:
+    """Check (and with `fix`, fix) the projects under `paths`. With a `base` (`--diff-base`), only
+    the revision files added or changed since it are checked and fixed — graph rules still see the
+    whole graph — and the ones that existed there are judged as edits (AM105)."""
     result = CheckResult()
     projects, errors = discover_projects(paths)
     result.errors.extend(errors)
@@ -75,7 +83,7 @@ def run_check(
     # heap would cost more than the analysis (see analysis/collector.py).
     with collector_paused():
         for project in projects:
-            _check_project(project, overrides, fix, cache, files, result)
+            _check_project(project, overrides, fix, cache, files, result, base)
     result.findings.sort(key=lambda f: (f.path, f.span.line, f.span.col, f.code))
     return result
 
@@ -87,22 +95,27 @@ def _check_project(
     cache: IndexCache,
     files: list[Path],
     result: CheckResult,
+    base: DiffBase | None = None,
 ) -> None:
     """Check one project's files into `result`."""
     try:
         settings = project_settings(project, overrides)
         index = ProjectIndex.build(project, cache)
-        checker = Checker(index, settings)
+        checker = _checker(index, settings, base)
     except ConfigError as exc:
         result.errors.append(str(exc))
         return
     result.notes.extend(assumptions(project, settings))
-    if not files:
+    if not files and base is None:
         index.analyse_all()  # every file is about to be checked: parse them in parallel
-    targets = [rev for rev in index.all_files() if not files or Path(rev.path) in files]
+    targets = [
+        rev
+        for rev in index.all_files()
+        if (not files or Path(rev.path) in files) and (base is None or base.touches(rev.path))
+    ]
     if fix:
         result.fixed += _fix_files(index, settings, [t.path for t in targets], result.warnings)
-        checker = Checker(index, settings)
+        checker = _checker(index, settings, base)
         targets = [index.get(t.path) or t for t in targets]
     for rev in targets:
         findings = checker.check_file(rev)
@@ -110,6 +123,9 @@ def _check_project(
             findings = [replace(f, fix=None) for f in findings]
         result.findings.extend(findings)
     result.files_checked += len(targets)
+    if base is not None and NOT_COMMITTED in checker.enabled_codes:
+        revisions = [rev.path for rev in index.files.values()]
+        result.findings.extend(model_change_findings(project, base, revisions))
     unread = sum(1 for rev in targets for call in rev.sql_calls if call.sql and not call.sql_partial)
     if unread and not sql_reader_available():
         where = project.config_file or project.script_location
@@ -118,6 +134,13 @@ def _check_project(
             "pglast: pip install 'alembic-ls[sql]')"
         )
     index.save_cache()
+
+
+def _checker(index: ProjectIndex, settings: Settings, base: DiffBase | None) -> Checker:
+    if base is None:
+        return Checker(index, settings)
+    edited = edited_since_base(base, [rev.path for rev in index.files.values()])
+    return Checker(index, settings, edited_since_base=edited, base_name=base.ref)
 
 
 def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str], warnings: list[str]) -> int:

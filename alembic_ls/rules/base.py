@@ -8,7 +8,7 @@ ship it in `Diagnostic.data` and build the edit only when the user asks for it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -73,6 +73,10 @@ class CheckContext:
     # them through the agent (AM602); None everywhere else: static checks never connect to a database.
     database_current: tuple[str, ...] | None = None
     wording: Wording = CLI  # how a message names the next step (alembic_ls.wording)
+    # Revision files that exist at a git base and differ now, with their first changed line
+    # (0-based), when the check was given a base (`check --diff-base REF`); None: no base known.
+    edited_since_base: Mapping[str, int] | None = None
+    base_name: str | None = None  # the base as the user named it (`origin/main`)
     _applied: tuple[RevisionGraph, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     @property

@@ -9,6 +9,7 @@ from alembic_ls.rules.am101_hand_written_revision import HandWrittenRevision
 from alembic_ls.rules.am102_empty_revision import EmptyRevision
 from alembic_ls.rules.am103_unexplained_manual_edit import UnexplainedManualEdit
 from alembic_ls.rules.am104_uncommented_manual_sql import UncommentedManualSql
+from alembic_ls.rules.am105_edited_shared_revision import EditedSharedRevision
 from alembic_ls.rules.am201_missing_downgrade import MissingDowngrade
 from alembic_ls.rules.am202_downgrade_mismatch import DowngradeMismatch
 from alembic_ls.rules.am301_multiple_heads import MultipleHeads
@@ -42,6 +43,7 @@ _ALL: list[Rule] = [
     EmptyRevision(),
     UnexplainedManualEdit(),
     UncommentedManualSql(),
+    EditedSharedRevision(),
     MissingDowngrade(),
     DowngradeMismatch(),
     MultipleHeads(),
