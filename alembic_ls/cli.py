@@ -119,7 +119,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the folder to search for projects, whose pyproject.toml gets the baseline (default: .)",
     )
 
-    sub.add_parser("rules", help="list every rule")
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument(
+        "--output-format", choices=("text", "markdown"), default="text", help="markdown: the README's table"
+    )
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code", help="a rule code (AM104) or name (uncommented-manual-sql)")
 
@@ -163,6 +166,11 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_USAGE
         return draw_graph(args.path, args.format, args.full, args.since, args.output)
     if args.command == "rules":
+        if args.output_format == "markdown":
+            from alembic_ls.rules.registry import markdown_table
+
+            print(markdown_table())
+            return EXIT_CLEAN
         for rule in RULES.values():
             fix = " (fix)" if rule.fixable else ""
             opt_in = " (opt-in: select it)" if rule.opt_in else ""

@@ -13,6 +13,7 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = Severity.WARNING
     summary = "An `# alembic-ls: ignore[...]` comment suppresses nothing."
+    fix_summary = "safe: remove the suppression"
     fixable = True
     suppressible = False
     unnecessary = True

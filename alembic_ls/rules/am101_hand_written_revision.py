@@ -12,6 +12,7 @@ class HandWrittenRevision(Rule):
     name = "hand-written-revision"
     severity = Severity.WARNING
     summary = "Schema operations with no autogenerate markers: the revision was written by hand."
+    fix_summary = "regenerate (command)"
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision or rev.has_markers:

@@ -19,6 +19,7 @@ class UnexplainedManualEdit(Rule):
     name = "unexplained-manual-edit"
     severity = Severity.WARNING
     summary = "A statement added outside the autogenerate block with no comment saying why."
+    fix_summary = "comment template"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

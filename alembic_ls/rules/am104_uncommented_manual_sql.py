@@ -31,6 +31,7 @@ class UncommentedManualSql(Rule):
     summary = (
         "Hand-written SQL (op.execute, bulk_insert, connection.execute, text()) with no comment saying why."
     )
+    fix_summary = "comment template"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

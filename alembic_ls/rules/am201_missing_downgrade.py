@@ -18,6 +18,7 @@ class MissingDowngrade(Rule):
     name = "missing-downgrade"
     severity = Severity.ERROR
     summary = "upgrade() changes the schema but downgrade() is missing or does nothing."
+    fix_summary = "safe: derived downgrade (refuses, saying why, when an op is irreversible)"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

@@ -50,6 +50,7 @@ class DowngradeMismatch(Rule):
     name = "downgrade-mismatch"
     severity = Severity.WARNING
     summary = "downgrade() does not undo what upgrade() does (missing or extra operations, or wrong order)."
+    fix_summary = "derived downgrade (not auto)"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

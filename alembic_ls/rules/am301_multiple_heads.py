@@ -12,6 +12,7 @@ class MultipleHeads(Rule):
     name = "multiple-heads"
     severity = Severity.ERROR
     summary = "More than one head on the same branch: `alembic upgrade head` will refuse to run."
+    fix_summary = "merge heads (command)"
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         rid = rev.revision_id

@@ -30,6 +30,7 @@ class MissingDownRevision(Rule):
     name = "missing-down-revision"
     severity = Severity.ERROR
     summary = "down_revision (or depends_on) names a revision that does not exist."
+    fix_summary = "nearest candidate"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

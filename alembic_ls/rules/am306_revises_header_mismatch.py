@@ -12,6 +12,7 @@ class RevisesHeaderMismatch(Rule):
     name = "revises-header-mismatch"
     severity = Severity.WARNING
     summary = "The docstring's `Revises:` / `Revision ID:` disagree with down_revision / revision."
+    fix_summary = "safe: rewrite the header from the code"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

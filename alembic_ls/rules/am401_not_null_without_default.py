@@ -18,6 +18,10 @@ class NotNullWithoutDefault(Rule):
     name = "not-null-without-default"
     severity = Severity.ERROR
     summary = "A NOT NULL column without server_default is added to a table that already has rows."
+    fix_summary = (
+        "add nullable, backfill, set NOT NULL (lock-safe on PostgreSQL; not auto: a person picks the "
+        "backfill value)"
+    )
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

@@ -176,6 +176,7 @@ class DropAddLooksLikeRename(Rule):
     name = "drop-add-looks-like-rename"
     severity = Severity.WARNING
     summary = "A column is dropped and another of a compatible type added on the same table: a rename?"
+    fix_summary = "`alter_column(..., new_column_name=...)` both ways (not auto)"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

@@ -20,6 +20,7 @@ class IndexNotConcurrent(Rule):
     name = "index-not-concurrent"
     severity = Severity.WARNING
     summary = "CREATE INDEX on an existing PostgreSQL table without CONCURRENTLY blocks all writes to it."
+    fix_summary = "`postgresql_concurrently=True` in `autocommit_block()` (not auto)"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

@@ -29,6 +29,7 @@ class ConstraintWithoutNotValid(Rule):
     name = "constraint-without-not-valid"
     severity = Severity.WARNING
     summary = "A foreign key or check constraint on an existing PostgreSQL table is validated under lock."
+    fix_summary = "`NOT VALID` + `VALIDATE CONSTRAINT` (not auto)"
     fixable = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ class UndefinedName(Rule):
     name = "undefined-name"
     severity = Severity.ERROR
     summary = "A name used in the migration is never imported or defined: `upgrade` will fail with NameError."
+    fix_summary = "safe: add the import"
     fixable = True
     template_imports = frozenset({"sqlmodel"})
 

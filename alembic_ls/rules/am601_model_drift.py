@@ -11,3 +11,4 @@ class ModelDrift(AgentReportedRule):
     summary = (
         "A model defines a table, column, index or constraint that no migration creates (or the reverse)."
     )
+    fix_summary = "generate migration (command)"

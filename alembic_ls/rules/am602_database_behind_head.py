@@ -26,6 +26,7 @@ class DatabaseBehindHead(Rule):
     name = "database-behind-head"
     severity = Severity.INFO
     summary = "The configured database has not applied this revision (alembic_version is behind it)."
+    fix_summary = "upgrade (command)"
     reported_by_agent: ClassVar[bool] = True  # needs the database's position, which only the agent reads
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterable[Finding]:

@@ -111,6 +111,9 @@ class Rule:
     severity: ClassVar[Severity]
     summary: ClassVar[str]
     fixable: ClassVar[bool] = False
+    fix_summary: ClassVar[str] = (
+        ""  # what the fix does, for the rules table (README, `rules --output-format markdown`)
+    )
     # Off unless `select` names it (by code, prefix or "ALL"): right, but a choice not every team makes.
     opt_in: ClassVar[bool] = False
     # Editors offer "Disable CODE for this line / file": not for a syntax error or a suppression itself.

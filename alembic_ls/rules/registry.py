@@ -76,3 +76,17 @@ BY_NAME: dict[str, Rule] = {rule.name: rule for rule in _ALL}
 
 def lookup(code_or_name: str) -> Rule | None:
     return RULES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+def markdown_table() -> str:
+    """The rules table of the README, made from the rules themselves: their summary is written once,
+    in the rule (tests/unit/test_readme_rules.py keeps the README equal to this)."""
+    rows = ["| code | name | what it finds | fix |", "|---|---|---|---|"]
+    for rule in RULES.values():
+        summary = rule.summary + (" Opt-in: `select` it." if rule.opt_in else "")
+        rows.append(f"| {rule.code} | {rule.name} | {_cell(summary)} | {_cell(rule.fix_summary)} |")
+    return "\n".join(rows)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
