@@ -15,6 +15,7 @@ from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
 from alembic_ls.fixes.header_docstring import sync_header_fix
 from alembic_ls.fixes.not_valid_constraint import not_valid_constraint_fix
 from alembic_ls.fixes.nullable_first import nullable_first_fix
+from alembic_ls.fixes.rebase import rebase_fix
 from alembic_ls.fixes.rename_column import rename_column_fix
 
 Fixer = Callable[[RevisionFile, list[str], dict[str, Any]], list[TextEdit]]
@@ -32,6 +33,7 @@ FIXERS: dict[str, Fixer] = {
     "rename-column": rename_column_fix,
     "concurrent-index": concurrent_index_fix,
     "not-valid-constraint": not_valid_constraint_fix,
+    "rebase": rebase_fix,
 }
 
 

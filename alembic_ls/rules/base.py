@@ -66,6 +66,10 @@ class CheckContext:
     database_current: tuple[str, ...] | None = None
     wording: Wording = CLI  # how a message names the next step (alembic_ls.wording)
     _applied: tuple[RevisionGraph, frozenset[str]] | None = field(default=None, init=False, repr=False)
+    # What git's base already has, asked once per graph and set of ids (alembic_ls.git_base).
+    _shared: tuple[RevisionGraph, dict[frozenset[str], frozenset[str] | None]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def graph(self) -> RevisionGraph:
@@ -82,6 +86,18 @@ class CheckContext:
                 applied |= graph.ancestors(rid)
             self._applied = (graph, frozenset(applied))
         return self._applied[1]
+
+    def shared_revisions(self, ids: Iterable[str]) -> frozenset[str] | None:
+        """Which of `ids` others already have (written at the git base); None: not in git."""
+        from alembic_ls.git_base import shared_ids
+
+        wanted = frozenset(ids)
+        if self._shared is None or self._shared[0] is not self.graph:  # a new graph: files moved on
+            self._shared = (self.graph, {})
+        answers = self._shared[1]
+        if wanted not in answers:
+            answers[wanted] = shared_ids(self.index.project.version_locations, wanted)
+        return answers[wanted]
 
     def is_loaded(self, rev: RevisionFile) -> bool:
         return self.index.is_loaded(rev.path)
