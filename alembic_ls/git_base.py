@@ -89,9 +89,7 @@ def shared_ids(folders: Sequence[Path], ids: Iterable[str]) -> frozenset[str] | 
         if not specs:
             return frozenset()
         patterns = [part for rid in wanted for part in ("-e", rid)]
-        code, out = _git(
-            ["grep", "-h", "-o", "-w", "-F", *patterns, base, "--", *specs], top, ok=(0, 1)
-        )
+        code, out = _git(["grep", "-h", "-o", "-w", "-F", *patterns, base, "--", *specs], top, ok=(0, 1))
     except _GitFailed:
         return frozenset(wanted)
     found = {line.strip() for line in out.splitlines()} if code == 0 else set()

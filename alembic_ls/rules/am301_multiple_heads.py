@@ -40,7 +40,7 @@ class MultipleHeads(Rule):
             rebase = ""
             if fix is not None:
                 onto = str(fix.params["onto"])
-                rebase = f" Or, as this revision is yours alone, rebase it: {ctx.wording.rebase(rid, onto[:12])}."
+                rebase = f" Or, as it is yours alone, rebase it: {ctx.wording.rebase(rid, onto[:12])}."
             yield self.finding(
                 rev,
                 rev.revision.span,

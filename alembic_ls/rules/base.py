@@ -117,6 +117,8 @@ class Rule:
     fixable: ClassVar[bool] = False
     # Off unless `select` names it (by code, prefix or "ALL"): right, but a choice not every team makes.
     opt_in: ClassVar[bool] = False
+    # A boolean setting that also turns an opt-in rule on ("linear": the team wants a straight line).
+    enabled_by: ClassVar[str | None] = None
     # Editors offer "Disable CODE for this line / file": not for a syntax error or a suppression itself.
     suppressible: ClassVar[bool] = True
     # The finding marks dead text (an unused suppression): editors fade it instead of underlining it.

@@ -46,7 +46,7 @@ def _when(rev: RevisionFile) -> tuple[str, int]:
 
 
 def rebase_fix(rev: RevisionFile, onto: str) -> Fix | None:
-    """"Rebase onto ONTO" for a revision with one literal parent (or none); None for anything else."""
+    """The fix "Rebase onto ONTO" for a revision with one literal parent (or none); None for anything else."""
     down = rev.down_revision
     if down is None or down.values is None or len(down.values) > 1 or rev.parse_error is not None:
         return None

@@ -17,6 +17,7 @@ from alembic_ls.rules.am303_duplicate_revision_id import DuplicateRevisionId
 from alembic_ls.rules.am304_revision_cycle import RevisionCycle
 from alembic_ls.rules.am305_outside_version_locations import OutsideVersionLocations
 from alembic_ls.rules.am306_revises_header_mismatch import RevisesHeaderMismatch
+from alembic_ls.rules.am307_non_linear_history import NonLinearHistory
 from alembic_ls.rules.am401_not_null_without_default import NotNullWithoutDefault
 from alembic_ls.rules.am402_drop_add_looks_like_rename import DropAddLooksLikeRename
 from alembic_ls.rules.am403_index_not_concurrent import IndexNotConcurrent
@@ -50,6 +51,7 @@ _ALL: list[Rule] = [
     RevisionCycle(),
     OutsideVersionLocations(),
     RevisesHeaderMismatch(),
+    NonLinearHistory(),
     NotNullWithoutDefault(),
     DropAddLooksLikeRename(),
     IndexNotConcurrent(),
