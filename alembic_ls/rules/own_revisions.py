@@ -28,21 +28,25 @@ def own_revisions(ctx: CheckContext, candidates: Sequence[str]) -> frozenset[str
 
 
 def _newest(ctx: CheckContext, candidates: Sequence[str]) -> str | None:
-    dated = [(_when(rev), rid) for rid in candidates if (rev := ctx.graph.revisions.get(rid)) is not None]
-    if len(dated) < 2:
+    revs = [(rid, rev) for rid in candidates if (rev := ctx.graph.revisions.get(rid)) is not None]
+    if len(revs) < 2:
         return None
-    dated.sort(reverse=True)
-    return dated[0][1] if dated[0][0] != dated[1][0] else None
+    # Dates compare only when every file has one; a file without a header falls back to file times.
+    dated = all(_created(rev) for _rid, rev in revs)
+    ranked = sorted((((_created(rev) if dated else ""), _modified(rev)), rid) for rid, rev in revs)
+    return ranked[-1][1] if ranked[-1][0] != ranked[-2][0] else None
 
 
-def _when(rev: RevisionFile) -> tuple[str, int]:
+def _created(rev: RevisionFile) -> str:
     # Alembic writes Create Date as `2024-01-02 10:11:12.123456`, which sorts as text.
-    created = rev.header.create_date if rev.header is not None and rev.header.create_date else ""
+    return rev.header.create_date if rev.header is not None and rev.header.create_date else ""
+
+
+def _modified(rev: RevisionFile) -> int:
     try:
-        modified = os.stat(rev.path).st_mtime_ns
+        return os.stat(rev.path).st_mtime_ns
     except OSError:
-        modified = 0
-    return created, modified
+        return 0
 
 
 def rebase_fix(rev: RevisionFile, onto: str) -> Fix | None:
