@@ -35,7 +35,9 @@ def git(root: Path, *args: str) -> str:
 
 def newer(path: Path, date: str = "2024-06-01 00:00:00.000000") -> None:
     """Give a revision a later Create Date than the test template's 2024-01-01."""
-    path.write_text(path.read_text().replace("Create Date: 2024-01-01 00:00:00.000000", f"Create Date: {date}"))
+    path.write_text(
+        path.read_text().replace("Create Date: 2024-01-01 00:00:00.000000", f"Create Date: {date}")
+    )
 
 
 def am301(history, database: tuple[str, ...] | None = None) -> dict[str, Finding]:
@@ -105,7 +107,8 @@ def test_a_file_without_header_is_rebased_all_the_same(write_history) -> None:
     history = write_history(("a1", None), ("b2", "a1"))
     path = history.write(
         "c3_change.py",
-        "revision = 'c3'\ndown_revision = 'a1'\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n",
+        "revision = 'c3'\ndown_revision = 'a1'\n\n\n"
+        "def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n",
     )
     os.utime(path, ns=(10**19, 10**19))  # no Create Date: the newest file
     fixed = rebased(am301(history)["c3"])

@@ -46,7 +46,8 @@ def test_camel_case_keys_from_lsp_clients() -> None:
     [
         (
             {"selekt": ["AM1"]},
-            "where: unknown key `selekt`; expected one of: select, ignore, severity, baseline, dialect, linear",
+            "where: unknown key `selekt`; expected one of: select, ignore, severity, baseline, dialect, "
+            "linear",
         ),
         ({"per-file-ignores": {}}, "unknown key `per-file-ignores`"),
         ({"select": "AM1", "exclude": ["x"]}, "unknown key `exclude`"),
