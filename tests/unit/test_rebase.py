@@ -209,3 +209,12 @@ def test_the_rule_asks_git_once_per_graph(repository, monkeypatch: pytest.Monkey
     checker.check_all()
     checker.check_all()
     assert len(calls) == 1
+
+
+def test_a_second_base_is_rebased_onto_the_other_history(write_history) -> None:
+    history = write_history(("a1", None), ("z1", None))
+    newer(history.files["z1"])
+    fixed = rebased(am301(history)["z1"])
+    assert "down_revision = 'a1'" in fixed and "Revises: a1\n" in fixed
+    assert history.index().graph.heads == ("z1",)
+    assert history.findings(codes=["AM301", "AM306"]) == []
