@@ -23,12 +23,21 @@ def _matches(code: str, patterns: Iterable[str]) -> bool:
 
 
 def enabled_rules(settings: Settings) -> list[Rule]:
-    """The rules `select` names (by default every rule that is not opt-in), less `ignore`."""
+    """The rules `select` names (by default every rule that is not opt-in) and those a setting turns
+    on (`linear`), less `ignore`."""
     if settings.select is None:
-        chosen = [rule for rule in RULES.values() if not rule.opt_in]
+        chosen = [rule for rule in RULES.values() if not rule.opt_in or _turned_on(rule, settings)]
     else:
-        chosen = [rule for code, rule in RULES.items() if _matches(code, settings.select)]
+        chosen = [
+            rule
+            for code, rule in RULES.items()
+            if _matches(code, settings.select) or _turned_on(rule, settings)
+        ]
     return [rule for rule in chosen if not _matches(rule.code, settings.ignore)]
+
+
+def _turned_on(rule: Rule, settings: Settings) -> bool:
+    return rule.enabled_by is not None and getattr(settings, rule.enabled_by, False) is True
 
 
 @dataclass

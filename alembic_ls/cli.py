@@ -1,4 +1,4 @@
-"""Command line: `alembic-ls check | init | rules | explain | graph | serve`."""
+"""Command line: `alembic-ls check | init | rules | explain | graph | rebase | serve`."""
 
 from __future__ import annotations
 
@@ -34,6 +34,15 @@ what it writes:
 Running it again records the heads as they are then, or says the file is already up to date.
 exit codes: 0 written or up to date, 2 nothing written (no project, a configuration error, or
 another pyproject.toml holds these projects' settings)"""
+
+
+REBASE_REFUSALS = """\
+refused, nothing written (exit 2), when:
+  REV is not a head                 its children would lose their place
+  ONTO is REV or comes after it     the history would loop
+  REV is at the git base            others have it (merge-base of HEAD with origin/HEAD, main or
+                                    master); --force overrides this one
+exit codes: 0 rewritten (it prints the change and the heads now), 2 refused or usage error"""
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -133,6 +142,23 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--since", metavar="REV", help="draw only REV and its descendants")
     graph.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
 
+    rebase = sub.add_parser(
+        "rebase",
+        help="move your head revision after another (rewrite its down_revision and `Revises:`)",
+        description="Rewrite REV's down_revision, and its docstring's `Revises:` header, to ONTO: the\n"
+        "straight-line alternative to `alembic merge heads` when two heads appear (AM301).",
+        epilog=REBASE_REFUSALS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rebase.add_argument(
+        "rev", metavar="REV", help="the head to move: your own revision (id or unique prefix)"
+    )
+    rebase.add_argument("--onto", required=True, metavar="REV", help="the revision REV will follow")
+    rebase.add_argument("path", nargs="?", type=Path, default=None, metavar="PATH", help="default: .")
+    rebase.add_argument(
+        "--force", action="store_true", help="rebase REV even though it is at the git base (others have it)"
+    )
+
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
     # vscode-languageclient and other clients append --stdio; stdio is already the default.
@@ -150,7 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "rebase" and args.path is None and len(extra) == 1 and not extra[0].startswith("-"):
+        # `rebase REV --onto ONTO PATH`: argparse ends REV [PATH] at the option, so PATH comes back here.
+        args.path, extra = Path(extra[0]), []
+    if extra:
+        parser.parse_args(argv)  # argparse's own message and exit status for what it did not take
     if args.command == "check":
         return _check(args)
     if args.command == "init":
@@ -165,6 +197,13 @@ def _main(argv: Sequence[str] | None) -> int:
         if _report_missing([args.path]):
             return EXIT_USAGE
         return draw_graph(args.path, args.format, args.full, args.since, args.output)
+    if args.command == "rebase":
+        from alembic_ls.rebase_command import run_rebase
+
+        path = args.path or Path(".")
+        if _report_missing([path]):
+            return EXIT_USAGE
+        return run_rebase(args.rev, args.onto, path, args.force)
     if args.command == "rules":
         if args.output_format == "markdown":
             from alembic_ls.rules.registry import markdown_table

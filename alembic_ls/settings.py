@@ -8,6 +8,8 @@ Keys (pyproject spelling; LSP clients send the camelCase form of the same names)
   baseline = "3f2a9c1d7e4b"    only revisions after this one are checked; also a list (several heads)
                                or a table of script location -> revision(s) (alembic_ls/baseline.py)
   dialect = "postgresql"       overrides the dialect read from sqlalchemy.url
+  linear = true                the team keeps a straight history: merges and branch points are
+                               findings (AM307, on even when `select` does not name it)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TABLE = "alembic-ls"
-KEYS = ("select", "ignore", "severity", "baseline", "dialect")
+KEYS = ("select", "ignore", "severity", "baseline", "dialect", "linear")
 
 
 class ConfigError(Exception):
@@ -41,6 +43,7 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     baseline: BaselineSetting | None = None
     dialect: str | None = None
+    linear: bool = False  # turns on the rules whose `enabled_by` is "linear" (AM307)
     source: str | None = None  # where the settings came from, for messages
     # The folder a per-project baseline table's keys are relative to (the pyproject's); None: the
     # project's own folder.
@@ -84,6 +87,9 @@ def parse_settings(table: dict[str, Any], where: str) -> Settings:
     dialect = normalised.get("dialect")
     if dialect is not None and not isinstance(dialect, str):
         raise ConfigError(f'{where}: `dialect` must be a string such as "postgresql"')
+    linear = normalised.get("linear", False)
+    if not isinstance(linear, bool):
+        raise ConfigError(f"{where}: `linear` must be true or false, got {linear!r}")
     selected = _string_list(select, "select", where) if select is not None else None
     ignored = _string_list(normalised.get("ignore", []), "ignore", where)
     problem = (
@@ -99,6 +105,7 @@ def parse_settings(table: dict[str, Any], where: str) -> Settings:
         severity=severity,
         baseline=baseline,
         dialect=dialect.lower() if isinstance(dialect, str) else None,
+        linear=linear,
         source=where,
     )
 

@@ -24,6 +24,7 @@ class Wording:
     merge_heads_command: str
     generate_template: str  # "{message}" is the new revision's message
     setting_template: str  # "{name}" is the client setting's key, e.g. interpreter
+    rebase_template: str  # "{rid}" is moved after "{onto}"
 
     def upgrade_to(self, rid: str) -> str:
         return self.upgrade_to_template.format(rid=rid)
@@ -33,6 +34,9 @@ class Wording:
 
     def setting(self, name: str) -> str:
         return self.setting_template.format(name=name)
+
+    def rebase(self, rid: str, onto: str) -> str:
+        return self.rebase_template.format(rid=rid, onto=onto)
 
 
 CLI = Wording(
@@ -47,6 +51,7 @@ CLI = Wording(
     merge_heads_command='`alembic merge heads -m "merge heads"`',
     generate_template='`alembic revision --autogenerate -m "{message}"`',
     setting_template="`{name}`",
+    rebase_template="`alembic-ls rebase {rid} --onto {onto}`",
 )
 
 VSCODE = Wording(
@@ -64,6 +69,7 @@ VSCODE = Wording(
     merge_heads_command='"Alembic: Merge Heads"',
     generate_template='"Alembic: Generate Migration…" with the message "{message}"',
     setting_template="`alembicLs.{name}`",  # the name the Settings editor finds
+    rebase_template='the quick fix "Rebase onto {onto}"',
 )
 
 EDITORS = {"vscode": VSCODE}

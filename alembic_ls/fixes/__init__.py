@@ -21,6 +21,7 @@ from alembic_ls.fixes import (  # noqa: F401
     imports,
     not_valid_constraint,
     nullable_first,
+    rebase,
     rename_column,
     suppressions,
 )

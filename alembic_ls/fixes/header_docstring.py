@@ -34,6 +34,11 @@ def sync_header_fix(rev: RevisionFile, lines: list[str]) -> list[TextEdit]:
         wanted["Revision ID"] = rev.revision_id
     if not wanted:
         raise FixRefused("down_revision and revision are not literals")
+    return header_field_edits(lines, wanted)
+
+
+def header_field_edits(lines: list[str], wanted: dict[str, str]) -> list[TextEdit]:
+    """Edits making the header's fields (`Revises`, `Revision ID`) say `wanted`; none where they do."""
     if any(_UNSAFE_IN_LITERAL.search(value) for value in wanted.values()):
         raise FixRefused("a revision id holds a quote or backslash; fix the header by hand")
     docstring, where = _header_docstring("\n".join(lines))

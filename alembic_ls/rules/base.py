@@ -78,6 +78,10 @@ class CheckContext:
     edited_since_base: Mapping[str, int] | None = None
     base_name: str | None = None  # the base as the user named it (`origin/main`)
     _applied: tuple[RevisionGraph, frozenset[str]] | None = field(default=None, init=False, repr=False)
+    # What git's base already has, asked once per graph and set of ids (alembic_ls.git_base).
+    _shared: tuple[RevisionGraph, dict[frozenset[str], frozenset[str] | None]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def graph(self) -> RevisionGraph:
@@ -94,6 +98,18 @@ class CheckContext:
                 applied |= graph.ancestors(rid)
             self._applied = (graph, frozenset(applied))
         return self._applied[1]
+
+    def shared_revisions(self, ids: Iterable[str]) -> frozenset[str] | None:
+        """Which of `ids` others already have (written at the git base); None: not in git."""
+        from alembic_ls.git_base import shared_ids
+
+        wanted = frozenset(ids)
+        if self._shared is None or self._shared[0] is not self.graph:  # a new graph: files moved on
+            self._shared = (self.graph, {})
+        answers = self._shared[1]
+        if wanted not in answers:
+            answers[wanted] = shared_ids(self.index.project.version_locations, wanted)
+        return answers[wanted]
 
     def is_loaded(self, rev: RevisionFile) -> bool:
         return self.index.is_loaded(rev.path)
@@ -116,6 +132,8 @@ class Rule:
     )
     # Off unless `select` names it (by code, prefix or "ALL"): right, but a choice not every team makes.
     opt_in: ClassVar[bool] = False
+    # A boolean setting that also turns an opt-in rule on ("linear": the team wants a straight line).
+    enabled_by: ClassVar[str | None] = None
     # Editors offer "Disable CODE for this line / file": not for a syntax error or a suppression itself.
     suppressible: ClassVar[bool] = True
     # The finding marks dead text (an unused suppression): editors fade it instead of underlining it.

@@ -18,6 +18,7 @@ from alembic_ls.rules.am303_duplicate_revision_id import DuplicateRevisionId
 from alembic_ls.rules.am304_revision_cycle import RevisionCycle
 from alembic_ls.rules.am305_outside_version_locations import OutsideVersionLocations
 from alembic_ls.rules.am306_revises_header_mismatch import RevisesHeaderMismatch
+from alembic_ls.rules.am307_non_linear_history import NonLinearHistory
 from alembic_ls.rules.am401_not_null_without_default import NotNullWithoutDefault
 from alembic_ls.rules.am402_drop_add_looks_like_rename import DropAddLooksLikeRename
 from alembic_ls.rules.am403_index_not_concurrent import IndexNotConcurrent
@@ -52,6 +53,7 @@ _ALL: list[Rule] = [
     RevisionCycle(),
     OutsideVersionLocations(),
     RevisesHeaderMismatch(),
+    NonLinearHistory(),
     NotNullWithoutDefault(),
     DropAddLooksLikeRename(),
     IndexNotConcurrent(),
@@ -83,7 +85,8 @@ def markdown_table() -> str:
     in the rule (tests/unit/test_readme_rules.py keeps the README equal to this)."""
     rows = ["| code | name | what it finds | fix |", "|---|---|---|---|"]
     for rule in RULES.values():
-        summary = rule.summary + (" Opt-in: `select` it." if rule.opt_in else "")
+        also = f" or set `{rule.enabled_by} = true`" if rule.enabled_by else ""
+        summary = rule.summary + (f" Opt-in: `select` it{also}." if rule.opt_in else "")
         rows.append(f"| {rule.code} | {rule.name} | {_cell(summary)} | {_cell(rule.fix_summary)} |")
     return "\n".join(rows)
 

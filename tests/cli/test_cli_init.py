@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-
-from conftest import revision_source
 
 HEAD = "6f708192a3b4"  # examples/blog's last revision
 BARE = "    op.create_table('tag2', sa.Column('id', sa.Integer()))"
@@ -18,13 +17,15 @@ def alembic_ls(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _add(versions: Path, rid: str, down: str, **kw: str) -> Path:
+def _add(make_revision: Callable[..., str], versions: Path, rid: str, down: str, **kw: str) -> Path:
     path = versions / f"{rid}_change.py"
-    path.write_text(revision_source(rid, down, **kw), encoding="utf-8")  # type: ignore[arg-type]
+    path.write_text(make_revision(rid, down, **kw), encoding="utf-8")
     return path
 
 
-def test_init_then_check_passes_and_only_new_work_is_checked(demo_copy: Path) -> None:
+def test_init_then_check_passes_and_only_new_work_is_checked(
+    demo_copy: Path, make_revision: Callable[..., str]
+) -> None:
     assert alembic_ls("check", cwd=demo_copy).returncode == 1
     run = alembic_ls("init", cwd=demo_copy)
     assert run.returncode == 0, run.stderr
@@ -40,7 +41,12 @@ def test_init_then_check_passes_and_only_new_work_is_checked(demo_copy: Path) ->
     )
 
     new = _add(
-        demo_copy / "migrations" / "versions", "7a8b9c0d1e2f", HEAD, upgrade=BARE, downgrade="    pass"
+        make_revision,
+        demo_copy / "migrations" / "versions",
+        "7a8b9c0d1e2f",
+        HEAD,
+        upgrade=BARE,
+        downgrade="    pass",
     )
     check = alembic_ls("check", cwd=demo_copy)
     assert check.returncode == 1
@@ -49,7 +55,9 @@ def test_init_then_check_passes_and_only_new_work_is_checked(demo_copy: Path) ->
     assert all(line.startswith(str(new.relative_to(demo_copy))) for line in reported)
 
 
-def test_init_twice_is_harmless_and_follows_new_heads(demo_copy: Path) -> None:
+def test_init_twice_is_harmless_and_follows_new_heads(
+    demo_copy: Path, make_revision: Callable[..., str]
+) -> None:
     assert alembic_ls("init", cwd=demo_copy).returncode == 0
     written = (demo_copy / "pyproject.toml").read_bytes()
     again = alembic_ls("init", cwd=demo_copy)
@@ -57,7 +65,14 @@ def test_init_twice_is_harmless_and_follows_new_heads(demo_copy: Path) -> None:
     assert "already up to date" in again.stdout and "nothing to change" in again.stdout
     assert (demo_copy / "pyproject.toml").read_bytes() == written
 
-    _add(demo_copy / "migrations" / "versions", "7a8b9c0d1e2f", HEAD, upgrade=BARE, downgrade="    pass")
+    _add(
+        make_revision,
+        demo_copy / "migrations" / "versions",
+        "7a8b9c0d1e2f",
+        HEAD,
+        upgrade=BARE,
+        downgrade="    pass",
+    )
     moved = alembic_ls("init", cwd=demo_copy)
     assert "baseline head 7a8b9c0d1e2f, 7 of 7 revisions covered" in moved.stdout
     assert (demo_copy / "pyproject.toml").read_text() == '[tool.alembic-ls]\nbaseline = ["7a8b9c0d1e2f"]\n'

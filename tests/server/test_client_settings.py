@@ -62,3 +62,14 @@ def test_baseline_shapes_from_the_client_and_from_pyproject(tmp_path: Path) -> N
     assert settings.baseline == {"svc/migrations": ("ef56",)} and settings.baseline_root == tmp_path.resolve()
     bad = parse_client_settings({"baseline": [1]}, problems)
     assert bad.rules == {} and "`baseline` must be a revision id" in problems[-1]
+
+
+def test_linear_from_the_client_and_pyproject_wins(tmp_path: Path) -> None:
+    problems: list[str] = []
+    client = parse_client_settings({"linear": True}, problems)
+    assert effective_settings(tmp_path, client, problems).linear is True
+    assert problems == []
+    parse_client_settings({"linear": "on"}, problems)
+    assert problems and "`linear` must be true or false" in problems[0]
+    (tmp_path / "pyproject.toml").write_text("[tool.alembic-ls]\nlinear = false\n")
+    assert effective_settings(tmp_path, client, []).linear is False

@@ -46,7 +46,8 @@ def test_camel_case_keys_from_lsp_clients() -> None:
     [
         (
             {"selekt": ["AM1"]},
-            "where: unknown key `selekt`; expected one of: select, ignore, severity, baseline, dialect",
+            "where: unknown key `selekt`; expected one of: select, ignore, severity, baseline, dialect, "
+            "linear",
         ),
         ({"per-file-ignores": {}}, "unknown key `per-file-ignores`"),
         ({"select": "AM1", "exclude": ["x"]}, "unknown key `exclude`"),
@@ -74,6 +75,7 @@ def test_camel_case_keys_from_lsp_clients() -> None:
         ({"baseline": {"a": []}}, '`baseline."a"` is an empty list'),
         ({"baseline": {"a/m": "x", "./a/m/": "y"}}, "`baseline` names the script location 'a/m' twice"),
         ({"dialect": 5}, '`dialect` must be a string such as "postgresql"'),
+        ({"linear": "yes"}, "`linear` must be true or false, got 'yes'"),
     ],
 )
 def test_bad_settings_name_the_key(table: dict[str, object], message: str) -> None:
@@ -142,3 +144,18 @@ def test_table_that_is_not_a_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool]\n"alembic-ls" = "on"\n')
     with pytest.raises(ConfigError, match="must be a table"):
         load_settings(tmp_path)
+
+
+def test_linear_is_read_from_pyproject_and_turns_am307_on(tmp_path: Path) -> None:
+    from alembic_ls.checker import enabled_rules
+
+    assert parse_settings({}, "where").linear is False
+    (tmp_path / "pyproject.toml").write_text("[tool.alembic-ls]\nlinear = true\n")
+    settings = load_settings(tmp_path)
+    assert settings.linear is True
+    codes = {rule.code for rule in enabled_rules(settings)}
+    assert "AM307" in codes and "AM412" not in codes  # only the rule the setting names
+    assert "AM307" not in {rule.code for rule in enabled_rules(Settings())}
+    # Turned on even when `select` does not name it; `ignore` still wins.
+    assert "AM307" in {r.code for r in enabled_rules(Settings(select=("AM1",), linear=True))}
+    assert "AM307" not in {r.code for r in enabled_rules(Settings(ignore=("AM3",), linear=True))}

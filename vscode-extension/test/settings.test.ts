@@ -46,6 +46,13 @@ describe("buildServerSettings", () => {
     assert.equal(settings.alembicConfig, "db/alembic.ini");
   });
 
+  it("sends `linear` only when the user set it, true or false", () => {
+    assert.equal("linear" in buildServerSettings(config({}), true, []), false);
+    assert.equal(buildServerSettings(config({ linear: true }), true, []).linear, true);
+    assert.equal(buildServerSettings(config({ linear: false }), true, []).linear, false);
+    assert.equal("linear" in buildServerSettings(config({ linear: "yes" }), true, []), false);
+  });
+
   it("reads folder-level values as set by the user", () => {
     const settings = buildServerSettings(config({ ignore: ["AM101"] }, "workspaceFolderValue"), true, []);
     assert.deepEqual(settings.ignore, ["AM101"]);

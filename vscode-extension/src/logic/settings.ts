@@ -20,6 +20,8 @@ export interface ServerSettings {
   severity?: Record<string, string>;
   baseline?: string;
   dialect?: string;
+  /** A straight history (AM307): merges and branch points are findings. */
+  linear?: boolean;
   alembicConfig?: string;
   diagnoseClosedFiles: boolean;
   driftOnSave: boolean;
@@ -89,6 +91,8 @@ export function buildServerSettings(
   if (severity) settings.severity = severity;
   if (baseline) settings.baseline = baseline;
   if (dialect) settings.dialect = dialect;
+  const linear = userSet<boolean>(config, "linear");
+  if (typeof linear === "boolean") settings.linear = linear;
   if (alembicConfig) settings.alembicConfig = alembicConfig;
   return settings;
 }
