@@ -13,6 +13,7 @@ fails half-way, every id asked about counts as shared.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -23,22 +24,22 @@ DEFAULT_BRANCHES = ("refs/remotes/origin/HEAD", "origin/main", "origin/master", 
 UPSTREAM = "@{upstream}"
 
 
-class _GitFailed(Exception):
+class GitFailed(Exception):
     pass
 
 
 def _git(args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
     git = shutil.which("git")
     if git is None:
-        raise _GitFailed("git is not installed")
+        raise GitFailed("git is not installed")
     try:
         done = subprocess.run(
             [git, *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise _GitFailed(str(exc)) from None
+        raise GitFailed(str(exc)) from None
     if done.returncode not in ok:
-        raise _GitFailed(done.stderr.strip())
+        raise GitFailed(done.stderr.strip())
     return done.returncode, done.stdout
 
 
@@ -46,7 +47,7 @@ def repository_top(folder: Path) -> Path | None:
     """The work tree holding `folder`; None when it is not in a git repository (or git is missing)."""
     try:
         _code, out = _git(["rev-parse", "--show-toplevel"], folder)
-    except _GitFailed:
+    except GitFailed:
         return None
     return Path(out.strip()).resolve() if out.strip() else None
 
@@ -58,6 +59,13 @@ def _commit(top: Path, ref: str) -> str | None:
 
 def base_commit(top: Path) -> str | None:
     """The commit this checkout shares with the team; None when HEAD has no commit yet."""
+    found = base_ref(top)
+    return found[1] if found is not None else None
+
+
+def base_ref(top: Path) -> tuple[str, str] | None:
+    """(the ref the base was found from, as a person names it; the base commit). None when HEAD has
+    no commit yet. Raises GitFailed when git does."""
     head = _commit(top, "HEAD")
     if head is None:
         return None
@@ -65,8 +73,31 @@ def base_commit(top: Path) -> str | None:
         if _commit(top, ref) is not None:
             code, out = _git(["merge-base", "HEAD", ref], top, ok=(0, 1))
             if code == 0 and out.strip():
-                return out.strip()
-    return head  # one lone branch: what is committed is what others may have
+                return ref.removeprefix("refs/remotes/"), out.strip()
+    return "HEAD", head  # one lone branch: what is committed is what others may have
+
+
+def blobs_at(top: Path, commit: str, folders: Sequence[Path]) -> dict[str, str]:
+    """{real path: blob id} of the files under `folders` at `commit` (one `git ls-tree`)."""
+    specs = [str(f.resolve().relative_to(top)) for f in folders if f.is_dir() and _inside(f, top)]
+    if not specs:
+        return {}
+    _code, out = _git(["ls-tree", "-r", "-z", commit, "--", *specs], top)
+    found = {}
+    for entry in filter(None, out.split("\0")):
+        meta, _, name = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            found[os.path.realpath(top / name)] = parts[2]
+    return found
+
+
+def blob_text(top: Path, blob: str) -> str | None:
+    try:
+        _code, out = _git(["cat-file", "blob", blob], top)
+    except GitFailed:
+        return None
+    return out
 
 
 def shared_ids(folders: Sequence[Path], ids: Iterable[str]) -> frozenset[str] | None:
@@ -90,7 +121,7 @@ def shared_ids(folders: Sequence[Path], ids: Iterable[str]) -> frozenset[str] | 
             return frozenset()
         patterns = [part for rid in wanted for part in ("-e", rid)]
         code, out = _git(["grep", "-h", "-o", "-w", "-F", *patterns, base, "--", *specs], top, ok=(0, 1))
-    except _GitFailed:
+    except GitFailed:
         return frozenset(wanted)
     found = {line.strip() for line in out.splitlines()} if code == 0 else set()
     return frozenset(found & set(wanted))

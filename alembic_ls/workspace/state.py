@@ -30,6 +30,7 @@ from alembic_ls.checker import Checker
 from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings
+from alembic_ls.vcs.live_edits import EditsSinceBase
 from alembic_ls.wording import CLI, Wording
 from alembic_ls.workspace.client_settings import ClientSettings, effective_settings
 
@@ -80,6 +81,8 @@ class WorkspaceState:
         self.projects: list[ProjectState] = []
         # path -> (version, text) of open documents, as last handed to the index.
         self.documents: dict[str, tuple[int | None, str]] = {}
+        # Per project (script location): what its revisions were at the git base (AM105), or None.
+        self._edits: dict[Path, EditsSinceBase | None] = {}
         # path -> the parser that re-parses only what each edit of an open document touched.
         self.parsers: dict[str, IncrementalParser] = {}
         # path -> (version, text, summary) of an open document's version analysed before the index
@@ -143,6 +146,11 @@ class WorkspaceState:
         for path, (_version, text) in self.documents.items():
             if _may_belong(project, path):
                 index.update(path, text)
+        # AM105: git runs only in a trusted workspace (a repository's own config can name programs).
+        edits = (
+            EditsSinceBase.for_folders(project.version_locations, self.text_of) if client.trusted else None
+        )
+        self._edits[project.script_location] = edits
         checker = self._checker(index, settings, database, client.wording)
         return ProjectState(project, index, client, settings, checker, folder, database=database)
 
@@ -156,11 +164,13 @@ class WorkspaceState:
         database: tuple[str, ...] | None = None,
         wording: Wording = CLI,
     ) -> Checker:
+        edits = self._edits.get(index.project.script_location)
+        base = edits.ref if edits is not None else None
         try:
-            return Checker(index, settings, database, wording)
+            return Checker(index, settings, database, wording, edits, base)
         except ConfigError as exc:  # e.g. a baseline naming a revision that is not there
             self.problems.append(str(exc))
-            return Checker(index, replace(settings, baseline=None), database, wording)
+            return Checker(index, replace(settings, baseline=None), database, wording, edits, base)
 
     def set_database(self, state: ProjectState, current: tuple[str, ...] | None) -> list[str]:
         """The agent read the database's position: the files whose AM602 findings may have changed."""
