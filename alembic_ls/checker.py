@@ -87,10 +87,14 @@ class Checker:
         return skipped
 
     def check_file(self, rev: RevisionFile) -> list[Finding]:
-        if rev.revision_id is not None and rev.revision_id in self.skipped:
+        baselined = rev.revision_id is not None and rev.revision_id in self.skipped
+        # The baseline accepts the history as it was; a rule about changes made to it since (AM105)
+        # still runs there.
+        rules = [r for r in self.rules if r.ignores_baseline] if baselined else self.rules
+        if not rules:
             return []
         raw: list[Finding] = []
-        for rule in self.rules:
+        for rule in rules:
             try:
                 raw.extend(rule.check(rev, self.context))
             except Exception as exc:  # a rule bug must not take the whole check down
@@ -103,7 +107,7 @@ class Checker:
                         rule.severity,
                     )
                 )
-        findings = self._apply_suppressions(rev, raw)
+        findings = self._apply_suppressions(rev, raw, judge_unused=not baselined)
         return sorted(
             (self._with_severity(f) for f in findings),
             key=lambda f: (f.span.line, f.span.col, f.code),
@@ -116,7 +120,11 @@ class Checker:
         override = self.settings.severity.get(finding.code)
         return replace(finding, severity=override) if override else finding
 
-    def _apply_suppressions(self, rev: RevisionFile, findings: list[Finding]) -> list[Finding]:
+    def _apply_suppressions(
+        self, rev: RevisionFile, findings: list[Finding], judge_unused: bool = True
+    ) -> list[Finding]:
+        """`findings` without the suppressed ones, plus a finding per suppression that names an
+        unknown code or (`judge_unused`: every rule ran on the file) suppresses nothing."""
         if not rev.suppressions:
             return findings
         used: set[tuple[int, str]] = set()
@@ -150,7 +158,8 @@ class Checker:
                             )
                         )
                 elif (
-                    (suppression.line, code) not in used
+                    judge_unused
+                    and (suppression.line, code) not in used
                     and code in self.enabled_codes
                     and UNUSED_SUPPRESSION in self.enabled_codes
                 ):

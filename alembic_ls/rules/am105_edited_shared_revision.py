@@ -17,6 +17,7 @@ class EditedSharedRevision(Rule):
     summary = (
         "A revision that already exists at the base ref was edited: databases that ran it never run the edit."
     )
+    ignores_baseline = True  # an edit of history the baseline accepted is exactly what it reports
     needs_git_history: ClassVar[bool] = True  # its docs examples cannot show it without a repository
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

@@ -134,6 +134,8 @@ class Rule:
     opt_in: ClassVar[bool] = False
     # A boolean setting that also turns an opt-in rule on ("linear": the team wants a straight line).
     enabled_by: ClassVar[str | None] = None
+    # Runs in revisions the baseline covers too: the baseline accepts history as it was, not edits to it.
+    ignores_baseline: ClassVar[bool] = False
     # Editors offer "Disable CODE for this line / file": not for a syntax error or a suppression itself.
     suppressible: ClassVar[bool] = True
     # The finding marks dead text (an unused suppression): editors fade it instead of underlining it.

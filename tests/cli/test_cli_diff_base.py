@@ -178,3 +178,25 @@ def test_a_model_change_that_declares_nothing_new_needs_no_migration(repo: Path)
     models = repo / MODELS
     models.write_text(models.read_text() + "\n\ndef describe(post: Post) -> str:\n    return post.title\n")
     assert check(repo, "--diff-base", "main").returncode == 0
+
+
+def test_an_edit_inside_the_baseline_is_still_reported_and_nothing_else_there(repo: Path) -> None:
+    """The baseline accepts the history as it was, not edits made to it since."""
+    git("checkout", "-q", "main", cwd=repo)
+    init = subprocess.run(
+        [sys.executable, "-m", "alembic_ls", "init", "."],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "6 of 6 revisions covered" in init.stdout
+    git("add", "-A", cwd=repo)
+    git("commit", "-qm", "adopt", cwd=repo)
+    git("checkout", "-qb", "edit", cwd=repo)
+    lines = (repo / TAG).read_text().splitlines(keepends=True)
+    lines.insert(20, "    # tweak the table after the fact  # alembic-ls: ignore[AM104]\n")
+    (repo / TAG).write_text("".join(lines))
+    result = check(repo, "--diff-base", "main")
+    # Only AM105: not the file's AM101 (baselined), not the suppression AM001 would call unused.
+    assert reported(result.stdout) == {("AM105", str(TAG), 21)}, result.stdout
