@@ -128,6 +128,27 @@ def _parser() -> argparse.ArgumentParser:
         help="the folder to search for projects, whose pyproject.toml gets the baseline (default: .)",
     )
 
+    trace = sub.add_parser(
+        "trace",
+        help="run each revision's upgrade on a scratch PostgreSQL database and show what each op locks",
+        description="Run each revision's upgrade (or only --revision's) in one transaction on a scratch "
+        "PostgreSQL database created for the purpose (never the project's own), record the locks each "
+        "statement takes, the tables it rewrites and how long it runs, then roll back and apply the "
+        "revision for real before the next. Exit 0 when every revision was traced, 1 when an upgrade "
+        "failed, 2 on a usage error.",
+    )
+    trace.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
+    trace.add_argument("--revision", metavar="REV", help="trace this revision only (after upgrading to it)")
+    trace.add_argument(
+        "--database-url", help="PostgreSQL server to create the scratch database on (default: sqlalchemy.url)"
+    )
+    trace.add_argument("--output-format", choices=("text", "json"), default="text")
+    trace.add_argument("--no-seed", action="store_true", help="do not insert sample rows before tracing")
+    trace.add_argument(
+        "--interpreter", type=shlex.split, help='how to run the project\'s Python, e.g. "uv run python"'
+    )
+    trace.add_argument("--agent-timeout", type=float, default=600.0, help="seconds per Alembic step")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument(
         "--output-format", choices=("text", "markdown"), default="text", help="markdown: the README's table"
@@ -191,6 +212,12 @@ def _main(argv: Sequence[str] | None) -> int:
         if _report_missing([args.path]):
             return EXIT_USAGE
         return run_init(args.path)
+    if args.command == "trace":
+        from alembic_ls.operations.trace_command import trace_command
+
+        if _report_missing([args.path]):
+            return EXIT_USAGE
+        return trace_command(args)
     if args.command == "graph":
         from alembic_ls.graphview.command import draw_graph
 

@@ -199,6 +199,12 @@ def _scratch_drop(job: Job) -> dict[str, Any]:
     return drop(job)
 
 
+def _trace(job: Job) -> dict[str, Any]:
+    from .trace import trace
+
+    return trace(job)
+
+
 def _drift(job: Job) -> dict[str, Any]:
     from .drift import drift
 
@@ -218,4 +224,5 @@ HANDLERS: dict[str, Callable[[Job], dict[str, Any]]] = {
     "drift": _drift,
     "scratchCreate": _scratch_create,
     "scratchDrop": _scratch_drop,
+    "trace": _trace,
 }
