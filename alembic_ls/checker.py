@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.revision_file import RevisionFile, Span
@@ -48,6 +49,7 @@ class Checker:
     wording: Wording = CLI  # how messages name the next step (the editor's actions or the CLI's)
     edited_since_base: Mapping[str, int] | None = None  # AM105: see CheckContext
     base_name: str | None = None
+    traced: Mapping[str, Sequence[Mapping[str, Any]]] | None = None  # AM704, AM705: see CheckContext
 
     def __post_init__(self) -> None:
         self.rules = enabled_rules(self.settings)
@@ -60,6 +62,7 @@ class Checker:
             wording=self.wording,
             edited_since_base=self.edited_since_base,
             base_name=self.base_name,
+            traced=self.traced,
         )
         self.skipped = self._baseline_revisions()
 

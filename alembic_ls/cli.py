@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
         "--database-url", help="server to create the scratch database on (default: sqlalchemy.url)"
     )
     check.add_argument(
+        "--trace",
+        action="store_true",
+        help="with --database scratch on PostgreSQL: also trace each revision's locks (AM704, AM705; "
+        "see `alembic-ls trace`)",
+    )
+    check.add_argument(
         "--interpreter", type=shlex.split, help='how to run the project\'s Python, e.g. "uv run python"'
     )
     check.add_argument(
@@ -279,7 +285,17 @@ def _check(args: argparse.Namespace) -> int:
         except BaseRefError as exc:
             print(f"alembic-ls: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    result = run_check(args.paths, overrides, fix=args.fix, use_cache=not args.no_cache, base=base)
+    traced = None
+    if args.trace:
+        if args.database != "scratch":
+            print("alembic-ls: error: --trace needs --database scratch", file=sys.stderr)
+            return EXIT_USAGE
+        from alembic_ls.operations.trace_command import traces_for
+
+        traced = traces_for(args.paths, overrides, args.interpreter, args.agent_timeout, args.database_url)
+    result = run_check(
+        args.paths, overrides, fix=args.fix, use_cache=not args.no_cache, base=base, traced=traced
+    )
     if args.database == "scratch" and result.projects:
         from alembic_ls.operations.ci import scratch_findings
         from alembic_ls.workspace_check import project_settings

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
@@ -63,6 +64,7 @@ def run_check(
     fix: bool = False,
     use_cache: bool = True,
     base: DiffBase | None = None,
+    traced: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> CheckResult:
     """Check (and with `fix`, fix) the projects under `paths`. With a `base` (`--diff-base`), only
     the revision files added or changed since it are checked and fixed — graph rules still see the
@@ -83,7 +85,7 @@ def run_check(
     # heap would cost more than the analysis (see analysis/collector.py).
     with collector_paused():
         for project in projects:
-            _check_project(project, overrides, fix, cache, files, result, base)
+            _check_project(project, overrides, fix, cache, files, result, base, traced)
     result.findings.sort(key=lambda f: (f.path, f.span.line, f.span.col, f.code))
     return result
 
@@ -96,12 +98,13 @@ def _check_project(
     files: list[Path],
     result: CheckResult,
     base: DiffBase | None = None,
+    traced: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> None:
     """Check one project's files into `result`."""
     try:
         settings = project_settings(project, overrides)
         index = ProjectIndex.build(project, cache)
-        checker = _checker(index, settings, base)
+        checker = _checker(index, settings, base, traced)
     except ConfigError as exc:
         result.errors.append(str(exc))
         return
@@ -115,7 +118,7 @@ def _check_project(
     ]
     if fix:
         result.fixed += _fix_files(index, settings, [t.path for t in targets], result.warnings)
-        checker = _checker(index, settings, base)
+        checker = _checker(index, settings, base, traced)
         targets = [index.get(t.path) or t for t in targets]
     for rev in targets:
         findings = checker.check_file(rev)
@@ -136,11 +139,16 @@ def _check_project(
     index.save_cache()
 
 
-def _checker(index: ProjectIndex, settings: Settings, base: DiffBase | None) -> Checker:
+def _checker(
+    index: ProjectIndex,
+    settings: Settings,
+    base: DiffBase | None,
+    traced: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> Checker:
     if base is None:
-        return Checker(index, settings)
+        return Checker(index, settings, traced=traced)
     edited = edited_since_base(base, [rev.path for rev in index.files.values()])
-    return Checker(index, settings, edited_since_base=edited, base_name=base.ref)
+    return Checker(index, settings, edited_since_base=edited, base_name=base.ref, traced=traced)
 
 
 def _fix_files(index: ProjectIndex, settings: Settings, paths: list[str], warnings: list[str]) -> int:

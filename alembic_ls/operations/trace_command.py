@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from alembic_ls.operations.session import ProjectSession
 from alembic_ls.operations.trace import render_trace, run_trace
-from alembic_ls.project import discover_projects
+from alembic_ls.project import Project, discover_projects
 from alembic_ls.reporting import display_path
 from alembic_ls.runner.launch import detect_launch
 from alembic_ls.runner.process import AgentProcess
+from alembic_ls.settings import Settings
 from alembic_ls.workspace_check import project_settings
 
 EXIT_CLEAN, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -64,3 +68,36 @@ def trace_command(args: argparse.Namespace) -> int:
 
 def _dialect(url: str) -> str:
     return url.split(":", 1)[0].split("+", 1)[0]
+
+
+def traces_for(
+    paths: Sequence[Path],
+    overrides: Settings | None,
+    interpreter: list[str] | None,
+    timeout: float,
+    server_url: str | None,
+) -> dict[str, list[dict[str, Any]]]:
+    """`check --database scratch --trace`: each PostgreSQL project's trace, by revision file (real
+    path); a project on another database is said and skipped, a failed trace is said."""
+    projects, _errors = discover_projects(paths)  # `check` itself reports the errors
+    traced: dict[str, list[dict[str, Any]]] = {}
+    for project in projects:
+        dialect = _dialect(server_url) if server_url else project.dialect
+        if dialect != "postgresql":
+            _say(f"note: {project.script_location}: not traced (trace reads PostgreSQL's locks)")
+            continue
+        settings = project_settings(project, overrides)
+
+        def session_for(
+            project: Project = project, settings: Settings = settings
+        ) -> tuple[ProjectSession, Callable[[], Awaitable[None]]]:
+            launch = detect_launch(project.root, None, interpreter)
+            agent = AgentProcess(launch, timeout=timeout)
+            return ProjectSession(project, agent, settings, report=_say), agent.stop
+
+        report = run_trace(session_for, server_url, None, True)
+        if report.failure:
+            _say(f"warning: {project.script_location}: trace stopped: {report.failure}")
+        for record in report.records:
+            traced.setdefault(os.path.realpath(str(record["file"])), []).append(record)
+    return traced

@@ -8,7 +8,7 @@ ship it in `Diagnostic.data` and build the edit only when the user asks for it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -77,6 +77,9 @@ class CheckContext:
     # (0-based), when the check was given a base (`check --diff-base REF`); None: no base known.
     edited_since_base: Mapping[str, int] | None = None
     base_name: str | None = None  # the base as the user named it (`origin/main`)
+    # What `alembic-ls trace` recorded per revision file (its records, alembic_ls.operations.trace),
+    # when a trace ran for this check (`check --database scratch --trace`, the editor's "Trace locks").
+    traced: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
     _applied: tuple[RevisionGraph, frozenset[str]] | None = field(default=None, init=False, repr=False)
     # What git's base already has, asked once per graph and set of ids (alembic_ls.git_base).
     _shared: tuple[RevisionGraph, dict[frozenset[str], frozenset[str] | None]] | None = field(

@@ -34,6 +34,8 @@ from alembic_ls.rules.am412_no_lock_timeout import NoLockTimeout
 from alembic_ls.rules.am413_sql_syntax_error import SqlSyntaxError
 from alembic_ls.rules.am414_unbatched_backfill import UnbatchedBackfill
 from alembic_ls.rules.am501_undefined_name import UndefinedName
+from alembic_ls.rules.am704_traced_table_rewrite import TracedTableRewrite
+from alembic_ls.rules.am705_traced_exclusive_lock import TracedExclusiveLock
 from alembic_ls.rules.base import Rule
 
 _ALL: list[Rule] = [
@@ -71,6 +73,7 @@ _ALL: list[Rule] = [
     UndefinedName(),
 ]
 _ALL.extend(AGENT_RULES)  # found by running the project's Alembic, not by reading files
+_ALL += [TracedTableRewrite(), TracedExclusiveLock()]  # what `alembic-ls trace` recorded
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in _ALL}

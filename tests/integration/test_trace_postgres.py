@@ -167,3 +167,41 @@ def test_a_database_that_is_not_postgresql_is_refused(tmp_path: Path) -> None:
     assert (
         done.returncode == 2 and "trace reads PostgreSQL's locks, and the database is sqlite" in done.stderr
     )
+
+
+def test_check_with_trace_reports_the_rewrite_and_the_locks_without_timeout(project: Path) -> None:
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "alembic_ls", "check", ".", "--no-cache", "--database", "scratch"),
+            *("--trace", "--interpreter", sys.executable, "--select", "AM704,AM705"),
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    found = {
+        (line.split(":")[0], int(line.split(":")[1]), line.split()[1])
+        for line in done.stdout.splitlines()
+        if ": AM7" in line
+    }
+    versions = "migrations/versions"
+    assert (f"{versions}/c3_step.py", 18, "AM704") in found, done.stdout + done.stderr
+    # ACCESS EXCLUSIVE on the existing `account` (b2, c3, f6's CHECK); the index takes SHARE only.
+    assert {(path, code) for path, _line, code in found if code == "AM705"} == {
+        (f"{versions}/b2_step.py", "AM705"),
+        (f"{versions}/c3_step.py", "AM705"),
+        (f"{versions}/f6_step.py", "AM705"),
+    }
+    assert not any(path.endswith("d4_step.py") for path, _line, _code in found)
+    assert done.returncode == 1
+
+
+def test_trace_needs_the_scratch_database(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic_ls", "check", ".", "--trace"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "--trace needs --database scratch" in done.stderr

@@ -112,6 +112,8 @@ def test_bad_example_fires_and_good_example_is_quiet(code: str, tmp_path: Path) 
         pytest.skip("found by running the project's Alembic (tests/integration/test_agent_*), not from files")
     if getattr(RULES[code], "needs_git_history", False):
         pytest.skip("needs a git base to compare with (tests/cli/test_cli_diff_base.py)")
+    if getattr(RULES[code], "needs_trace", False):
+        pytest.skip("needs a trace on PostgreSQL (tests/integration/test_trace_postgres.py)")
     page = sections(doc_text(code) or "")
     _write_example(tmp_path / "bad", page["Bad"])
     _write_example(tmp_path / "good", page["Good"])

@@ -92,6 +92,7 @@ class _Tracer:
         self.records = records
         self.seed = seed
         self.seeded = False
+        self.existing: set[str] | None = None  # the tables there before the revision's first statement
         self.pending: dict[int, tuple[float, set[tuple[str, str]], dict[int, tuple[str, int]], int, str]] = {}
 
     def before(self, conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
@@ -99,6 +100,8 @@ class _Tracer:
         if line is None:
             return  # Alembic's own bookkeeping (alembic_version), not the revision's
         raw = cursor.connection
+        if self.existing is None:
+            self.existing = {name for name, _node in _files(raw).values()}
         if self.seed and not self.seeded:
             self.seeded = True
             _seed(raw)
@@ -125,9 +128,15 @@ class _Tracer:
                 "line": line,
                 "op": call.group(1) if call else source.strip()[:60],
                 "sql": " ".join(sql.split()),
-                "locks": [{"relation": relation, "mode": mode} for relation, mode in locks],
+                "locks": [
+                    {"relation": relation, "mode": mode, "existing": relation in (self.existing or ())}
+                    for relation, mode in locks
+                ],
+                "lockTimeout": _query(raw, "SHOW lock_timeout")[0][0],
                 "rewrite": bool(rewritten),
                 "rewritten": rewritten,
+                # Rewriting a table this revision created rewrites no one's rows.
+                "rewrittenExisting": [name for name in rewritten if name in (self.existing or ())],
                 "ms": round(elapsed, 3),
             }
         )
