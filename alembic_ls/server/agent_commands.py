@@ -26,6 +26,7 @@ from alembic_ls.server.project_gate import ProjectBusy
 from alembic_ls.server.project_missing import no_project_message
 from alembic_ls.server.server import AlembicLanguageServer
 from alembic_ls.server.telling import can_show_documents, show_document
+from alembic_ls.server.trace_locks import TRACE_LOCKS, run_trace_locks
 
 logger = logging.getLogger("alembic_ls.agent")
 
@@ -225,6 +226,10 @@ async def refresh_status(server: AlembicLanguageServer, args: dict[str, Any]) ->
     return {"ok": True, "message": "alembic-ls/status will be sent for every trusted project."}
 
 
+async def trace_locks(server: AlembicLanguageServer, args: dict[str, Any]) -> Result:
+    return await run_trace_locks(server, args, _run)
+
+
 COMMANDS: dict[str, Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[Result]]] = {
     "alembic-ls.generateMigration": generate_migration,
     "alembic-ls.upgrade": upgrade,
@@ -239,6 +244,7 @@ COMMANDS: dict[str, Callable[[AlembicLanguageServer, dict[str, Any]], Awaitable[
     "alembic-ls.checkDrift": check_drift,
     "alembic-ls.restartAgent": restart_agent,
     "alembic-ls.refreshStatus": refresh_status,
+    TRACE_LOCKS: trace_locks,
 }
 
 

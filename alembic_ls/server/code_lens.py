@@ -16,6 +16,7 @@ from alembic_ls.server.describe_revision import DESCRIBE_REVISION
 from alembic_ls.server.positions import to_range
 from alembic_ls.server.revisions import DocumentView, roles, view_of
 from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.server.trace_locks import trace_lens
 
 OPEN_REVISION = "alembic-ls.openRevision"
 MAX_LISTED = 3
@@ -32,6 +33,9 @@ def lenses(view: DocumentView, uri: str, encoding: str) -> list[types.CodeLens]:
     upgrade = upgrade_lens(view.project, rid, at, uri)
     if upgrade is not None:
         found.append(upgrade)
+    trace = trace_lens(view.project, at, uri)
+    if trace is not None:
+        found.append(trace)
 
     def add(title: str, target: str | None = None) -> None:
         name, revision = (OPEN_REVISION, target) if target is not None else (DESCRIBE_REVISION, rid)

@@ -20,6 +20,7 @@ from alembic_ls.server import (
     lifecycle,
     navigation,
     symbols,
+    trace_locks,
 )
 from alembic_ls.server.agent_hub import AgentHub
 from alembic_ls.server.code_actions import CodeActions
@@ -37,6 +38,7 @@ CAPABILITIES = (
     symbols,
     code_lens,
     completion,
+    trace_locks,  # inlay hints of the editor's lock traces
 )
 # Commands beyond the built-in ones (commands.BUILTIN), each module's `register(registry)`.
 COMMAND_MODULES = (agent_commands, graph_command, describe_revision)

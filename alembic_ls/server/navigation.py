@@ -18,6 +18,7 @@ from alembic_ls.server.revisions import (
     view_of,
 )
 from alembic_ls.server.server import AlembicLanguageServer
+from alembic_ls.server.trace_locks import hover_text, records_for
 
 REFERENCE_KINDS = frozenset({RefKind.DOWN_REVISION, RefKind.DEPENDS_ON, RefKind.REVISES_HEADER})
 
@@ -120,6 +121,12 @@ class Navigation:
         for suppression in view.rev.suppressions:
             if suppression.span.contains(line, col):
                 return _suppression_hover(suppression.codes)
+        traced = records_for(self.server, view.rev.path)
+        traced_here = hover_text(traced[1], line) if traced is not None else None
+        if traced_here is not None:
+            return types.Hover(
+                contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=traced_here)
+            )
         return None
 
 

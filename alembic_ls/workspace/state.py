@@ -33,6 +33,7 @@ from alembic_ls.settings import ConfigError, Settings
 from alembic_ls.vcs.live_edits import EditsSinceBase
 from alembic_ls.wording import CLI, Wording
 from alembic_ls.workspace.client_settings import ClientSettings, effective_settings
+from alembic_ls.workspace.traces import Traces
 
 GraphFacts = tuple[object, ...]
 
@@ -83,6 +84,8 @@ class WorkspaceState:
         self.documents: dict[str, tuple[int | None, str]] = {}
         # Per project (script location): what its revisions were at the git base (AM105), or None.
         self._edits: dict[Path, EditsSinceBase | None] = {}
+        # Per project (script location): what the editor's "Trace locks" recorded (AM704, AM705).
+        self.traces: dict[Path, Traces] = {}
         # path -> the parser that re-parses only what each edit of an open document touched.
         self.parsers: dict[str, IncrementalParser] = {}
         # path -> (version, text, summary) of an open document's version analysed before the index
@@ -166,11 +169,12 @@ class WorkspaceState:
     ) -> Checker:
         edits = self._edits.get(index.project.script_location)
         base = edits.ref if edits is not None else None
+        traced = self.traces.setdefault(index.project.script_location, Traces(self.text_of))
         try:
-            return Checker(index, settings, database, wording, edits, base)
+            return Checker(index, settings, database, wording, edits, base, traced)
         except ConfigError as exc:  # e.g. a baseline naming a revision that is not there
             self.problems.append(str(exc))
-            return Checker(index, replace(settings, baseline=None), database, wording, edits, base)
+            return Checker(index, replace(settings, baseline=None), database, wording, edits, base, traced)
 
     def set_database(self, state: ProjectState, current: tuple[str, ...] | None) -> list[str]:
         """The agent read the database's position: the files whose AM602 findings may have changed."""
