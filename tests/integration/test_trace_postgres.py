@@ -54,6 +54,13 @@ op.create_foreign_key('fk_item_account', 'item', 'account', ['account_id'], ['id
 op.create_check_constraint('ck_account_n', 'account', 'n >= 0', postgresql_not_valid=True)
 """,
     ),
+    (
+        "g7",
+        "f6",
+        """op.create_foreign_key('fk_item_account_checked', 'item', 'account', ['account_id'], ['id'])
+op.create_check_constraint('ck_account_n_checked', 'account', 'n < 1000000')
+""",
+    ),
 ]
 
 
@@ -137,6 +144,9 @@ def test_each_op_gets_the_locks_postgresql_documents(project: Path) -> None:
     assert {("item", "ShareRowExclusiveLock"), ("account", "ShareRowExclusiveLock")} <= locks("f6", 0)
     assert ("account", "AccessExclusiveLock") in locks("f6", 1)
     assert by_revision["f6"][1]["line"] == 19
+    # Without NOT VALID: the same modes, now held while every existing row is checked.
+    assert {("item", "ShareRowExclusiveLock"), ("account", "ShareRowExclusiveLock")} <= locks("g7", 0)
+    assert ("account", "AccessExclusiveLock") in locks("g7", 1)
     # The scratch database is gone; the project's own database is still empty.
     scratch = re.search(r"scratch database \S*/(alembic_ls_scratch_\w+)", done.stderr)
     assert scratch is not None and "dropped" in done.stderr
@@ -192,6 +202,7 @@ def test_check_with_trace_reports_the_rewrite_and_the_locks_without_timeout(proj
         (f"{versions}/b2_step.py", "AM705"),
         (f"{versions}/c3_step.py", "AM705"),
         (f"{versions}/f6_step.py", "AM705"),
+        (f"{versions}/g7_step.py", "AM705"),
     }
     assert not any(path.endswith("d4_step.py") for path, _line, _code in found)
     assert done.returncode == 1
