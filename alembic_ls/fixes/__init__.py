@@ -19,6 +19,7 @@ from alembic_ls.fixes import (  # noqa: F401
     header_docstring,
     headers,
     imports,
+    lock_timeout,
     not_valid_constraint,
     nullable_first,
     rebase,
