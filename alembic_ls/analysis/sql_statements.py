@@ -28,7 +28,8 @@ _BIND = re.compile(r"(?<![:\w]):[A-Za-z_]\w*|%\([A-Za-z_]\w*\)s|%s")
 class SqlAction:
     """One thing a statement does that a rule judges."""
 
-    # create_index, create_table, add_column, set_not_null, add_constraint, update, delete
+    # create_index, create_table, add_column, set_not_null, add_constraint, update, delete,
+    # drop_column, drop_table
     kind: str
     table: str | None
     schema: str | None = None
@@ -125,6 +126,12 @@ def _actions(stmt: Any) -> Iterator[SqlAction]:
             temporary=temporary,
             words="CREATE TABLE AS",
         )
+    elif kind == "DropStmt" and getattr(stmt.removeType, "name", "") == "OBJECT_TABLE":
+        for names in stmt.objects or ():  # DROP TABLE a, b
+            parts = [str(getattr(n, "sval", "")) for n in getattr(names, "items", None) or names]
+            yield SqlAction(
+                "drop_table", parts[-1], parts[-2] if len(parts) > 1 else None, words="DROP TABLE"
+            )
     elif kind in ("UpdateStmt", "DeleteStmt"):
         yield SqlAction(
             "update" if kind == "UpdateStmt" else "delete",
@@ -173,6 +180,8 @@ def _alter_table_action(command: Any, table: str | None, schema: str | None) -> 
             has_default=bool(constraints & _SELF_FILLING) or _type_name(definition) in _SERIAL_TYPES,
             words="ALTER TABLE ... ADD COLUMN",
         )
+    if subtype == "AT_DropColumn":
+        return SqlAction("drop_column", table, schema, command.name, words="ALTER TABLE ... DROP COLUMN")
     if subtype == "AT_SetNotNull":
         return SqlAction("set_not_null", table, schema, command.name, words="ALTER COLUMN ... SET NOT NULL")
     if subtype == "AT_AddConstraint" and type(definition).__name__ == "Constraint":

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from alembic_ls.analysis.op_args import arg, column_name, shown_column, shown_table, table_of
-from alembic_ls.analysis.revision_file import OpCall, RevisionFile
-from alembic_ls.analysis.schema_history import timeline_for
+from alembic_ls.analysis.op_args import added_column, arg, column_name, shown_column, shown_table, table_of
+from alembic_ls.analysis.revision_file import OpCall, RevisionFile, SqlCall
+from alembic_ls.analysis.schema_history import UpgradeTimeline, timeline_for, upgrade_sql_actions
+from alembic_ls.analysis.sql_statements import SqlAction
 from alembic_ls.rules.am402_drop_add_looks_like_rename import rename_pairs
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.rules.sql_findings import listed, per_call
 
 
 class DropTableOrColumn(Rule):
@@ -19,6 +21,7 @@ class DropTableOrColumn(Rule):
         if not rev.is_revision:
             return
         timeline = timeline_for(rev)
+        yield from self._sql_drops(rev, timeline)
         drops = [op for op in timeline.ops if op.name in ("drop_table", "drop_column")]
         if not drops:
             return
@@ -44,6 +47,30 @@ class DropTableOrColumn(Rule):
                 "Ship the code that stops using it first (for SQLAlchemy models, remove the attribute), "
                 "then drop it in a later migration.",
             )
+
+    def _sql_drops(self, rev: RevisionFile, timeline: UpgradeTimeline) -> Iterator[Finding]:
+        """DROP TABLE / ALTER TABLE ... DROP COLUMN written as SQL text (not a table or column this
+        upgrade created, not a temporary table: upgrade_sql_actions leaves those out)."""
+        actions = list(upgrade_sql_actions(rev))
+        added = {(a.table, a.name) for _, a in actions if a.kind == "add_column"}
+        added |= {(table_of(op), c.name) for op in timeline.ops if (c := added_column(op)) is not None}
+        drops = [
+            (call, action)
+            for call, action in actions
+            if action.kind == "drop_table"
+            or (action.kind == "drop_column" and (action.table, action.name) not in added)
+        ]
+        for call, found in per_call(drops):
+            yield self.finding(rev, call_head_span(call.span, call.what), _sql_drop_message(call, found))
+
+
+def _sql_drop_message(call: SqlCall, actions: list[SqlAction]) -> str:
+    names = [f"{a.table}.{a.name}" if a.kind == "drop_column" else str(a.table) for a in actions]
+    return (
+        f"`{call.what}` drops {listed(names)}: application code still running during the deploy "
+        "(old app servers, workers, cron jobs) fails on its next query that uses it, and the data is "
+        "gone for good. Ship the code that stops using it first, then drop it in a later migration."
+    )
 
 
 def _names_given_back(ops: Sequence[OpCall]) -> dict[tuple[str | None, str], int]:

@@ -34,6 +34,8 @@ def _execute(sql: str) -> str:
         ("ALTER TABLE post ADD CONSTRAINT fk_a FOREIGN KEY (a) REFERENCES u (id)", "AM404"),
         ("ALTER TABLE post ADD CONSTRAINT ck_a CHECK (a > 0)", "AM404"),
         ("ALTER TABLE post ADD CONSTRAINT uq_a UNIQUE (a)", "AM411"),
+        ("DROP TABLE IF EXISTS post", "AM408"),  # quay 8a70b8777089
+        ('ALTER TABLE "events"."track_principals" DROP COLUMN email', "AM408"),  # indico 4f0b4dd412b5
     ],
 )
 def test_sql_text_fires_the_rule_its_op_would(lab, make_revision, sql: str, code: str) -> None:
@@ -51,6 +53,8 @@ def test_sql_text_fires_the_rule_its_op_would(lab, make_revision, sql: str, code
         ("ALTER TABLE post ADD CONSTRAINT uq_a UNIQUE USING INDEX ix_a", "AM411"),
         ("CREATE TEMPORARY TABLE m AS SELECT 1 AS a; CREATE INDEX ix_m ON m (a)", "AM403"),  # indico
         ("CREATE TABLE fresh (a int); CREATE INDEX ix_f ON fresh (a)", "AM403"),
+        ("CREATE TEMP TABLE m (a int); DROP TABLE m", "AM408"),
+        ("ALTER TABLE post ADD COLUMN c int; ALTER TABLE post DROP COLUMN c", "AM408"),
         (
             "CREATE TABLE fresh (a int); ALTER TABLE fresh ADD COLUMN c int; "
             "ALTER TABLE fresh ALTER COLUMN c SET NOT NULL",
