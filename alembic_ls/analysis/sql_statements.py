@@ -40,6 +40,7 @@ class SqlAction:
     constraint: str | None = None  # "foreign key", "check", "unique", "primary key"
     not_valid: bool = False  # ADD CONSTRAINT ... NOT VALID
     using_index: bool = False  # ADD CONSTRAINT ... USING INDEX
+    index: str | None = None  # the index USING INDEX makes the constraint (it is then the constraint's)
     temporary: bool = False  # CREATE TEMP TABLE: no other session sees it
     has_where: bool = False  # UPDATE/DELETE ... WHERE
     words: str = ""  # how a message names the statement: `ALTER TABLE ... ADD COLUMN`
@@ -196,6 +197,7 @@ def _alter_table_action(command: Any, table: str | None, schema: str | None) -> 
             constraint=kind,
             not_valid=bool(definition.skip_validation),
             using_index=bool(definition.indexname),
+            index=definition.indexname or None,
             words=f"ADD CONSTRAINT ... {kind.upper()}",
         )
     return None

@@ -25,6 +25,7 @@ from alembic_ls.fixes import (  # noqa: F401
     rebase,
     rename_column,
     suppressions,
+    unique_index_first,
 )
 from alembic_ls.fixes.edits import FixRefused, TextEdit, apply_edits
 from alembic_ls.fixes.recipe import RECIPES, Recipe, from_wire

@@ -9,7 +9,7 @@ from alembic_ls.analysis.op_args import added_column, arg, sql_text
 from alembic_ls.analysis.op_catalog import CONSTRAINT_CREATORS
 from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
-from alembic_ls.analysis.schema_history import earlier_column_not_null
+from alembic_ls.analysis.schema_history import earlier_column_not_null, upgrade_sql_actions
 from alembic_ls.analysis.sql_statements import parsed_sql
 from alembic_ls.fixes.downgrade import DeriveDowngrade, plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
@@ -71,10 +71,13 @@ class DowngradeMismatch(Rule):
         implied = _Implied(rev, up, down)
         undoing = downgrade_index(down.changes)
         settled = _settled_within(up.changes, down.changes)
+        adopted = _adopted_indexes(rev, down)
         missing: dict[Span, list[Change]] = {}
         for change in up.changes:
             if undone(change, undoing) or implied.covers(change) or down.mentions(change):
                 continue
+            if change.kind == "index" and change.action == "create" and change.name in adopted:
+                continue  # USING INDEX made it the constraint downgrade() drops, index and all
             if id(change) in settled or _relaxes_unknown(ctx, rev, change) or _unnamed(change):
                 continue
             missing.setdefault(change.op.span, []).append(change)
@@ -306,6 +309,17 @@ def _declares_unnamed(op: OpCall) -> bool:
     return column.has_extra("ForeignKey") or any(
         (value := column.kwarg(flag)) is not None and value.value is True for flag in flags
     )
+
+
+def _adopted_indexes(rev: RevisionFile, down: _Side) -> set[str | None]:
+    """Indexes upgrade()'s SQL makes a constraint (`ADD CONSTRAINT c UNIQUE USING INDEX i`, AM411's
+    lock-safe form) whose constraint downgrade() drops: dropping it drops the index with it."""
+    dropped = {c.name for c in down.changes if c.kind == "constraint" and c.action == "drop"}
+    return {
+        action.index
+        for _call, action in upgrade_sql_actions(rev)
+        if action.kind == "add_constraint" and action.index and action.name in dropped
+    }
 
 
 def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:

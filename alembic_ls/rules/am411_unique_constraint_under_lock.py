@@ -10,7 +10,8 @@ from alembic_ls.analysis.schema_history import (
     timeline_for,
     upgrade_sql_actions,
 )
-from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.fixes.unique_index_first import UniqueIndexFirst
+from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.sql_findings import listed, per_call
 
 _KINDS = {"create_unique_constraint": "unique constraint", "create_primary_key": "primary key"}
@@ -24,6 +25,10 @@ class UniqueConstraintUnderLock(Rule):
         "A unique constraint or primary key added to an existing PostgreSQL table builds its index "
         "under ACCESS EXCLUSIVE."
     )
+    fixable = True
+    fix_summary = (
+        "the index built CONCURRENTLY first, then `ADD CONSTRAINT ... USING INDEX` (unique; not auto)"
+    )
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision or not targets_postgresql(ctx, rev):
@@ -36,6 +41,13 @@ class UniqueConstraintUnderLock(Rule):
             name = shown_name(arg(op, "constraint_name"))
             what = f"{kind} `{name}`" if name else f"an unnamed {kind}"
             constraint = "PRIMARY KEY" if op.name == "create_primary_key" else "UNIQUE"
+            fix = None
+            if op.name == "create_unique_constraint" and op.batch_span is None and name:
+                fix = Fix(
+                    "Build the index CONCURRENTLY, then make it the constraint",
+                    UniqueIndexFirst(op.span.line),
+                    safe=False,  # the autocommit block commits everything the migration did before it
+                )
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
@@ -45,6 +57,7 @@ class UniqueConstraintUnderLock(Rule):
                 "postgresql_concurrently=True)` inside `op.get_context().autocommit_block()`, then attach "
                 f"it: `ALTER TABLE ... ADD CONSTRAINT ... {constraint} USING INDEX ...`, which only "
                 "takes the lock for a moment.",
+                fix,
             )
         building = [
             (call, action)

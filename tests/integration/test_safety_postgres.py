@@ -306,3 +306,25 @@ def test_am404_adds_the_foreign_key_not_valid_then_validates_it(project: Any) ->
     lab.downgrade("-1")
     assert lab.query("SELECT count(*) FROM pg_constraint WHERE conname = 'fk_post_author'") == [(0,)]
     lab.upgrade()
+
+
+# -- AM411 ---------------------------------------------------------------------------------------
+
+
+def test_am411_index_first_then_the_constraint_both_ways(project: Any) -> None:
+    lab: Project = project(
+        "op.create_unique_constraint('uq_post_title', 'post', ['title'])",
+        "op.drop_constraint('uq_post_title', 'post', type_='unique')",
+    )
+    lab.upgrade("a1")
+    lab.fix("AM411")
+    lab.statements.clear()
+    lab.upgrade()
+    ran = [s for s in lab.statements if "uq_post_title" in s]
+    assert ran[0].startswith("CREATE UNIQUE INDEX CONCURRENTLY uq_post_title ON post (title)")
+    assert ran[1] == "ALTER TABLE post ADD CONSTRAINT uq_post_title UNIQUE USING INDEX uq_post_title"
+    assert lab.query("SELECT contype FROM pg_constraint WHERE conname = 'uq_post_title'") == [("u",)]
+    lab.downgrade("-1")  # dropping the constraint drops the index it took over
+    assert lab.query("SELECT count(*) FROM pg_class WHERE relname = 'uq_post_title'") == [(0,)]
+    lab.upgrade()
+    assert lab.query("SELECT contype FROM pg_constraint WHERE conname = 'uq_post_title'") == [("u",)]

@@ -51,3 +51,38 @@ def test_quiet_in_a_branch_for_another_database(lab, make_revision) -> None:
 
 def test_quiet_on_other_databases(lab, make_revision) -> None:
     assert _am411(lab, make_revision, "    " + UNIQUE, Settings(dialect="mysql")) == []
+
+
+def test_the_fix_builds_the_index_concurrently_then_attaches_it(lab, make_revision) -> None:
+    text = make_revision(
+        "b2",
+        None,
+        upgrade="    " + UNIQUE,
+        downgrade="    op.drop_constraint('uq_user_email', 'user', type_='unique')",
+    )
+    (finding,) = [f for f in lab.check(text, PG) if f.code == "AM411"]
+    assert finding.fix is not None and not finding.fix.safe
+    fixed = lab.apply(text, finding)
+    expected = (
+        "    # MANUAL: build the index without blocking writes, then make it the constraint\n"
+        "    with op.get_context().autocommit_block():\n"
+        "        op.create_index('uq_user_email', 'user', ['email'], unique=True, "
+        "postgresql_concurrently=True)\n"
+        '    op.execute("ALTER TABLE \\"user\\" ADD CONSTRAINT uq_user_email UNIQUE '
+        'USING INDEX uq_user_email")\n'
+    )
+    assert expected in fixed, fixed
+    before = {f.code for f in lab.check(text, PG)} - {"AM411"}
+    after = {f.code for f in lab.check(fixed, PG)}
+    # Nothing new: downgrade()'s drop_constraint undoes it (AM202), the index is CONCURRENTLY in an
+    # autocommit block (AM403, AM410), the SQL is explained (AM104), and AM411 is gone.
+    assert after <= before, after - before
+
+
+def test_no_fix_for_a_primary_key_or_an_unnamed_constraint(lab, make_revision) -> None:
+    for call in (
+        "op.create_primary_key('pk_user', 'user', ['id'])",
+        "op.create_unique_constraint(None, 'user', ['a'])",
+    ):
+        (finding,) = _am411(lab, make_revision, "    " + call)
+        assert finding.fix is None
