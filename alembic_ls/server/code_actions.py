@@ -25,8 +25,10 @@ from alembic_ls.fixes import FixRefused, recipe_edits
 from alembic_ls.fixes.command import RunCommand
 from alembic_ls.fixes.comments import PLACEHOLDER, ExplainComment
 from alembic_ls.fixes.edits import TextEdit, replacement_edit
+from alembic_ls.fixes.env_lock_timeout import env_lock_timeout_edits
 from alembic_ls.fixes.recipe import from_wire
 from alembic_ls.fixes.write_boundary import refusal
+from alembic_ls.rules.am412_no_lock_timeout import NoLockTimeout
 from alembic_ls.rules.registry import RULES
 from alembic_ls.server.edits import lsp_edits, snippet_escape, supports_snippet_edits, workspace_edit
 from alembic_ls.server.findings_as_diagnostics import SOURCE, fix_payload
@@ -166,6 +168,17 @@ class CodeActions:
                 )
                 if action is not None:
                     found.append(action)
+        env = self._env_needing_lock_timeout(project, problem)
+        if env is not None:
+            action = self._action(
+                "Set lock_timeout once in env.py (every migration)",
+                types.CodeActionKind.QuickFix.value,
+                {"uri": uri, "version": version, "envLockTimeout": str(env)},
+                text,
+                diagnostics,
+            )
+            if action is not None:
+                found.append(action)
         needed = self._template_missing_import(project, problem)
         if needed is not None:
             template, module = needed
@@ -236,6 +249,8 @@ class CodeActions:
             raise FixRefused("not a file")
         capabilities = self.server.client_capabilities
         encoding = self.server.encoding
+        if "envLockTimeout" in data:
+            return self._env_edit(Path(str(data["envLockTimeout"])))
         if "template" in data:
             return self._template_edit(Path(str(data["template"])), str(data.get("module") or ""))
         self._refuse_outside(path)
@@ -291,6 +306,37 @@ class CodeActions:
             value = snippet_escape(before) + "${1:why}" + snippet_escape(after)
             result.append(types.SnippetTextEdit(range=plain.range, snippet=types.StringValue(value=value)))
         return result
+
+    # -- env.py (AM412) ---------------------------------------------------------------------------
+
+    def _env_needing_lock_timeout(self, project: ProjectState, problem: Problem) -> Path | None:
+        if problem.code != NoLockTimeout.code:
+            return None
+        env = project.project.script_location / "env.py"
+        if refusal(project.project, env) is not None or not env.is_file():  # a shared env.py elsewhere
+            return None
+        return env
+
+    def _env_edit(self, env: Path) -> types.WorkspaceEdit:
+        # The path comes back from the client: edit only a project's own env.py, inside it.
+        owner = next(
+            (s.project for s in self.server.state.projects if s.project.script_location / "env.py" == env),
+            None,
+        )
+        if owner is None:
+            raise FixRefused(f"{env} is not the env.py of a project")
+        reason = refusal(owner, env)
+        if reason is not None:
+            raise FixRefused(reason)
+        uri = self.server.uri_for(str(env.resolve()))
+        snapshot = self.server.snapshot(uri)
+        if snapshot is None:
+            raise FixRefused(f"{env} is gone")
+        _path, version, text = snapshot
+        edits = env_lock_timeout_edits(text)
+        return workspace_edit(
+            self.server.client_capabilities, [(uri, version, lsp_edits(edits, text, self.server.encoding))]
+        )
 
     # -- the script.py.mako template ----------------------------------------------------------
 
