@@ -328,3 +328,31 @@ def test_am411_index_first_then_the_constraint_both_ways(project: Any) -> None:
     assert lab.query("SELECT count(*) FROM pg_class WHERE relname = 'uq_post_title'") == [(0,)]
     lab.upgrade()
     assert lab.query("SELECT contype FROM pg_constraint WHERE conname = 'uq_post_title'") == [("u",)]
+
+
+# -- AM412 ---------------------------------------------------------------------------------------
+
+
+def test_am412_set_local_lock_timeout_runs_and_ends_with_the_transaction(project: Any) -> None:
+    lab: Project = project(
+        "op.add_column('post', sa.Column('flag', sa.Boolean(), nullable=True))",
+        "op.drop_column('post', 'flag')",
+    )
+    projects, _ = discover_projects([lab.root])
+    index = ProjectIndex.build(projects[0], IndexCache(None))
+    rev = index.get(str(lab.revision.resolve()))
+    assert rev is not None
+    checker = Checker(index, Settings(select=("AM412",)))  # opt-in
+    [finding] = [f for f in checker.check_file(rev) if f.code == "AM412"]
+    assert finding.fix is not None
+    text = lab.revision.read_text()
+    lab.revision.write_text(
+        apply_edits(text, build_edits(str(lab.revision), text, finding.fix.kind, finding.fix.params))
+    )
+    lab.upgrade("a1")
+    lab.statements.clear()
+    lab.upgrade()
+    assert "SET LOCAL lock_timeout = '5s'" in lab.statements
+    assert "flag" in lab.columns("post")
+    lab.downgrade("-1")
+    assert "flag" not in lab.columns("post")
