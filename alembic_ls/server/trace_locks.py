@@ -1,4 +1,4 @@
-""" "Trace locks" in the editor: the command runs `alembic-ls trace` on one revision (a scratch
+"""The editor's "Trace locks": the command runs `alembic-ls trace` on one revision (a scratch
 PostgreSQL database, never the project's own; trusted workspaces only), keeps its records with the
 project, and shows them — an inlay hint at the end of each traced op's line (`AccessExclusiveLock
 account · rewrite account · 3 ms`), a hover on that line, and AM704/AM705 among the file's
@@ -7,6 +7,7 @@ diagnostics — until the file is edited (the records then no longer match its l
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from lsprotocol import types
@@ -41,7 +42,13 @@ def trace_lens(state: ProjectState, at: types.Range, uri: str) -> types.CodeLens
     return types.CodeLens(range=at, command=command)
 
 
-async def run_trace_locks(server: AlembicLanguageServer, args: dict[str, Any], run: Any) -> dict[str, Any]:
+Runner = Callable[
+    [AlembicLanguageServer, dict[str, Any], str, Callable[[ProjectSession], Awaitable[OperationResult]]],
+    Awaitable[dict[str, Any]],
+]
+
+
+async def run_trace_locks(server: AlembicLanguageServer, args: dict[str, Any], run: Runner) -> dict[str, Any]:
     """`alembic-ls.traceLocks {uri}` (`run`: agent_commands' runner, gate and progress included)."""
     uri = args.get("uri")
     path = uri_to_path(uri) if isinstance(uri, str) else None
@@ -69,7 +76,7 @@ async def run_trace_locks(server: AlembicLanguageServer, args: dict[str, Any], r
         message = f"traced {rid[:12]}: {len(report.records)} statement(s)" if ok else str(report.failure)
         return OperationResult(ok, message, data={"records": report.records})
 
-    body: dict[str, Any] = await run(server, {**args, "project": uri}, f"trace locks {rid[:12]}", trace)
+    body = await run(server, {**args, "project": uri}, f"trace locks {rid[:12]}", trace)
     records = body.get("records")
     if body.get("ok") and isinstance(records, list):
 

@@ -1,6 +1,6 @@
-""" "Trace locks" through the real server and a real LSP client, on the real PostgreSQL server: the
-code lens, the command, then the inlay hint at the op's line, the hover, AM704/AM705 among the
-diagnostics — all gone once the file is edited (the trace no longer matches its lines)."""
+"""The editor's "Trace locks" through the real server and a real LSP client, on the real PostgreSQL
+server: the code lens, the command, then the inlay hint at the op's line, the hover, AM704/AM705
+among the diagnostics — all gone once the file is edited (the trace no longer matches its lines)."""
 
 from __future__ import annotations
 
