@@ -253,8 +253,11 @@ def sets_lock_timeout(env_file: Path) -> bool:
     """env.py names `lock_timeout` in a string it builds: `SET lock_timeout ...` executed on the
     connection, or `-c lock_timeout=...` in the connection's options."""
     tree = env_tree(env_file)
-    if tree is None:
-        return False
+    return tree is not None and names_lock_timeout(tree)
+
+
+def names_lock_timeout(tree: ast.AST) -> bool:
+    """A string in the tree names `lock_timeout` (AM412, and its env.py fix before it edits)."""
     return any(
         isinstance(node, ast.Constant)
         and isinstance(node.value, str)

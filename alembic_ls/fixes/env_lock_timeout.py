@@ -14,6 +14,7 @@ import ast
 
 from alembic_ls.analysis.revision_file import Span
 from alembic_ls.analysis.source_text import split_lines
+from alembic_ls.env_locations import names_lock_timeout
 from alembic_ls.fixes.edits import FixRefused, TextEdit
 
 TIMEOUT = "5s"
@@ -24,10 +25,7 @@ def env_lock_timeout_edits(text: str) -> list[TextEdit]:
         tree = ast.parse(text)
     except SyntaxError as exc:
         raise FixRefused(f"env.py does not parse (line {exc.lineno})") from None
-    if any(
-        isinstance(n, ast.Constant) and isinstance(n.value, str) and "lock_timeout" in n.value.lower()
-        for n in ast.walk(tree)
-    ):
+    if names_lock_timeout(tree):
         raise FixRefused("env.py already sets lock_timeout")
     lines = split_lines(text)
     edits = []

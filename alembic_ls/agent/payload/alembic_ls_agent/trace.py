@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from .config import RequestError
-from .job import Job
+from .job import Job, find_cause
 
 LOCKS = """
 SELECT c.relname, l.mode
@@ -67,23 +67,12 @@ def trace(job: Job) -> dict[str, Any]:
     except _RolledBack:
         pass
     except Exception as exc:
-        if _cause(exc) is None:
+        if find_cause(exc, _RolledBack) is None:
             raise
     finally:
         event.remove(Engine, "before_cursor_execute", tracer.before)
         event.remove(Engine, "after_cursor_execute", tracer.after)
     return {"revision": target.revision, "file": path, "records": records}
-
-
-def _cause(exc: BaseException) -> BaseException | None:
-    seen = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, _RolledBack):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
 
 
 class _Tracer:
