@@ -47,7 +47,7 @@ def test_selection_and_severity_reach_the_findings(lab, make_revision: Callable[
 def test_baseline_silences_it_and_everything_before(write_history) -> None:
     bad = {"upgrade": BARE, "downgrade": "    pass"}
     history = write_history(("a1", None, bad), ("b2", "a1", bad), ("c3", "b2", bad), ("d4", "c3", bad))
-    everything = history.findings(codes=["AM101"])
+    everything = history.findings(codes=["AM201"])
     assert len(everything) == 4
     after = history.findings(Settings(baseline="b2"), codes=["AM101", "AM201"])
     assert sorted({f.path.rsplit("/", 1)[1] for f in after}) == ["c3_change.py", "d4_change.py"]
@@ -56,7 +56,7 @@ def test_baseline_silences_it_and_everything_before(write_history) -> None:
 def test_baseline_on_a_branch_skips_only_its_ancestors(write_history) -> None:
     bad = {"upgrade": BARE, "downgrade": "    pass"}
     history = write_history(("a1", None, bad), ("b2", "a1", bad), ("c3", "a1", bad), ("m4", ("b2", "c3")))
-    files = {f.path.rsplit("/", 1)[1] for f in history.findings(Settings(baseline="b2"), codes=["AM101"])}
+    files = {f.path.rsplit("/", 1)[1] for f in history.findings(Settings(baseline="b2"), codes=["AM201"])}
     assert files == {"c3_change.py"}
 
 
@@ -79,7 +79,7 @@ def test_several_baseline_heads_skip_what_is_before_any_of_them(write_history) -
         ("a1", None, bad), ("b2", "a1", bad), ("c3", "a1", bad), ("d4", "b2", bad), ("e5", "c3", bad)
     )
     files = {
-        f.path.rsplit("/", 1)[1] for f in history.findings(Settings(baseline=("b2", "e5")), codes=["AM101"])
+        f.path.rsplit("/", 1)[1] for f in history.findings(Settings(baseline=("b2", "e5")), codes=["AM201"])
     }
     assert files == {"d4_change.py"}
 

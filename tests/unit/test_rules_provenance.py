@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from alembic_ls.analysis.revision_file import Span
 
@@ -97,6 +98,59 @@ def test_am101_quiet_for_ops_in_helper_functions(lab, make_revision: Callable[..
         "\n\ndef _helper():\n    op.drop_table('t')\n"
     )
     assert "AM101" not in lab.codes(text)
+
+
+def test_am101_quiet_when_every_op_is_one_autogenerate_never_writes(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    up = (
+        "    op.rename_table('post', 'article')\n"
+        "    op.alter_column('article', 'body', new_column_name='text')\n"
+        "    op.create_check_constraint('ck_article_text', 'article', 'length(text) > 0')"
+    )
+    down = (
+        "    op.drop_constraint('ck_article_text', 'article', type_='check')\n"
+        "    op.alter_column('article', 'text', new_column_name='body')\n"
+        "    op.rename_table('article', 'post')"
+    )
+    assert "AM101" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
+    # One op autogenerate would have written is enough: it is the one underlined.
+    text = make_revision("b2", None, upgrade=up + "\n    op.drop_column('article', 'x')", downgrade=down)
+    assert lab.one(text, "AM101").span.line == text.splitlines().index("    op.drop_column('article', 'x')")
+
+
+def _chain(count: int, markers_at: set[int]) -> list[tuple[object, ...]]:
+    """A straight history r0 <- r1 <- ... where revision i carries markers when i is in markers_at."""
+    revisions: list[tuple[object, ...]] = []
+    for i in range(count):
+        up, down = (MARKED_UP, MARKED_DOWN) if i in markers_at else (BARE_UP, BARE_DOWN)
+        up, down = up.replace("'tag'", f"'tag{i}'"), down.replace("'tag'", f"'tag{i}'")
+        revisions.append((f"r{i}", f"r{i - 1}" if i else None, {"upgrade": up, "downgrade": down}))
+    return revisions
+
+
+def test_am101_quiet_where_the_history_does_not_keep_markers(write_history) -> None:
+    # indico, neutron, ckan: not one revision carries markers; the team removes them (or writes
+    # every revision by hand), so a missing marker says nothing about the newest one either.
+    history = write_history(*_chain(6, markers_at=set()))
+    assert history.findings(codes=["AM101"]) == []
+
+
+def test_am101_fires_where_neighbours_keep_markers(write_history) -> None:
+    history = write_history(*_chain(6, markers_at={0, 1, 2, 3}))
+    findings = history.findings(codes=["AM101"])
+    assert sorted(Path(f.path).name for f in findings) == ["r4_change.py", "r5_change.py"]
+    by_name = {Path(f.path).name: f.message for f in findings}
+    # The head can still be regenerated; an older revision others build on is not to be deleted.
+    assert "Regenerate it: delete this file" in by_name["r5_change.py"]
+    assert "delete" not in by_name["r4_change.py"]
+    assert "Later revisions build on it" in by_name["r4_change.py"]
+
+
+def test_am101_fires_in_a_young_history_without_markers(write_history) -> None:
+    # Two revisions are too few to call it a habit: the rule book holds.
+    history = write_history(*_chain(2, markers_at=set()))
+    assert len(history.findings(codes=["AM101"])) == 2
 
 
 # -- AM102 -----------------------------------------------------------------------------------
