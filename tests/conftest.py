@@ -67,7 +67,9 @@ def revision_source(
     message: str | None = None,
     imports: str = "from alembic import op\nimport sqlalchemy as sa\n",
 ) -> str:
-    """One revision file in alembic's default template; bodies are indented function bodies."""
+    """One revision file in alembic's default template; bodies are indented function bodies.
+    Without `message`, the docstring says what Flask-Migrate writes when none is given ("empty
+    message"), which explains nothing (AM104 reads a data migration's message as its reason)."""
     if revises is None:
         revises = down if isinstance(down, str) else ", ".join(down or ())
     down_value = down if down is None or isinstance(down, str) else tuple(down)
@@ -76,7 +78,7 @@ def revision_source(
     up_body = (DEFAULT_UPGRADE if upgrade is None else upgrade).replace("{rid}", rid)
     down_body = (DEFAULT_DOWNGRADE if downgrade is None else downgrade).replace("{rid}", rid)
     return (
-        f'"""{message or "change " + rid}\n\nRevision ID: {rid}\nRevises: {revises}\n'
+        f'"""{message or "empty message"}\n\nRevision ID: {rid}\nRevises: {revises}\n'
         'Create Date: 2024-01-01 00:00:00.000000\n\n"""\n'
         f"{imports}\n\n"
         "# revision identifiers, used by Alembic.\n"

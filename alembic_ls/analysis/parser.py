@@ -60,6 +60,8 @@ _QUOTED = re.compile(r"""(['"])([^'"]*)\1""")
 _DEF_LINE = re.compile(r"(async\s+)?def\s")
 # What Alembic's own script.py.mako writes: it explains nothing.
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Statements that only bind names (a model class for a data migration, a helper, an import).
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
 _TEMPLATE_DOCSTRINGS = frozenset({"Upgrade schema.", "Downgrade schema."})
 # Calls that run SQL, whatever receives them (op, a connection, a session).
 _EXECUTING_METHODS = frozenset({"execute", "executemany", "exec_driver_sql", "bulk_insert"})
@@ -437,7 +439,11 @@ class _Analyzer:
         else:
             kind = StatementKind.OTHER
         explained = self.is_explained(span.line, span.end_line)
-        return Statement(span, kind, self._in_autogen(span.line), explained)
+        defines = kind is StatementKind.OTHER and (
+            isinstance(stmt, _DEFINITIONS)
+            or (isinstance(stmt, ast.Assign | ast.AnnAssign) and not self._acts(stmt))
+        )
+        return Statement(span, kind, self._in_autogen(span.line), explained, defines)
 
     def _call_lines(self, function: str) -> tuple[set[int], set[int]]:
         """First lines of statements holding SQL calls / schema ops in `function` (memoised)."""

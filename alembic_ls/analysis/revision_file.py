@@ -177,6 +177,9 @@ class Statement:
     kind: StatementKind
     in_autogen_block: bool
     explained: bool  # a meaningful comment above it (or trailing on it)
+    # Binds names and runs nothing: a class or function, an import, an assignment that runs no
+    # op and no SQL (`meta = sa.MetaData()`, `bind = op.get_bind()`).
+    defines: bool = False
 
 
 @dataclass(frozen=True, slots=True)

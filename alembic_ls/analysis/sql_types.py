@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from alembic_ls.analysis.revision_file import ArgValue
+from alembic_ls.analysis.revision_file import ArgValue, Import
 
 _FAMILIES: dict[str, frozenset[str]] = {
     "text": frozenset(
@@ -84,6 +84,20 @@ def read_type(value: ArgValue | None) -> ColumnType | None:
         length = _int_arg(value, 0, "precision")
     scale = _int_arg(value, 1, "scale")
     return ColumnType(name, length, scale, value.source)
+
+
+def defined_elsewhere(value: ArgValue, imports: tuple[Import, ...]) -> bool:
+    """Is the type imported from outside SQLAlchemy (`from util.migrate import UTF8LongText`, a
+    TypeDecorator; `sqlalchemy_utils.UUIDType`)? What it is in the database depends on code the
+    analysis does not run (`impl`, `load_dialect_impl`)."""
+    dotted = value.call_name or (match.group(1) if (match := _LEADING_NAME.match(value.source)) else None)
+    if dotted is None:
+        return False
+    first = dotted.split(".")[0]
+    for statement in imports:
+        if first in statement.names and statement.module is not None:
+            return statement.module.split(".")[0] != "sqlalchemy"
+    return False
 
 
 def _int_arg(value: ArgValue, index: int, keyword: str) -> int | None:

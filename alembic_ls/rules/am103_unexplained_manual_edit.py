@@ -33,6 +33,7 @@ class UnexplainedManualEdit(Rule):
                 for s in function.statements
                 if not s.in_autogen_block
                 and not s.explained
+                and not s.defines  # setting up is not editing: what uses it is judged
                 and s.kind in (StatementKind.OP, StatementKind.OTHER)
             ]
             if not unexplained:

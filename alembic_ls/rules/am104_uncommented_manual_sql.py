@@ -1,7 +1,19 @@
+"""AM104 uncommented-manual-sql: hand-written SQL with no comment saying why.
+
+One reason often covers more than the statement under it, and the rule reads it where a reviewer
+would: a comment heading the paragraph (the parser's `explained`); the revision's own message,
+when the revision exists for its SQL (its upgrade() changes no schema: a data migration, the one
+hand edit the rule book allows); a helper function's descriptive name (`clear_duplicate_values`);
+and, for downgrade(), the upgrade's reason, when the downgrade undoes SQL the upgrade ran.
+"""
+
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_catalog import SCHEMA_OPS
+from alembic_ls.analysis.parser import is_meaningful_comment
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import SqlKind, classify, classify_construct
 from alembic_ls.fixes.comments import ExplainComment
@@ -24,6 +36,67 @@ def what_it_runs(call: SqlCall) -> tuple[SqlKind, str | None]:
     return SqlKind.UNKNOWN, None
 
 
+# Words that name no purpose: a helper called `run_migration` says nothing `upgrade` does not.
+_GENERIC_WORDS = frozenset(
+    {
+        "run",
+        "do",
+        "apply",
+        "execute",
+        "exec",
+        "migrate",
+        "migration",
+        "migrations",
+        "upgrade",
+        "downgrade",
+        "data",
+        "helper",
+        "step",
+        "steps",
+        "main",
+        "impl",
+        "inner",
+        "the",
+        "a",
+        "sql",
+        "query",
+        "queries",
+        "func",
+        "function",
+    }
+)
+# Messages tools write when none was given (Flask-Migrate's `flask db migrate`).
+_NO_MESSAGE = frozenset(("empty message", "<same message>"))
+
+
+def _name_explains(function: str) -> bool:
+    """`_make_names_unique`, `update_existing_records`: a name of two words or more, one of them
+    saying what it is for, is the comment for the SQL inside."""
+    words = [w for w in re.split(r"_+", function.lower()) if w]
+    return len(words) >= 2 and any(w not in _GENERIC_WORDS for w in words)
+
+
+def _message_explains(rev: RevisionFile) -> bool:
+    """Does the revision exist for its SQL, with a message saying what for?"""
+    message = (rev.message or "").strip()
+    if message.lower().rstrip(".") in _NO_MESSAGE or not is_meaningful_comment(message):
+        return False
+    return not any(o.name in SCHEMA_OPS for o in rev.ops_in("upgrade"))
+
+
+def _unexplained(rev: RevisionFile) -> list[SqlCall]:
+    if _message_explains(rev):
+        return []
+    upgrade_runs_sql = any(c.function == "upgrade" for c in rev.sql_calls)
+    return [
+        call
+        for call in rev.sql_calls
+        if not call.explained
+        and not (call.function == "downgrade" and upgrade_runs_sql)
+        and not (call.function not in ("upgrade", "downgrade") and _name_explains(call.function))
+    ]
+
+
 class UncommentedManualSql(Rule):
     code = "AM104"
     name = "uncommented-manual-sql"
@@ -37,9 +110,7 @@ class UncommentedManualSql(Rule):
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision:
             return
-        for call in rev.sql_calls:
-            if call.explained:
-                continue
+        for call in _unexplained(rev):
             kind, words = what_it_runs(call)
             if kind in (SqlKind.READ, SqlKind.SETTING) or (
                 kind is SqlKind.DDL and call.construct is not None

@@ -100,6 +100,10 @@ class DowngradeMismatch(Rule):
         # A column downgrade() re-adds, then alters (a temporary server_default cleared for the rows
         # that exist): the alteration is part of re-creating it, not something to undo.
         readded = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "create"}
+        # A column upgrade() alters and downgrade() drops and adds again: the pair restores it.
+        altered = {(c.table, c.name) for c in up.changes if c.kind == "alter"}
+        redropped = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "drop"}
+        redefined = altered & readded & redropped
         reported: set[Span] = set()
         symmetric = _recreated_both_ways(up.changes, down.changes)
         for change in down.changes:
@@ -108,6 +112,8 @@ class DowngradeMismatch(Rule):
             if undoes_any(undone_by, change) or excuses.covers(change) or up.mentions(change):
                 continue
             if change.kind == "alter" and (change.table, change.name) in readded:
+                continue
+            if change.kind == "column" and (change.table, change.name) in redefined:
                 continue
             reported.add(change.op.span)
             yield self.finding(
@@ -234,7 +240,8 @@ def _table_of(change: Change, up: _Side) -> str | None:
 
 
 class _Implied:
-    """Upgrade changes undone implicitly: by dropping the table or column they belong to."""
+    """Upgrade changes undone implicitly: by dropping the table or column they belong to, or (an
+    alteration) by defining the column anew."""
 
     def __init__(self, rev: RevisionFile, up: _Side, down: _Side) -> None:
         created = {c.table for c in up.changes if c.kind == "table" and c.action == "create"}
@@ -251,6 +258,10 @@ class _Implied:
             if parsed.call.function == "upgrade":
                 self.added.update((a.table, a.name) for a in parsed.actions if a.kind == "add_column")
         self.dropped = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "drop"}
+        # Columns downgrade() drops and adds again: the new definition states the type, default and
+        # nullability afresh (ckan 008 turns an id back into an Integer that way).
+        readded = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "create"}
+        self.redefined = self.dropped & readded
 
     def covers(self, change: Change) -> bool:
         if change.kind == "table" or change.kind == "rename_table":
@@ -259,6 +270,8 @@ class _Implied:
             return True
         if change.kind == "column":
             return False
+        if change.kind == "alter" and (change.table, change.name) in self.redefined:
+            return True
         keys = {(change.table, name) for name in (*change.column_names, *_condition_columns(change))}
         return bool(keys & self.added) and bool(keys & self.dropped)
 
@@ -327,14 +340,16 @@ def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
     constraint dropped and re-created under its name (a foreign key re-created with ON DELETE), or
     created and dropped again (a CHECK that only lets SET NOT NULL skip its scan), a
     table rebuilt under another name and renamed into place (privacyidea: create `eventcounter_new`,
-    copy, drop `eventcounter`, rename). What the rebuild changed inside is not judged — unless
-    downgrade() handles that name itself (quay re-creates the index there without dropping the new
-    one first, which fails): then the usual matching judges it."""
+    copy, drop `eventcounter`, rename), a column rebuilt the same way. What the rebuild changed
+    inside is not judged — unless downgrade() handles that name itself (quay re-creates the index
+    there without dropping the new one first, which fails): then the usual matching judges it."""
     handled = {(c.kind, c.name) for c in downgrade}
     settled = _recreated_both_ways(changes, downgrade)
     dropped: dict[tuple[str, str | None], Change] = {}
     scaffolding: dict[tuple[str, str | None], Change] = {}  # created by this upgrade, not yet dropped
     created_tables = {c.name: c for c in changes if c.kind == "table" and c.action == "create"}
+    added_columns = {(c.table, c.name): c for c in changes if c.kind == "column" and c.action == "create"}
+    dropped_columns: dict[tuple[str | None, str | None], Change] = {}
     for change in changes:
         key = (change.kind, change.name)
         if change.kind in ("index", "constraint") and change.action == "drop" and key in scaffolding:
@@ -350,6 +365,20 @@ def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
             settled.update({id(change), id(dropped.pop(key))})
         elif change.kind in ("index", "constraint") and change.action == "create" and change.name:
             scaffolding[key] = change
+        elif change.kind == "column" and change.action == "drop":
+            dropped_columns[(change.table, change.name)] = change
+        elif (
+            change.kind == "rename_column"
+            and (change.table, change.new_name) in dropped_columns
+            and ("column", change.new_name) not in handled
+        ):
+            # A column rebuilt under a temporary name and renamed into place (dispatch e4b4991dddcd:
+            # add `_assignee_id`, fill it, drop `assignee_id`, rename): the name is there before
+            # and after.
+            settled.update({id(change), id(dropped_columns.pop((change.table, change.new_name)))})
+            rebuilt_column = added_columns.get((change.table, change.name))
+            if rebuilt_column is not None:
+                settled.add(id(rebuilt_column))
         elif change.kind == "rename_table" and ("table", change.new_name) in dropped:
             settled.update({id(change), id(dropped.pop(("table", change.new_name)))})
             rebuilt = created_tables.get(change.name)

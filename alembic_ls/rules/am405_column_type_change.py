@@ -10,7 +10,7 @@ from alembic_ls.analysis.schema_history import (
     targets_postgresql,
     timeline_for,
 )
-from alembic_ls.analysis.sql_types import is_in_place_change, read_type
+from alembic_ls.analysis.sql_types import defined_elsewhere, is_in_place_change, read_type
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 
 
@@ -28,7 +28,10 @@ class ColumnTypeChange(Rule):
             new_type = op.kwarg("type_") if op.name == "alter_column" else None
             if new_type is None or timeline.column_is_new(op):
                 continue
-            old, new = read_type(_old_type(rev, ctx, op)), read_type(new_type)
+            old_type = _old_type(rev, ctx, op)
+            if any(t is not None and defined_elsewhere(t, rev.imports) for t in (old_type, new_type)):
+                continue  # a TypeDecorator's database type is not in the call: say nothing
+            old, new = read_type(old_type), read_type(new_type)
             if old is not None and new is not None and is_in_place_change(old, new):
                 continue  # e.g. varchar(50) -> varchar(100) or text: no rewrite, no scan
             column = f"{shown_table(op)}.{shown_column(op)}"

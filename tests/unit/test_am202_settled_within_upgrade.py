@@ -92,3 +92,37 @@ def test_a_check_created_and_dropped_within_upgrade_is_settled(lab, make_revisio
 def test_an_index_created_and_kept_still_needs_its_drop(lab, make_revision) -> None:
     up = "    op.create_index('ix_a', 't', ['a'])\n    op.create_index('ix_b', 't', ['b'])"
     assert any("ix_a" in m for m in _am202(lab, make_revision, up, "    op.drop_index('ix_b', 't')"))
+
+
+COLUMN_SWAP = (
+    "    op.add_column('case', sa.Column('_assignee_id', sa.Integer()))\n"
+    "    op.execute('UPDATE \"case\" SET _assignee_id = assignee_id + 0')\n"
+    "    op.drop_column('case', 'assignee_id')\n"
+    "    op.alter_column('case', '_assignee_id', new_column_name='assignee_id')"
+)
+
+
+def test_a_column_rebuilt_and_renamed_into_place_is_settled(lab, make_revision) -> None:
+    """dispatch e4b4991dddcd: add `_assignee_id`, fill it, drop `assignee_id`, rename into place."""
+    up = ADD_X.format("other") + COLUMN_SWAP
+    assert _am202(lab, make_revision, up, "    op.drop_column('other', 'x')") == []
+
+
+def test_a_column_swap_downgrade_touches_is_still_judged(lab, make_revision) -> None:
+    # downgrade() drops `assignee_id` (the rebuilt one) without putting the old one back.
+    down = "    op.drop_column('case', 'assignee_id')"
+    assert _am202(lab, make_revision, COLUMN_SWAP, down) != []
+
+
+def test_a_column_downgrade_drops_and_re_adds_undoes_its_alterations(lab, make_revision) -> None:
+    """ckan 008: the upgrade turns `revision.id` into text; the downgrade drops it and adds it back
+    as an Integer, which restores the type and the default in one go."""
+    up = "    op.alter_column('revision', 'id', type_=sa.UnicodeText, server_default=None)"
+    down = (
+        "    op.drop_column('revision', 'id')\n"
+        "    op.add_column('revision', sa.Column('id', sa.Integer, primary_key=True, nullable=False))"
+    )
+    assert _am202(lab, make_revision, up, down) == []
+    # Re-adding another column restores nothing of this one.
+    other = down.replace("'id'", "'other_id'")
+    assert any("restores the type of revision.id" in m for m in _am202(lab, make_revision, up, other))

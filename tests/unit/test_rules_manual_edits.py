@@ -32,7 +32,7 @@ def test_am103_fires_on_an_op_added_outside_the_block(lab, make_revision: Callab
 
 
 def test_am103_fires_on_other_code_outside_the_block(lab, make_revision: Callable[..., str]) -> None:
-    up = AUTOGEN + "    conn = op.get_bind()"
+    up = AUTOGEN + "    session.commit()"
     assert lab.codes(make_revision("b2", None, upgrade=up, downgrade=AUTOGEN_DOWN)).count("AM103") == 1
 
 
@@ -55,6 +55,25 @@ def test_am103_quiet_for_sql_pass_and_docstrings(lab, make_revision: Callable[..
     up = '    """Upgrade schema."""\n' + AUTOGEN + "    op.execute('UPDATE post SET slug = title')\n    pass"
     codes = lab.codes(make_revision("b2", None, upgrade=up, downgrade=AUTOGEN_DOWN))
     assert "AM103" not in codes and codes.count("AM104") == 1
+
+
+def test_am103_quiet_for_setup_and_judges_what_uses_it(lab, make_revision: Callable[..., str]) -> None:
+    """pepys-import: downgrade() declares the models it needs (a MetaData, classes) before its ops;
+    declaring is not editing, the statement that acts on them is what needs the reason."""
+    setup = (
+        "    meta = sa.MetaData()\n"
+        "    bind = op.get_bind()\n"
+        "    import json\n"
+        "    class Post(sa.orm.declarative_base(metadata=meta)):\n"
+        "        __tablename__ = 'post'\n"
+        "        id = sa.Column(sa.Integer, primary_key=True)\n"
+    )
+    assert "AM103" not in lab.codes(
+        make_revision("b2", None, upgrade=AUTOGEN + "\n" + setup, downgrade=AUTOGEN_DOWN)
+    )
+    acting = setup + "    meta.create_all(bind)"
+    text = make_revision("b2", None, upgrade=AUTOGEN + "\n" + acting, downgrade=AUTOGEN_DOWN)
+    assert lab.one(text, "AM103").span.line == text.splitlines().index("    meta.create_all(bind)")
 
 
 def test_am103_leaves_files_without_markers_to_am101(lab, make_revision: Callable[..., str]) -> None:

@@ -75,6 +75,7 @@ def test_postgresql_rules_skip_ops_in_another_databases_branch(
         'not bind.dialect.name == "postgresql"',
         '"sqlite" in str(bind.engine.url)',
         'dialect == "sqlite"',
+        'bind.engine.name == "mysql"',  # quay 2d66ad598b56: Engine.name is the dialect's
     ],
 )
 def test_dialect_tests_that_exclude_postgresql(lab, make_revision: Callable[..., str], test: str) -> None:
@@ -203,6 +204,22 @@ def test_am402_pairs_the_closest_names(lab, make_revision: Callable[..., str]) -
         "Drops `extractions.chars` and adds `text` (line 21)",
         "Drops `extractions.table` and adds `destination_table` (line 20)",
     ]
+
+
+def test_am405_quiet_on_a_type_defined_outside_sqlalchemy(lab, make_revision: Callable[..., str]) -> None:
+    """quay 654e6df88b71: `UTF8LongText` is a TypeDecorator whose `impl` is TEXT on PostgreSQL; what
+    a project's own type is in the database is decided by code the analysis does not run."""
+    up = "    op.alter_column('manifest', 'manifest_bytes', existing_type=sa.Text(), type_=UTF8LongText())"
+    text = make_revision("b2", None, upgrade=up, downgrade="    pass")
+    imported = text.replace(
+        "import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom util.migrate import UTF8LongText\n"
+    )
+    assert "AM405" not in lab.codes(imported)
+    # Imported from SQLAlchemy itself, the type is known, and TEXT to BIGINT rewrites.
+    from_sqlalchemy = text.replace("UTF8LongText()", "BigInteger()").replace(
+        "import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom sqlalchemy import BigInteger\n"
+    )
+    assert "AM405" in lab.codes(from_sqlalchemy)
 
 
 def test_am405_reads_the_old_type_from_the_downgrade(lab, make_revision: Callable[..., str]) -> None:
