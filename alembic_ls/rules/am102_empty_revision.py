@@ -29,7 +29,11 @@ class EmptyRevision(Rule):
         if rev.has_markers:
             why = "autogenerate detected no changes when this revision was made"
         else:
-            why = "it was made with `alembic revision` without --autogenerate"
+            # A file cannot tell a revision made empty from one whose body was removed later (ckan 089).
+            why = (
+                "no autogenerate markers and no comment say why (made with `alembic revision` "
+                "without --autogenerate, or its body was removed later)"
+            )
         if followers:
             advice = (
                 "Later revisions build on it, so keep it: if it is deliberate, say why in a comment; "
