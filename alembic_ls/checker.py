@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from alembic_ls.analysis.deploy_phase import runs_offline
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.baseline import revisions_for
@@ -94,6 +95,8 @@ class Checker:
         # The baseline accepts the history as it was; a rule about changes made to it since (AM105)
         # still runs there.
         rules = [r for r in self.rules if r.ignores_baseline] if baselined else self.rules
+        if any(r.about_live_traffic for r in rules) and runs_offline(rev, self.index.graph):
+            rules = [r for r in rules if not r.about_live_traffic]
         if not rules:
             return []
         raw: list[Finding] = []

@@ -20,6 +20,7 @@ class IndexNotConcurrent(Rule):
     name = "index-not-concurrent"
     severity = Severity.WARNING
     summary = "CREATE INDEX on an existing PostgreSQL table without CONCURRENTLY blocks all writes to it."
+    about_live_traffic = True
     fix_summary = "`postgresql_concurrently=True` in `autocommit_block()` (not auto)"
     fixable = True
 

@@ -29,6 +29,7 @@ class ConstraintWithoutNotValid(Rule):
     name = "constraint-without-not-valid"
     severity = Severity.WARNING
     summary = "A foreign key or check constraint on an existing PostgreSQL table is validated under lock."
+    about_live_traffic = True
     fix_summary = "`NOT VALID` + `VALIDATE CONSTRAINT` (not auto)"
     fixable = True
 

@@ -19,6 +19,7 @@ class ColumnTypeChange(Rule):
     name = "column-type-change"
     severity = Severity.WARNING
     summary = "Changing a column's type on an existing PostgreSQL table rewrites it under ACCESS EXCLUSIVE."
+    about_live_traffic = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision or not targets_postgresql(ctx, rev):

@@ -32,6 +32,7 @@ class SetNotNullExisting(Rule):
     name = "set-not-null-existing"
     severity = Severity.WARNING
     summary = "SET NOT NULL on an existing PostgreSQL column scans the whole table under ACCESS EXCLUSIVE."
+    about_live_traffic = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision or not targets_postgresql(ctx, rev):

@@ -45,6 +45,7 @@ class VolatileDefault(Rule):
     name = "volatile-default"
     severity = Severity.WARNING
     summary = "A column added to an existing PostgreSQL table with a volatile default rewrites the table."
+    about_live_traffic = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision or not targets_postgresql(ctx, rev):

@@ -16,6 +16,7 @@ class DropTableOrColumn(Rule):
     name = "drop-table-or-column"
     severity = Severity.WARNING
     summary = "Dropping a table or column breaks application code that still uses it: deploy that code first."
+    about_live_traffic = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision:

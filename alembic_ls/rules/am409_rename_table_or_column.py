@@ -13,6 +13,7 @@ class RenameTableOrColumn(Rule):
     name = "rename-table-or-column"
     severity = Severity.INFO
     summary = "Renaming a table or column breaks code still running against the old name during a deploy."
+    about_live_traffic = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision:

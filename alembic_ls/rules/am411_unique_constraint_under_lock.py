@@ -25,6 +25,7 @@ class UniqueConstraintUnderLock(Rule):
         "A unique constraint or primary key added to an existing PostgreSQL table builds its index "
         "under ACCESS EXCLUSIVE."
     )
+    about_live_traffic = True
     fixable = True
     fix_summary = (
         "the index built CONCURRENTLY first, then `ADD CONSTRAINT ... USING INDEX` (unique; not auto)"

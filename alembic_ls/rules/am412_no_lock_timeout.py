@@ -46,6 +46,7 @@ class NoLockTimeout(Rule):
         "A new head locks an existing PostgreSQL table ACCESS EXCLUSIVE and nothing sets lock_timeout: "
         "it can queue every query on the table."
     )
+    about_live_traffic = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         # Only heads: the setting belongs in env.py once, and history that already ran is done.

@@ -16,6 +16,7 @@ class UnbatchedBackfill(Rule):
         "An UPDATE or DELETE over a whole existing PostgreSQL table in one statement keeps every row "
         "locked until the migration commits."
     )
+    about_live_traffic = True
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision or not targets_postgresql(ctx, rev):

@@ -15,6 +15,7 @@ class TracedTableRewrite(Rule):
     name = "traced-table-rewrite"
     severity = Severity.WARNING
     summary = "Traced on PostgreSQL: a statement rewrote a table that existed before the revision."
+    about_live_traffic = True
     needs_trace: ClassVar[bool] = True  # its docs examples cannot show it without a database
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

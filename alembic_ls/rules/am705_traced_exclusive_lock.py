@@ -17,6 +17,7 @@ class TracedExclusiveLock(Rule):
     name = "traced-exclusive-lock"
     severity = Severity.WARNING
     summary = "Traced on PostgreSQL: ACCESS EXCLUSIVE on an existing table with no lock_timeout set."
+    about_live_traffic = True
     needs_trace: ClassVar[bool] = True  # its docs examples cannot show it without a database
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:

@@ -139,6 +139,10 @@ class Rule:
     enabled_by: ClassVar[str | None] = None
     # Runs in revisions the baseline covers too: the baseline accepts history as it was, not edits to it.
     ignores_baseline: ClassVar[bool] = False
+    # Judges what a migration does to an application serving traffic (locks it takes, code still
+    # running against what it drops): moot in a revision run with the application stopped
+    # (analysis.deploy_phase: the contract branch of expand/contract).
+    about_live_traffic: ClassVar[bool] = False
     # Editors offer "Disable CODE for this line / file": not for a syntax error or a suppression itself.
     suppressible: ClassVar[bool] = True
     # The finding marks dead text (an unused suppression): editors fade it instead of underlining it.
