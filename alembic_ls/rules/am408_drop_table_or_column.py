@@ -6,6 +6,7 @@ from alembic_ls.analysis.op_args import added_column, arg, column_name, shown_co
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, SqlCall
 from alembic_ls.analysis.schema_history import UpgradeTimeline, timeline_for, upgrade_sql_actions
 from alembic_ls.analysis.sql_statements import SqlAction
+from alembic_ls.analysis.stated_unused import stated_unused
 from alembic_ls.rules.am402_drop_add_looks_like_rename import rename_pairs
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.sql_findings import listed, per_call
@@ -32,6 +33,8 @@ class DropTableOrColumn(Rule):
         for op in drops:
             if _replaced_later(op, position[id(op)], replaced):
                 continue  # a swap: a new table or column takes the dropped one's name
+            if stated_unused(rev, op.stmt_span):
+                continue  # the author says no code uses it any more: the question is answered
             if op.name == "drop_table":
                 if timeline.table_is_new(op):
                     continue
@@ -62,6 +65,8 @@ class DropTableOrColumn(Rule):
             or (action.kind == "drop_column" and (action.table, action.name) not in added)
         ]
         for call, found in per_call(drops):
+            if stated_unused(rev, call.stmt_span):
+                continue
             yield self.finding(rev, call_head_span(call.span, call.what), _sql_drop_message(call, found))
 
 

@@ -52,3 +52,18 @@ def test_am408_is_acknowledged_with_a_line_suppression(lab, make_revision: Calla
     up = "    op.drop_column('post', 'legacy_body')  # alembic-ls: ignore[AM408] unused since release 2.3"
     codes = lab.codes(make_revision("b2", None, upgrade=up, downgrade="    pass"))
     assert "AM408" not in codes and "AM001" not in codes
+
+
+def test_am408_quiet_where_the_author_says_the_object_is_unused(lab, make_revision) -> None:
+    """redash 969126bd800f "# Remove legacy columns no longer in use"; quay 8a70b8777089 "drop
+    deprecated tables": the author answers the question the rule asks."""
+    drops = "    op.drop_column('widgets', 'col')\n    op.drop_column('widgets', 'row')"
+    commented = make_revision("b2", None, upgrade="    # Remove legacy columns no longer in use.\n" + drops)
+    assert "AM408" not in lab.codes(commented)
+    titled = make_revision("b2", None, upgrade=drops, message="drop deprecated columns")
+    assert "AM408" not in lab.codes(titled)
+    # A blank line ends the paragraph the comment heads; "old" says nothing about who reads it.
+    apart = make_revision("b2", None, upgrade="    # no longer used\n    op.drop_table('a')\n\n" + drops)
+    assert [f.code for f in lab.check(apart)].count("AM408") == 2
+    old = make_revision("b2", None, upgrade="    # drop the old columns\n" + drops)
+    assert [f.code for f in lab.check(old)].count("AM408") == 2
