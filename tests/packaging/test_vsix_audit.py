@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from audit_vsix import SIZE_BUDGET_BYTES, audit, binary_kind, native_version_tag
+from audit_vsix import SIZE_BUDGET_BYTES, audit, binary_kind, native_version_tag, readme_link_problems
 from bundle_server import PLATFORMS, PYTHON_VERSIONS
 from stdio_client import demo_session
 
@@ -148,6 +148,18 @@ def test_the_audit_reports_a_version_without_its_native_module() -> None:
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         problems = audit(archive, "linux-x64", len(buffer.getvalue()))
     assert any("cp313: libcst" in problem and "listed but not bundled" in problem for problem in problems)
+
+
+def test_the_audit_follows_the_readmes_repository_links() -> None:
+    """vsce rewrites `../docs/screenshots/x.gif` against a base URL; without the extension's folder in
+    that base (vsce ignores repository.directory), every image of the Marketplace page is broken."""
+    base = "https://github.com/alembic-ls/alembic-ls/raw/HEAD"
+    good = f"![demo]({base}/vscode-extension/../docs/screenshots/quick-fix.gif)"
+    assert readme_link_problems(good) == []
+    broken = (
+        f"![demo]({base}/../docs/screenshots/quick-fix.gif) and [page]({base}/vscode-extension/nowhere.md)"
+    )
+    assert len(readme_link_problems(broken)) == 2
 
 
 def test_the_audit_holds_packages_to_the_size_budget() -> None:

@@ -13,7 +13,9 @@ For each package (its platform read from the file name and checked against its m
   supported CPython (or abi3); each compiled distribution has its native module for each version that sees it;
 - nothing bundled imports a left-out distribution, except where bundle_server.NOT_BUNDLED says it may
   (libcst/tool.py imports yaml; the agent imports alembic and SQLAlchemy in the project's interpreter);
-- the package is within the size budget (SIZE_BUDGET_BYTES).
+- the package is within the size budget (SIZE_BUDGET_BYTES);
+- every image and link of the packaged README that points into the repository names a file the
+  repository has (vsce rewrites relative ones to repository URLs: a wrong base breaks them all).
 Prints one line per package (size and verdict) and each problem; exits 1 when any package has one.
 """
 
@@ -343,6 +345,30 @@ def audit(archive: zipfile.ZipFile, target: str, size: int) -> list[str]:
     problems += closure_problems(archive, target, distributions)
     problems += native_problems(archive, names, target)
     problems += import_problems(archive, names)
+    problems += readme_link_problems(archive.read("extension/readme.md").decode("utf-8"))
+    return problems
+
+
+REPOSITORY_ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+_REPOSITORY_URL = re.compile(r"\(https://github\.com/alembic-ls/alembic-ls/(?:raw|blob)/HEAD/([^)#\s]+)")
+
+
+def readme_link_problems(readme: str) -> list[str]:
+    """Repository URLs in the packaged README whose path (`..` resolved, as a browser does) is no
+    file or folder of this repository."""
+    problems = []
+    for found in _REPOSITORY_URL.finditer(readme):
+        parts: list[str] = []
+        escapes = False  # `..` above the repository's root climbs out of `raw/HEAD/`
+        for part in found.group(1).split("/"):
+            if part == "..":
+                escapes = escapes or not parts
+                if parts:
+                    parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        if escapes or not parts or not (REPOSITORY_ROOT / "/".join(parts)).exists():
+            problems.append(f"the README links {found.group(0)[1:]}, which names no file of the repository")
     return problems
 
 

@@ -13,11 +13,15 @@ if [ "$#" -eq 0 ]; then
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
+repo_url="$(node -p "require('./package.json').repository.url.replace(/\\.git\$/, '')")"
 npx tsc -p . --noEmit
 node scripts/esbuild.mjs --minify
 for target in "$@"; do
   "$python" scripts/bundle_server.py "$target"
   # Bytecode written by any earlier run of the bundled server (vsce cannot exclude it below a re-included folder).
   find bundled -name __pycache__ -type d -prune -exec rm -rf {} +
-  npx vsce package --target "$target" --no-dependencies --out "alembic-ls-$target.vsix"
+  # README links and images relative to this folder, as the repository serves them (vsce ignores
+  # package.json's repository.directory and would drop the folder from the URLs).
+  npx vsce package --target "$target" --no-dependencies --out "alembic-ls-$target.vsix" \
+    --baseContentUrl "$repo_url/blob/HEAD/vscode-extension" --baseImagesUrl "$repo_url/raw/HEAD/vscode-extension"
 done
