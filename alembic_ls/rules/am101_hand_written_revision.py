@@ -1,9 +1,11 @@
 """AM101 hand-written-revision: schema operations with no autogenerate markers.
 
-A missing marker is evidence only where markers are the habit. Two shapes say nothing and stay
-quiet: a revision whose every operation is one autogenerate never writes (a rename, a check
-constraint: hand-writing them is the only way), and a revision whose nearest neighbours in the graph carry no
-markers either (the team strips them, or writes every revision by hand as a rule).
+A missing marker is evidence only where markers are the habit, and only when the calls do not read
+exactly as autogenerate renders them (then the markers were taken out of its output). Two more
+shapes say nothing and stay quiet: a revision whose every operation is one autogenerate never
+writes (a rename, a check constraint: hand-writing them is the only way), and a revision whose
+nearest neighbours in the graph carry no markers either (the team strips them, or writes every
+revision by hand as a rule).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from alembic_ls.analysis.op_args import arg, name_text
+from alembic_ls.analysis.op_args import added_column, arg, name_text, table_columns
 from alembic_ls.analysis.op_catalog import OPERATIONS, SCHEMA_OPS
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
@@ -32,6 +34,31 @@ def autogenerate_writes(op: OpCall) -> bool:
     if op.name == "drop_constraint":  # the reverse of a constraint autogenerate never writes
         return name_text(arg(op, "type_")) not in ("check", "primary")
     return True
+
+
+def rendered_by_autogenerate(op: OpCall) -> bool:
+    """Is the call spelled the way autogenerate renders it? It always writes `nullable=` and a called
+    type in a column, `unique=` in create_index, `table_name=` in drop_index, `existing_type=` in
+    alter_column and `type_=` in drop_constraint; a person writing by hand rarely does all of that."""
+    columns = table_columns(op) if op.name == "create_table" else []
+    if op.name == "add_column":
+        added = added_column(op)
+        columns = [added] if added is not None else []
+    for column in columns:
+        type_ = column.type_
+        if column.kwarg("nullable") is None or type_ is None or type_.call_name is None:
+            return False
+    required = _RENDERED_KEYWORDS.get(op.name)
+    return required is None or arg(op, required) is not None
+
+
+# The keyword autogenerate always writes in each call, and a hand often leaves out.
+_RENDERED_KEYWORDS = {
+    "create_index": "unique",
+    "drop_index": "table_name",
+    "alter_column": "existing_type",
+    "drop_constraint": "type_",
+}
 
 
 def _schema_ops(rev: RevisionFile) -> list[OpCall]:
@@ -78,7 +105,10 @@ class HandWrittenRevision(Rule):
         writable = [o for o in _schema_ops(rev) if autogenerate_writes(o)]
         if not writable or not history_keeps_markers(rev, ctx):
             return
-        first = writable[0]
+        by_hand = [o for o in writable if not rendered_by_autogenerate(o)]
+        if not by_hand:
+            return  # Alembic's output with the markers taken out: nothing says a person wrote it
+        first = by_hand[0]  # the call that shows a hand: autogenerate would have written it otherwise
         message = rev.message or "<same message>"
         if rev.revision_id is not None and ctx.graph.children.get(rev.revision_id):
             advice = (

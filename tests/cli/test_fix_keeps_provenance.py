@@ -19,7 +19,7 @@ def test_a_hand_written_revision_is_still_reported_after_its_downgrade_is_derive
     hand_written = make_revision(
         "b2",
         "a1",
-        upgrade="    op.add_column('post', sa.Column('x', sa.Integer(), nullable=True))",
+        upgrade="    op.add_column('post', sa.Column('x', sa.Integer))",  # no `nullable=`: a hand wrote it
         downgrade="    pass",
     )
     path = history.versions / "b2_hand.py"

@@ -22,8 +22,8 @@ def upgrade() -> None:
     """Upgrade schema."""
     op.create_table(
         'tag',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(), nullable=False),
+        sa.Column('id', sa.Integer, nullable=False),
+        sa.Column('name', sa.String, nullable=False),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('name'),
     )
