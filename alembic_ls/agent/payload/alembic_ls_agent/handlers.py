@@ -182,7 +182,12 @@ def batch(job: Job) -> protocol.BatchResult:
         except Exception as exc:
             outcome = {"ok": False, "error": describe(exc, sub.roots)}
         results.append(outcome)
-        job.progress(f"step {number + 1} of {len(steps)} done", step=number, outcome=outcome)
+        report: protocol.BatchProgress = {
+            "message": f"step {number + 1} of {len(steps)} done",
+            "step": number,
+            "outcome": outcome,
+        }
+        job.emit(report)
         if not outcome["ok"] and job.params.get("stopOnError", True):
             break
     return {"results": results}
