@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.analysis.revision_file import Span
 from alembic_ls.drift.models_file import ModelMap, TableSite, map_models
 from alembic_ls.fixes.command import RunCommand
@@ -29,7 +30,7 @@ def _read(path: str) -> str | None:
         return None
 
 
-def suggest_message(diffs: list[dict[str, Any]]) -> str:
+def suggest_message(diffs: Sequence[protocol.Diff]) -> str:
     """A migration message from the differences: "add score to user", "drop bio from user", ..."""
     adds = [d for d in diffs if d["op"] == "add_column"]
     drops = [d for d in diffs if d["op"] == "remove_column"]
@@ -38,9 +39,9 @@ def suggest_message(diffs: list[dict[str, Any]]) -> str:
         table = next(iter(tables))
         parts = []
         if adds:
-            parts.append("add " + ", ".join(d["column"] for d in adds) + f" to {table}")
+            parts.append("add " + ", ".join(str(d.get("column")) for d in adds) + f" to {table}")
         if drops:
-            parts.append("drop " + ", ".join(d["column"] for d in drops) + f" from {table}")
+            parts.append("drop " + ", ".join(str(d.get("column")) for d in drops) + f" from {table}")
         return " and ".join(parts)
     if len(diffs) == 1:
         only = diffs[0]
@@ -60,7 +61,7 @@ def suggest_message(diffs: list[dict[str, Any]]) -> str:
 
 
 class Locator:
-    def __init__(self, sources: dict[str, dict[str, Any]], fallback_file: str) -> None:
+    def __init__(self, sources: Mapping[str, protocol.TableSource], fallback_file: str) -> None:
         self.sources = sources
         self.fallback_file = fallback_file
         self._maps: dict[str, ModelMap] = {}
@@ -74,14 +75,15 @@ class Locator:
         source = self.sources.get(name or "")
         if source is None:
             return self.fallback_file, None
-        path = str(source["file"])
+        path = source["file"]
         site = self.model_map(path).tables.get(name or "")
-        if site is None and source.get("line"):
-            line = int(source["line"]) - 1
+        number = source.get("line")
+        if site is None and number:
+            line = number - 1
             site = TableSite(str(name), Span(line, 0, line, 0), source.get("class"))
         return path, site
 
-    def place(self, diff: dict[str, Any]) -> tuple[str, Span]:
+    def place(self, diff: protocol.Diff) -> tuple[str, Span]:
         op = str(diff["op"])
         path, table = self.table(diff.get("table"))
         top = Span(0, 0, 0, 0)
@@ -106,7 +108,7 @@ class Locator:
         return path, table.span
 
 
-def _message(diff: dict[str, Any], suggestion: str) -> str:
+def _message(diff: protocol.Diff, suggestion: str) -> str:
     op = str(diff["op"])
     table, column = diff.get("table"), diff.get("column")
     step = f'Generate a migration ("{suggestion}").'
@@ -136,8 +138,8 @@ def _message(diff: dict[str, Any], suggestion: str) -> str:
 
 
 def locate(
-    diffs: list[dict[str, Any]],
-    sources: dict[str, dict[str, Any]],
+    diffs: Sequence[protocol.Diff],
+    sources: Mapping[str, protocol.TableSource],
     fallback_file: str,
     generate_arguments: Callable[[str], dict[str, Any]],
 ) -> Located:

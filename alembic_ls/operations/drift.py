@@ -8,8 +8,8 @@ report says so instead of listing differences.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.drift.locate import locate
 from alembic_ls.operations.inspect import pending_revisions
 from alembic_ls.operations.session import ProjectSession, short
@@ -22,7 +22,7 @@ class DriftReport:
     ok: bool
     message: str
     findings: list[Finding] = field(default_factory=list)
-    diffs: list[dict[str, Any]] = field(default_factory=list)
+    diffs: list[protocol.Diff] = field(default_factory=list)
     model_files: list[str] = field(default_factory=list)
     up_to_date: bool = True
     suggestion: str | None = None
@@ -30,13 +30,13 @@ class DriftReport:
 
 async def drift(session: ProjectSession) -> DriftReport:
     try:
-        answer = await session.call("drift")
+        answer = await session.drift()
     except AgentError as error:
         return DriftReport(False, session.explain(await session.enrich(error), "the drift check"))
-    sources: dict[str, dict[str, Any]] = answer.get("sources") or {}
-    model_files = sorted({str(s["file"]) for s in sources.values()})
-    if not answer.get("upToDate", True):
-        current = answer.get("current") or []
+    sources = answer.get("sources") or {}
+    model_files = sorted({s["file"] for s in sources.values()})
+    if not answer["upToDate"]:
+        current = answer["current"]
         graph, pending = await session.on_index(
             lambda index: (index.graph, pending_revisions(index.graph, current))
         )
@@ -53,7 +53,7 @@ async def drift(session: ProjectSession) -> DriftReport:
             model_files=model_files,
             up_to_date=False,
         )
-    diffs: list[dict[str, Any]] = answer.get("diffs") or []
+    diffs = answer["diffs"]
     fallback = model_files[0] if model_files else str(session.project.script_location / "env.py")
     root = str(session.project.root)
     located = locate(diffs, sources, fallback, lambda message: {"project": root, "message": message})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from alembic_ls.operations import new_revision
 from alembic_ls.operations.inspect import applied_set
@@ -23,11 +22,11 @@ async def generate(session: ProjectSession, message: str) -> OperationResult:
         )
     session.report(f'autogenerate "{message}"')
     try:
-        answer = await session.call("generate", {"message": message})
+        answer = await session.generate(message)
     except AgentError as error:
         return await session.failure(error, "generate migration")
-    created: list[dict[str, Any]] = answer.get("created", [])
-    if answer.get("noChanges") or not created:
+    created = answer["created"]
+    if answer["noChanges"] or not created:
         return OperationResult(
             True,
             "No changes detected: the models match the database, so no migration was written.",
@@ -36,7 +35,7 @@ async def generate(session: ProjectSession, message: str) -> OperationResult:
     path = Path(created[0]["path"])
     session.report(f"linting {path.name}")
     done = await new_revision.finish(session, path)
-    changes = answer.get("changes") or []
+    changes = answer["changes"]
     what = f" ({'; '.join(changes[:4])}{'; ...' if len(changes) > 4 else ''})" if changes else ""
     text = f"Generated {path.name}{what}. {new_revision.describe(done)} Review it, then upgrade."
     return OperationResult(
@@ -78,7 +77,7 @@ async def regenerate(session: ProjectSession, revision: str, confirmed: bool = F
             {"error": "not-newest"},
         )
     try:
-        current = (await session.call("current")).get("current", [])
+        current = (await session.current())["current"]
     except AgentError as error:
         return await session.failure(error, "regenerate")
     if rid in applied_set(graph, current):

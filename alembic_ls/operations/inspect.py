@@ -59,15 +59,15 @@ def describe_position(graph: RevisionGraph, current: list[str]) -> str:
 
 async def current(session: ProjectSession) -> OperationResult:
     try:
-        answer = await session.call("current")
+        answer = await session.current()
     except AgentError as error:
         return await session.failure(error, "current")
-    revisions: list[str] = answer.get("current", [])
+    revisions = answer["current"]
     graph, pending = await session.on_index(
         lambda index: (index.graph, pending_revisions(index.graph, revisions))
     )
     message = f"The database is at {describe_position(graph, revisions)}."
-    if answer.get("databaseMissing"):
+    if answer["databaseMissing"]:
         message = "The database does not exist yet (no SQLite file): no revision applied."
     if pending:
         message += f" {len(pending)} revision{'s' if len(pending) != 1 else ''} not applied: " + ", ".join(
@@ -85,17 +85,17 @@ async def current(session: ProjectSession) -> OperationResult:
 
 async def heads(session: ProjectSession) -> OperationResult:
     try:
-        answer = await session.call("heads")
+        answer = await session.heads()
     except AgentError as error:
         return await session.failure(error, "heads")
-    found: list[dict[str, Any]] = answer.get("heads", [])
-    listed = "; ".join(f'{short(h["revision"])} "{h.get("message") or ""}"' for h in found)
+    found = answer["heads"]
+    listed = "; ".join(f'{short(h["revision"])} "{h["message"] or ""}"' for h in found)
     if len(found) == 1:
         message = f"One head: {listed}."
     elif not found:
         message = "No revisions yet."
     else:
-        unlabelled = [h for h in found if not h.get("branchLabels")]
+        unlabelled = [h for h in found if not h["branchLabels"]]
         message = f"{len(found)} heads: {listed}."
         if len(unlabelled) > 1:
             wording = session.wording
@@ -108,32 +108,29 @@ async def heads(session: ProjectSession) -> OperationResult:
 
 async def history(session: ProjectSession) -> OperationResult:
     try:
-        answer = await session.call(
-            "batch", {"steps": [{"method": "current"}, {"method": "history"}], "stopOnError": False}
-        )
+        read, walked = await session.current_and_history()
     except AgentError as error:
         return await session.failure(error, "history")
-    current_step, history_step = answer["results"]
-    if not history_step["ok"]:
-        return await session.failure(AgentError.from_agent(history_step["error"]), "history")
-    revisions: list[dict[str, Any]] = history_step["result"]["revisions"]
-    current_ids: list[str] = current_step["result"]["current"] if current_step["ok"] else []
+    if isinstance(walked, AgentError):
+        return await session.failure(walked, "history")
+    current_ids = [] if isinstance(read, AgentError) else read["current"]
     graph, applied = await session.on_index(
         lambda index: (index.graph, applied_set(index.graph, current_ids))
     )
     lines = []
-    for rev in revisions:
-        rev["applied"] = rev["revision"] in applied if current_step["ok"] else None
-        rev["current"] = rev["revision"] in current_ids
+    revisions: list[dict[str, object]] = []
+    for rev in walked["revisions"]:
+        is_current = rev["revision"] in current_ids
+        is_applied = None if isinstance(read, AgentError) else rev["revision"] in applied
+        revisions.append({**rev, "applied": is_applied, "current": is_current})
         parents = ", ".join(short(p) for p in rev["downRevisions"]) or "<base>"
-        tags = [t for t, on in (("head", rev["isHead"]), ("current", rev["current"])) if on]
+        tags = [t for t, on in (("head", rev["isHead"]), ("current", is_current)) if on]
         tag = f" ({', '.join(tags)})" if tags else ""
-        lines.append(f"{parents} -> {short(rev['revision'])}{tag}, {rev.get('message') or ''}")
+        lines.append(f"{parents} -> {short(rev['revision'])}{tag}, {rev['message'] or ''}")
     message = f"{len(revisions)} revisions; the database is at {describe_position(graph, current_ids)}."
     data: dict[str, Any] = {"revisions": revisions, "current": current_ids, "text": "\n".join(lines)}
-    if not current_step["ok"]:
-        unreadable = AgentError.from_agent(current_step["error"])
-        data["databaseError"] = session.explain(unreadable, "history")
+    if isinstance(read, AgentError):
+        data["databaseError"] = session.explain(read, "history")
         message = f"{len(revisions)} revisions (the database could not be read: see databaseError)."
     return OperationResult(True, message, data)
 
@@ -166,16 +163,16 @@ class DatabasePosition:
 async def position(session: ProjectSession) -> DatabasePosition:
     """Where the database is. Reads alembic_version only."""
     try:
-        answer = await session.call("current")
+        answer = await session.current()
     except AgentError as error:
         explained = session.explain(await session.enrich(error), "reading the current revision")
         graph = await session.graph()
         return DatabasePosition(None, list(graph.heads), 0, error=explained)
-    revisions: list[str] = answer.get("current", [])
+    revisions = answer["current"]
     heads, pending = await session.on_index(
         lambda index: (list(index.graph.heads), len(pending_revisions(index.graph, revisions)))
     )
-    return DatabasePosition(revisions, heads, pending, missing=bool(answer.get("databaseMissing")))
+    return DatabasePosition(revisions, heads, pending, missing=answer["databaseMissing"])
 
 
 async def status(session: ProjectSession) -> dict[str, Any]:

@@ -17,10 +17,10 @@ async def merge_heads(session: ProjectSession, message: str = "merge heads") -> 
         return OperationResult(True, f"Nothing to merge: the project has one head{only}.", {"created": []})
     session.report(f"merging {', '.join(short(h) for h in heads)}")
     try:
-        answer = await session.call("merge", {"message": message.strip() or "merge heads"})
+        answer = await session.merge(message.strip() or "merge heads")
     except AgentError as error:
         return await session.failure(error, "merge heads")
-    created = answer.get("created") or []
+    created = answer["created"]
     if not created:
         return OperationResult(False, "alembic wrote no merge revision.", {"error": "not-created"})
     path = Path(created[0]["path"])

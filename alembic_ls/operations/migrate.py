@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.operations.inspect import describe_position
@@ -13,34 +13,34 @@ from alembic_ls.runner.errors import AgentError
 STOPPED_IN_A_REVISION = (protocol.USER_CODE, protocol.MIGRATION_FAILED)
 
 
-def revisions_text(steps: list[dict[str, Any]]) -> str:
-    names = [f'{short(s.get("revision"))} "{s.get("message") or ""}"' for s in steps]
+def revisions_text(steps: Sequence[protocol.StepInfo]) -> str:
+    names = [f'{short(s["revision"])} "{s["message"] or ""}"' for s in steps]
     return ", ".join(names)
 
 
 async def where_now(session: ProjectSession) -> str:
     try:
-        answer = await session.call("current")
+        answer = await session.current()
     except AgentError:
         return ""
-    return f" The database is now at {describe_position(await session.graph(), answer.get('current', []))}."
+    return f" The database is now at {describe_position(await session.graph(), answer['current'])}."
 
 
 async def upgrade(session: ProjectSession, target: str = "head") -> OperationResult:
     session.report(f"upgrade {target}")
     try:
-        answer = await session.call("upgrade", {"target": target})
+        answer = await session.upgrade(target)
     except AgentError as error:
         result = await session.failure(error, f"upgrade {target}")
         if error.kind in STOPPED_IN_A_REVISION:
             result.message += await where_now(session)
         return result
-    steps: list[dict[str, Any]] = answer.get("steps", [])
+    steps = answer["steps"]
     if not steps:
         return OperationResult(
             True, f"Nothing to upgrade: the database is already at {target}.", {"applied": []}
         )
-    last = steps[-1].get("revision")
+    last = steps[-1]["revision"]
     message = (
         f"Upgraded to {short(last)}: applied {len(steps)} revision{'s' if len(steps) != 1 else ''} "
         f"({revisions_text(steps)})."
@@ -48,8 +48,8 @@ async def upgrade(session: ProjectSession, target: str = "head") -> OperationRes
     return OperationResult(
         True,
         message,
-        {"applied": [s.get("revision") for s in steps]},
-        steps=[f'applied {short(s.get("revision"))} "{s.get("message") or ""}"' for s in steps],
+        {"applied": [s["revision"] for s in steps]},
+        steps=[f'applied {short(s["revision"])} "{s["message"] or ""}"' for s in steps],
     )
 
 
@@ -63,13 +63,13 @@ async def downgrade(session: ProjectSession, target: str = "-1", confirmed: bool
         )
     session.report(f"downgrade {target}")
     try:
-        answer = await session.call("downgrade", {"target": target, "confirmed": True})
+        answer = await session.downgrade(target, confirmed=True)
     except AgentError as error:
         result = await session.failure(error, f"downgrade {target}")
         if error.kind in STOPPED_IN_A_REVISION:
             result.message += await where_now(session)
         return result
-    steps: list[dict[str, Any]] = answer.get("steps", [])
+    steps = answer["steps"]
     if not steps:
         return OperationResult(True, f"Nothing to downgrade for target {target}.", {"reverted": []})
     message = f"Reverted {len(steps)} revision{'s' if len(steps) != 1 else ''} ({revisions_text(steps)})."
@@ -77,6 +77,6 @@ async def downgrade(session: ProjectSession, target: str = "-1", confirmed: bool
     return OperationResult(
         True,
         message,
-        {"reverted": [s.get("revision") for s in steps]},
-        steps=[f'reverted {short(s.get("revision"))} "{s.get("message") or ""}"' for s in steps],
+        {"reverted": [s["revision"] for s in steps]},
+        steps=[f'reverted {short(s["revision"])} "{s["message"] or ""}"' for s in steps],
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.analysis.revision_file import Span
@@ -101,15 +101,14 @@ async def scratch_check(session: ProjectSession, server_url: str | None = None) 
 
 async def _checks(session: ProjectSession) -> list[Finding]:
     try:
-        history = await session.call("history")
+        revisions = (await session.history())["revisions"]
     except AgentError as error:
         return [error_finding(session, error, CHECK_COMMAND)]
-    revisions: list[dict[str, Any]] = history.get("revisions", [])
     if not revisions:
         return []
     session.report(f"upgrade base -> heads ({len(revisions)} revisions)")
     try:
-        await session.call("upgrade", {"target": "heads"})
+        await session.upgrade("heads")
     except AgentError as error:
         return [error_finding(session, error, CHECK_COMMAND)]
     findings = await _drift(session, revisions)
@@ -117,17 +116,16 @@ async def _checks(session: ProjectSession) -> list[Finding]:
     return findings
 
 
-async def _drift(session: ProjectSession, revisions: list[dict[str, Any]]) -> list[Finding]:
+async def _drift(session: ProjectSession, revisions: list[protocol.RevisionInfo]) -> list[Finding]:
     session.report("comparing the models with the migrated database (alembic check)")
     try:
-        answer = await session.call("drift")
+        diffs = (await session.drift())["diffs"]
     except AgentError as error:
         return [error_finding(session, error, CHECK_COMMAND)]
-    diffs: list[dict[str, Any]] = answer.get("diffs", [])
     if not diffs:
         return []
-    head = next((r for r in revisions if r.get("isHead")), revisions[0])
-    path = str(head["path"])
+    head = next((r for r in revisions if r["isHead"]), revisions[0])
+    path = head["path"]
     rev = await session.on_index(lambda index: index.get(path))
     line = rev.revision.span.line + 1 if rev is not None and rev.revision is not None else 1
     return [
@@ -142,25 +140,21 @@ async def _drift(session: ProjectSession, revisions: list[dict[str, Any]]) -> li
     ]
 
 
-async def _round_trip(session: ProjectSession, revisions: list[dict[str, Any]]) -> list[Finding]:
+async def _round_trip(session: ProjectSession, revisions: list[protocol.RevisionInfo]) -> list[Finding]:
     """Heads to base, one revision at a time: downgrade it, upgrade it again, downgrade it again."""
-    plan: list[tuple[str, str, str]] = []  # (method, target, revision)
+    plan: list[tuple[Literal["upgrade", "downgrade"], str, str]] = []  # (method, target, revision)
     for rev in revisions:  # walk_revisions order: heads first
-        rid = str(rev["revision"])
+        rid = rev["revision"]
         plan += [("downgrade", f"{rid}-1", rid), ("upgrade", rid, rid), ("downgrade", f"{rid}-1", rid)]
     session.report(f"round trip: downgrade, upgrade, downgrade each of {len(revisions)} revisions")
     try:
-        answer = await session.call(
-            "batch",
-            {"steps": [{"method": m, "params": {"target": t}} for m, t, _r in plan], "stopOnError": True},
-        )
+        outcomes = await session.migrations([(m, {"target": t}) for m, t, _r in plan], stop_on_error=True)
     except AgentError as error:
         return [error_finding(session, error, CHECK_COMMAND)]
-    for number, outcome in enumerate(answer.get("results", [])):
-        if outcome["ok"]:
+    for number, failed in enumerate(outcomes):
+        if not isinstance(failed, AgentError):
             continue
         method, _target, rid = plan[number]
-        failed = AgentError.from_agent(outcome["error"])
         if failed.kind not in (protocol.USER_CODE, protocol.MIGRATION_FAILED):
             return [error_finding(session, failed, CHECK_COMMAND)]
         reason = session.explain(failed, CHECK_COMMAND)

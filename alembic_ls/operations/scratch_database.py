@@ -25,15 +25,15 @@ async def scratch_database(
 
     Raises AgentError when it cannot be made. Dropped on the way out whatever happened inside (an error,
     a cancel); a failed drop is reported, not raised, so it never hides what happened inside."""
-    made = await session.call("scratchCreate", {"serverUrl": server_url})
-    scratch = ScratchDatabase(replace(session, url=str(made["url"]), scratch=True), str(made.get("display")))
+    made = await session.scratch_create(server_url)
+    scratch = ScratchDatabase(replace(session, url=made["url"], scratch=True), made["display"])
     session.report(f"scratch database {scratch.display}")
     try:
         yield scratch
     finally:
         try:
             # Even when the command's time is up: a scratch database is never left behind on purpose.
-            await session.without_deadline().call("scratchDrop", {"url": made["url"], "name": made["name"]})
+            await session.without_deadline().scratch_drop(made["url"], made["name"])
             scratch.dropped = True
             session.report(f"dropped {scratch.display}")
         except AgentError as error:

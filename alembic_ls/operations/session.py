@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -11,6 +11,7 @@ from typing import Any, Protocol, TypeVar
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
+from alembic_ls.operations.agent_methods import AgentMethods
 from alembic_ls.operations.result import OperationResult
 from alembic_ls.project import Project
 from alembic_ls.runner.errors import TIMEOUT, AgentError
@@ -79,7 +80,7 @@ class Deadline:
 
 
 @dataclass
-class ProjectSession:
+class ProjectSession(AgentMethods):
     project: Project
     agent: AgentProcess
     settings: Settings = field(default_factory=Settings)
@@ -91,7 +92,7 @@ class ProjectSession:
     deadline: Deadline | None = None
     wording: Wording = CLI  # how failure messages name the next step (the client's actions)
 
-    def project_params(self) -> dict[str, Any]:
+    def project_params(self) -> protocol.ProjectParams:
         return {
             "root": str(self.project.root),
             "configFile": str(self.project.config_file) if self.project.config_file else None,
@@ -102,8 +103,8 @@ class ProjectSession:
         }
 
     async def call(
-        self, method: str, params: dict[str, Any] | None = None, progress: Progress | None = None
-    ) -> dict[str, Any]:
+        self, method: str, params: Mapping[str, object] | None = None, progress: Progress | None = None
+    ) -> protocol.Message:
         timeout: float | None = None
         if self.deadline is not None:
             timeout = min(self.deadline.left(), self.agent.timeout)
@@ -148,8 +149,8 @@ class ProjectSession:
             error.extra.setdefault("heads", [short(h) for h in graph.heads])
         if error.kind == protocol.NOT_UP_TO_DATE and "current" not in error.extra:
             try:
-                current = await self.call("current")
-                error.extra["current"] = [short(c) for c in current.get("current", [])]
+                current = await self.current()
+                error.extra["current"] = [short(c) for c in current["current"]]
             except AgentError:
                 pass
         return error

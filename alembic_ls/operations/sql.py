@@ -30,18 +30,18 @@ async def show_sql(session: ProjectSession, revision: str) -> OperationResult:
         return OperationResult(False, "Name the revision whose SQL to show.", {"error": "no-revision"})
     session.report(f"offline SQL for {revision}")
     try:
-        answer = await session.call("showSql", {"revision": revision})
+        answer = await session.show_sql(revision)
     except AgentError as error:
         return await session.failure(error, f"show SQL for {revision}")
-    rid = str(answer["revision"])
-    parents = answer.get("from") or []
+    rid = answer["revision"]
+    parents = answer["from"]
     path = sql_path(session, rid)
     start = ", ".join(short(p) for p in parents) or "an empty database"
     header = f"-- alembic-ls: offline SQL of revision {rid} (upgrade from {start}); nothing was run.\n"
-    path.write_text(header + str(answer.get("sql", "")), encoding="utf-8")
+    path.write_text(header + answer["sql"], encoding="utf-8")
     return OperationResult(
         True,
         f"Offline SQL for {short(rid)} (upgrade from {start}) is in {path.name}.",
-        {"revision": rid, "path": str(path), "sql": answer.get("sql", "")},
+        {"revision": rid, "path": str(path), "sql": answer["sql"]},
         show=[path],
     )

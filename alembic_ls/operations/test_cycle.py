@@ -8,8 +8,11 @@ added, data included.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Literal
 
+from alembic_ls.agent.payload.alembic_ls_agent import protocol
+from alembic_ls.operations.agent_methods import Migration
 from alembic_ls.operations.migrate import STOPPED_IN_A_REVISION, revisions_text, where_now
 from alembic_ls.operations.result import OperationResult
 from alembic_ls.operations.scratch_database import ScratchDatabase, scratch_database
@@ -20,7 +23,7 @@ SCRATCH, CONFIGURED = "scratch", "configured"
 ACTION = "the test cycle"
 
 # One step of a cycle: (method, target, role); the role says what its failure means.
-Step = tuple[str, str, str]
+Step = tuple[Literal["upgrade", "downgrade"], str, str]
 
 
 async def run_test_cycle(
@@ -50,7 +53,7 @@ async def run_test_cycle(
 
 async def _on_scratch(session: ProjectSession, server_url: str | None) -> OperationResult:
     try:
-        heads: list[dict[str, Any]] = (await session.call("heads")).get("heads", [])
+        heads = (await session.heads())["heads"]
     except AgentError as error:
         return await session.failure(error, ACTION)
     if not heads:
@@ -74,10 +77,12 @@ async def _on_scratch(session: ProjectSession, server_url: str | None) -> Operat
     )
 
 
-async def _cycle_of(session: ProjectSession, head: dict[str, Any], server_url: str | None) -> OperationResult:
+async def _cycle_of(
+    session: ProjectSession, head: protocol.RevisionInfo, server_url: str | None
+) -> OperationResult:
     """One head on its own scratch database, so no other branch is in the way of its downgrade."""
-    rid = str(head["revision"])
-    parents = [str(p) for p in head.get("downRevisions") or []]
+    rid = head["revision"]
+    parents = head["downRevisions"]
     # Downgrading to one parent of a merge revision brings back all of its parents.
     plan: list[Step] = [("upgrade", p, "prepare") for p in parents]
     plan += [("upgrade", rid, "up"), ("downgrade", parents[0] if parents else "base", "down")]
@@ -107,8 +112,8 @@ async def _cycle_of(session: ProjectSession, head: dict[str, Any], server_url: s
     return result
 
 
-def _failed_at(role: str, scratch: ScratchDatabase, head: dict[str, Any], target: str) -> str:
-    name = f'{short(head["revision"])} "{head.get("message") or ""}"'
+def _failed_at(role: str, scratch: ScratchDatabase, head: protocol.RevisionInfo, target: str) -> str:
+    name = f'{short(head["revision"])} "{head["message"] or ""}"'
     where = f"on a scratch database {scratch.display}"
     if role == "prepare":
         return f"Test cycle could not start {where}: upgrading to {short(target)} (before {name}) fails."
@@ -122,35 +127,30 @@ def _failed_at(role: str, scratch: ScratchDatabase, head: dict[str, Any], target
     )
 
 
-async def _run(scratch: ScratchDatabase, plan: list[Step], head: dict[str, Any]) -> OperationResult:
+async def _run(scratch: ScratchDatabase, plan: list[Step], head: protocol.RevisionInfo) -> OperationResult:
     session = scratch.session
 
-    def on_progress(progress: dict[str, Any]) -> None:
-        index = progress.get("step")
-        outcome = progress.get("outcome") or {}
-        if isinstance(index, int) and index < len(plan) and outcome.get("ok"):
-            session.report(_step_line(plan[index], outcome["result"].get("steps", [])))
+    def on_step(index: int, done: protocol.MigrateResult) -> None:
+        if index < len(plan):
+            session.report(_step_line(plan[index], done["steps"]))
 
+    migrations: list[Migration] = [(m, {"target": t}) for m, t, _r in plan]
     try:
-        answer = await session.call(
-            "batch",
-            {"steps": [{"method": m, "params": {"target": t}} for m, t, _r in plan], "stopOnError": True},
-            progress=on_progress,
-        )
+        outcomes = await session.migrations(migrations, stop_on_error=True, on_step=on_step)
     except AgentError as error:
         return await session.failure(error, ACTION)
     steps: list[str] = []
-    for (method, target, role), outcome in zip(plan, answer["results"], strict=False):
-        if not outcome["ok"]:
-            result = await session.failure(AgentError.from_agent(outcome["error"]), ACTION)
+    for (method, target, role), outcome in zip(plan, outcomes, strict=False):
+        if isinstance(outcome, AgentError):
+            result = await session.failure(outcome, ACTION)
             result.message = f"{_failed_at(role, scratch, head, target)} {result.message}"
             result.steps = [*steps, f"{method} {short(target)}: failed"]
             return result
-        steps.append(_step_line((method, target, role), outcome["result"].get("steps", [])))
+        steps.append(_step_line((method, target, role), outcome["steps"]))
     return OperationResult(True, "", {"passed": True}, steps=steps)
 
 
-def _step_line(step: Step, done: list[dict[str, Any]]) -> str:
+def _step_line(step: Step, done: Sequence[protocol.StepInfo]) -> str:
     method, target, _role = step
     verb = "reverted" if method == "downgrade" else "applied"
     return f"{method} {short(target)}: {verb} {revisions_text(done) or 'nothing'}"
@@ -159,50 +159,44 @@ def _step_line(step: Step, done: list[dict[str, Any]]) -> str:
 async def _on_configured(session: ProjectSession) -> OperationResult:
     """`downgrade -1`, then `upgrade head`, on the configured database (the user confirmed it)."""
     try:
-        before = await session.call("current")
+        before = await session.current()
     except AgentError as error:
         return await session.failure(error, ACTION)
-    if not before.get("current"):
+    if not before["current"]:
         return OperationResult(
             False,
             "The database has no revision applied, so there is nothing to downgrade: run Upgrade first, "
             "then the test cycle.",
             {"error": "empty-database"},
         )
-    plan = [("downgrade", "-1"), ("upgrade", "head")]
+    # The user confirmed this run: the agent refuses a downgrade of a real database otherwise.
+    migrations: list[Migration] = [
+        ("downgrade", {"target": "-1", "confirmed": True}),
+        ("upgrade", {"target": "head"}),
+    ]
+    plan = [(method, params["target"]) for method, params in migrations]
     steps: list[str] = []
 
-    def on_progress(progress: dict[str, Any]) -> None:
-        index = progress.get("step")
-        outcome = progress.get("outcome") or {}
-        if isinstance(index, int) and index < len(plan) and outcome.get("ok"):
+    def on_step(index: int, done: protocol.MigrateResult) -> None:
+        if index < len(plan):
             method, target = plan[index]
-            done = outcome["result"].get("steps", [])
             verb = "reverted" if method == "downgrade" else "applied"
-            session.report(f"{method} {target}: {verb} {revisions_text(done) or 'nothing'}")
+            session.report(f"{method} {target}: {verb} {revisions_text(done['steps']) or 'nothing'}")
 
-    # The user confirmed this run: the agent refuses a downgrade of a real database otherwise.
-    params = [{"target": "-1", "confirmed": True}, {"target": "head"}]
     try:
-        answer = await session.call(
-            "batch",
-            {"steps": [{"method": m, "params": p} for (m, _t), p in zip(plan, params, strict=True)]},
-            progress=on_progress,
-        )
+        outcomes = await session.migrations(migrations, on_step=on_step)
     except AgentError as error:
         return await session.failure(error, ACTION)
-    for (method, target), outcome in zip(plan, answer["results"], strict=False):
-        if not outcome["ok"]:
-            failed = AgentError.from_agent(outcome["error"])
-            result = await session.failure(failed, f"{method} {target}")
+    for (method, target), outcome in zip(plan, outcomes, strict=False):
+        if isinstance(outcome, AgentError):
+            result = await session.failure(outcome, f"{method} {target}")
             result.message = f"Test cycle failed at `{method} {target}` on your database: {result.message}"
-            if failed.kind in STOPPED_IN_A_REVISION:
+            if outcome.kind in STOPPED_IN_A_REVISION:
                 result.message += await where_now(session)
             result.steps = [*steps, f"{method} {target}: failed"]
             return result
-        done = outcome["result"].get("steps", [])
         verb = "reverted" if method == "downgrade" else "applied"
-        steps.append(f"{method} {target}: {verb} {revisions_text(done) or 'nothing'}")
+        steps.append(f"{method} {target}: {verb} {revisions_text(outcome['steps']) or 'nothing'}")
     return OperationResult(
         True,
         "Test cycle passed on your database (sqlalchemy.url): " + "; then ".join(steps) + ".",

@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from alembic_ls.agent.payload.alembic_ls_agent import protocol
+from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.operations.scratch_database import scratch_database
 from alembic_ls.operations.session import ProjectSession
 from alembic_ls.runner.errors import AgentError
@@ -50,11 +52,10 @@ async def trace_project(
 
 
 async def _trace_all(session: ProjectSession, report: TraceReport, only: str | None, seed: bool) -> None:
-    history = await session.call("history")
-    order = list(reversed(history.get("revisions", [])))  # walk_revisions gives heads first
+    order = list(reversed((await session.history())["revisions"]))  # walk_revisions gives heads first
     wanted = _match(order, only) if only else None
     for entry in order:
-        rid, path = str(entry["revision"]), str(entry["path"])
+        rid, path = entry["revision"], entry["path"]
         if wanted is None or rid == wanted:
             session.report(f"tracing {rid[:12]}")
             outside = await _outside_transaction(session, path)
@@ -64,14 +65,14 @@ async def _trace_all(session: ProjectSession, report: TraceReport, only: str | N
                 )
             else:
                 try:
-                    traced = await session.call("trace", {"revision": rid, "seed": seed})
+                    traced = await session.trace(rid, seed)
                 except AgentError as error:
                     report.failure = f"{rid[:12]}: {session.explain(error, '`alembic-ls trace`')}"
                     return
-                for record in traced.get("records", []):
-                    report.records.append({"revision": rid, "file": traced.get("file", path), **record})
+                for record in traced["records"]:
+                    report.records.append({"revision": rid, "file": traced["file"], **record})
         try:
-            await session.call("upgrade", {"target": rid})
+            await session.upgrade(rid)
         except AgentError as error:
             report.failure = f"{rid[:12]}: {session.explain(error, '`alembic-ls trace`')}"
             return
@@ -79,8 +80,8 @@ async def _trace_all(session: ProjectSession, report: TraceReport, only: str | N
             return
 
 
-def _match(order: list[dict[str, Any]], wanted: str) -> str:
-    found = [str(e["revision"]) for e in order if str(e["revision"]).startswith(wanted)]
+def _match(order: list[protocol.RevisionInfo], wanted: str) -> str:
+    found = [e["revision"] for e in order if e["revision"].startswith(wanted)]
     if len(found) != 1:
         problem = "is ambiguous" if found else "is not in the project"
         raise AgentError("bad-request", f"revision {wanted!r} {problem}")
@@ -90,7 +91,7 @@ def _match(order: list[dict[str, Any]], wanted: str) -> str:
 async def _outside_transaction(session: ProjectSession, path: str) -> int | None:
     """The 1-based line of the revision's first statement run in an autocommit block, if any."""
 
-    def first(index: Any) -> int | None:
+    def first(index: ProjectIndex) -> int | None:
         rev = index.get(path)
         if rev is None:
             return None

@@ -12,6 +12,7 @@ INTERPRETER_MISSING = "interpreter-missing"
 AGENT_START_FAILED = "agent-start-failed"
 AGENT_DIED = "agent-died"
 TIMEOUT = "timeout"
+BAD_REPLY = "bad-reply"  # an answer that does not have the shape protocol.py gives it
 
 
 @dataclass
@@ -28,11 +29,11 @@ class AgentError(Exception):
         return f"{self.kind}: {self.detail}{where}"
 
     @classmethod
-    def from_agent(cls, error: dict[str, Any]) -> AgentError:
+    def from_agent(cls, error: protocol.ErrorInfo) -> AgentError:
         known = {"kind", "message", "file", "line", "type"}
         return cls(
-            kind=str(error.get("kind") or protocol.INTERNAL),
-            detail=str(error.get("message") or "the agent gave no reason"),
+            kind=error["kind"] or protocol.INTERNAL,
+            detail=error["message"] or "the agent gave no reason",
             file=error.get("file"),
             line=error.get("line"),
             exc_type=error.get("type"),

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
 from alembic_ls.project import Project
-from alembic_ls.runner.errors import AGENT_DIED, AGENT_START_FAILED, INTERPRETER_MISSING, TIMEOUT, AgentError
+from alembic_ls.runner.errors import (
+    AGENT_DIED,
+    AGENT_START_FAILED,
+    BAD_REPLY,
+    INTERPRETER_MISSING,
+    TIMEOUT,
+    AgentError,
+)
 from alembic_ls.runner.launch import Launch
 from alembic_ls.wording import CLI, Wording
 
@@ -203,6 +210,11 @@ def explain(
         return f"alembic refused {action}: {detail}"
     if kind == protocol.BAD_REQUEST:
         return f"alembic-ls sent the agent a request it could not run ({detail}); please report this."
+    if kind == BAD_REPLY:
+        return (
+            f"alembic-ls could not read the agent's answer to {action} ({detail}): the two disagree on the "
+            "protocol, which is a bug; please report it, with the alembic-ls log."
+        )
     where = f" at {relative(error.file, project)}:{error.line}" if error.file else ""
     return (
         f"{action} failed unexpectedly{where}: {error.exc_type or 'error'}: {detail}. "

@@ -15,15 +15,23 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from alembic_ls.agent.payload.alembic_ls_agent import protocol
-from alembic_ls.runner.errors import AGENT_DIED, AGENT_START_FAILED, INTERPRETER_MISSING, TIMEOUT, AgentError
+from alembic_ls.runner.errors import (
+    AGENT_DIED,
+    AGENT_START_FAILED,
+    BAD_REPLY,
+    INTERPRETER_MISSING,
+    TIMEOUT,
+    AgentError,
+)
 from alembic_ls.runner.launch import Launch
+from alembic_ls.runner.replies import mismatch, result_of
 
 Log = Callable[[str], None]
-Progress = Callable[[dict[str, Any]], None]
+Progress = Callable[[protocol.Progress], None]
 
 CANCEL_GRACE = 3.0  # seconds the agent gets to confirm a cancel before it is killed
 STDERR_TAIL = 40
@@ -39,18 +47,19 @@ class AgentProcess:
         self.launch = launch
         self.timeout = timeout
         self.log = log or _ignore
-        self.info: dict[str, Any] = {}  # the agent's `ready` announcement
+        self.info: protocol.Ready | None = None  # the agent's announcement, once it made it
         self._process: asyncio.subprocess.Process | None = None
-        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        # Each request's final message, decoded by `call`, which knows the method it answers.
+        self._pending: dict[int, asyncio.Future[protocol.Message]] = {}
         self._progress: dict[int, Progress] = {}
         self._ids = itertools.count(1)
         self._start_lock = asyncio.Lock()
-        self._ready: asyncio.Future[dict[str, Any]] | None = None
+        self._ready: asyncio.Future[protocol.Ready] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL)
         self._exiting = False
         self._letting_go: asyncio.Task[None] | None = None  # a timed-out request being cancelled
-        self._spawning: asyncio.Task[dict[str, Any]] | None = None
+        self._spawning: asyncio.Task[protocol.Ready] | None = None
         self.starts = 0
 
     @property
@@ -64,10 +73,10 @@ class AgentProcess:
     def stderr_tail(self) -> str:
         return "\n".join(self._stderr)
 
-    async def start(self) -> dict[str, Any]:
+    async def start(self) -> protocol.Ready:
         async with self._start_lock:
             if self._spawning is None or self._spawning.done():
-                if self.running:
+                if self.running and self.info is not None:
                     return self.info
                 await self._kill()
                 # A task of its own: a caller cancelled half way (a pre-empted status read) must not
@@ -76,7 +85,7 @@ class AgentProcess:
             spawning = self._spawning
         return await asyncio.shield(spawning)
 
-    async def _spawn(self) -> dict[str, Any]:
+    async def _spawn(self) -> protocol.Ready:
         self._stderr.clear()
         self._exiting = False
         self.log(
@@ -106,7 +115,11 @@ class AgentProcess:
         self._spawn_task(self._read_stdout(process))
         self._spawn_task(self._read_stderr(process))
         try:
-            self.info = await asyncio.wait_for(asyncio.shield(self._ready), self.timeout)
+            info = await asyncio.wait_for(asyncio.shield(self._ready), self.timeout)
+        except AgentError:
+            if process.returncode is None:  # announced itself wrongly and still runs
+                await self._kill()
+            raise
         except asyncio.TimeoutError:
             self._ready.cancel()
             await self._kill()
@@ -115,12 +128,13 @@ class AgentProcess:
                 f"`{self.launch.command_line}` did not start within {self.timeout:g} s",
                 extra={"stderr": self.stderr_tail()},
             ) from None
+        self.info = info
         self.log(
-            f"agent ready: pid {self.info.get('pid')}, Python {self.info.get('python')} "
-            f"({self.info.get('executable')}), alembic {self.info.get('alembic')}, "
-            f"SQLAlchemy {self.info.get('sqlalchemy')}"
+            f"agent ready: pid {info['pid']}, Python {info['python']} "
+            f"({info['executable']}), alembic {info['alembic']}, "
+            f"SQLAlchemy {info['sqlalchemy']}"
         )
-        return self.info
+        return info
 
     def _spawn_task(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
@@ -146,11 +160,11 @@ class AgentProcess:
         if process is self._process:
             self._on_exit(returncode)
 
-    def _dispatch(self, message: dict[str, Any]) -> None:
+    def _dispatch(self, message: protocol.Message) -> None:
         event = message.get("event")
         if event == protocol.READY_EVENT:
             if self._ready is not None and not self._ready.done():
-                self._ready.set_result(message)
+                self._announced(self._ready, message)
             return
         if event == "exiting":
             self._exiting = True
@@ -160,17 +174,30 @@ class AgentProcess:
             return
         if "progress" in message:
             callback = self._progress.get(request_id)
-            if callback is not None:
+            problem = mismatch(protocol.Progress, message["progress"], "progress")
+            if problem is not None:  # only a sentence for the user: the answer itself is still checked
+                self.log(f"agent sent malformed progress for #{request_id}: {problem}")
+            elif callback is not None:
                 callback(message["progress"])
             return
         future = self._pending.pop(request_id, None)
         self._progress.pop(request_id, None)
         if future is None or future.done():
             return
-        if "error" in message:
-            future.set_exception(AgentError.from_agent(message["error"]))
-        else:
-            future.set_result(message.get("result") or {})
+        future.set_result(message)
+
+    def _announced(self, ready: asyncio.Future[protocol.Ready], message: protocol.Message) -> None:
+        problem = mismatch(protocol.Ready, message, "ready")
+        if problem is None:
+            ready.set_result(cast(protocol.Ready, message))
+            return
+        ready.set_exception(
+            AgentError(
+                AGENT_START_FAILED,
+                f"`{self.launch.command_line}` announced itself with a malformed `ready` message: {problem}",
+                extra={"stderr": self.stderr_tail()},
+            )
+        )
 
     async def _read_stderr(self, process: asyncio.subprocess.Process) -> None:
         assert process.stderr is not None
@@ -208,18 +235,19 @@ class AgentProcess:
     async def call(
         self,
         method: str,
-        params: dict[str, Any] | None = None,
+        params: Mapping[str, object] | None = None,
         timeout: float | None = None,
         progress: Progress | None = None,
-    ) -> dict[str, Any]:
-        """Run one request. Cancelling the awaiting task cancels the request in the agent."""
+    ) -> protocol.Message:
+        """Run one request: its result, a JSON object, or its error raised as an AgentError (BAD_REPLY
+        when the answer is not one). Cancelling the awaiting task cancels the request in the agent."""
         if self._letting_go is not None and not self._letting_go.done():
             await asyncio.wait([self._letting_go])  # never send a request to an agent about to be killed
         await self.start()
         process = self._process
         assert process is not None and process.stdin is not None
         request_id = next(self._ids)
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[protocol.Message] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
         if progress is not None:
             self._progress[request_id] = progress
@@ -228,7 +256,7 @@ class AgentProcess:
         try:
             process.stdin.write(protocol.encode({"id": request_id, "method": method, "params": params or {}}))
             await process.stdin.drain()
-            return await asyncio.wait_for(asyncio.shield(future), limit)
+            answer = await asyncio.wait_for(asyncio.shield(future), limit)
         except asyncio.TimeoutError:
             # The answer goes out now, at the bound; the agent is made to let go of the request meanwhile.
             self._letting_go = asyncio.ensure_future(self._give_up(request_id, future))
@@ -248,19 +276,25 @@ class AgentProcess:
         finally:
             self._pending.pop(request_id, None)
             self._progress.pop(request_id, None)
+        try:
+            return result_of(method, answer)
+        except AgentError as error:
+            if error.kind == BAD_REPLY:  # the user is told to report it: the log keeps what came
+                self.log(f"<- {method} #{request_id} malformed: {_short(answer)}")
+            raise
 
     def _send_cancel(self, request_id: int) -> None:
         process = self._process
         if process is None or process.stdin is None or process.returncode is not None:
             return
-        if not self.info.get("fork", False):
+        if self.info is None or not self.info["fork"]:
             # Without fork the request runs inside the agent itself: stopping it means stopping the agent.
             self._spawn_task(self._kill())
             return
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             process.stdin.write(protocol.encode({"method": protocol.CANCEL, "params": {"id": request_id}}))
 
-    async def _give_up(self, request_id: int, future: asyncio.Future[dict[str, Any]]) -> None:
+    async def _give_up(self, request_id: int, future: asyncio.Future[protocol.Message]) -> None:
         self._pending[request_id] = future  # the cancel's confirmation comes as the request's answer
         try:
             self._send_cancel(request_id)
@@ -312,7 +346,7 @@ def _kill_group(process: asyncio.subprocess.Process) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def _short(params: dict[str, Any] | None) -> str:
+def _short(params: Mapping[str, object] | None) -> str:
     if not params:
         return ""
     shown = {k: v for k, v in params.items() if k != "project"}

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import logging
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ class AgentHub:
     def lock(self, state: ProjectState) -> asyncio.Lock:
         return self.gate(state).lock
 
-    def session(self, state: ProjectState, report: Any = _ignore) -> ProjectSession:
+    def session(self, state: ProjectState, report: Callable[[str], None] = _ignore) -> ProjectSession:
         folder = uri_to_path(state.folder) if state.folder else None
         interpreter = list(state.client.interpreter) if state.client.interpreter else None
         launch = self.pool.launch_for(state.project.root, Path(folder) if folder else None, interpreter)

@@ -41,18 +41,18 @@ def main() -> None:
     os.dup2(2, 1)
     writer = Writer(out_fd)
     versions, alembic_error = _versions()
-    writer.send(
-        {
-            "event": protocol.READY_EVENT,
-            "protocol": protocol.PROTOCOL_VERSION,
-            "pid": os.getpid(),
-            "executable": sys.executable,
-            "python": sys.version.split()[0],
-            "fork": hasattr(os, "fork"),
-            "alembicError": alembic_error,
-            **versions,
-        }
-    )
+    ready: protocol.Ready = {
+        "event": protocol.READY_EVENT,
+        "protocol": protocol.PROTOCOL_VERSION,
+        "pid": os.getpid(),
+        "executable": sys.executable,
+        "python": sys.version.split()[0],
+        "fork": hasattr(os, "fork"),
+        "alembicError": alembic_error,
+        "alembic": versions["alembic"],
+        "sqlalchemy": versions["sqlalchemy"],
+    }
+    writer.send(ready)
     Loop(in_fd, writer, alembic_error).run()
 
 

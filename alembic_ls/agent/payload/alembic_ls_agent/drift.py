@@ -10,11 +10,11 @@ import contextlib
 import os
 from typing import Any
 
-from . import guard
+from . import guard, protocol
 from .job import Job, find_cause
 
 
-def drift(job: Job) -> dict[str, Any]:
+def drift(job: Job) -> protocol.DriftResult:
     from alembic import autogenerate as autogen
     from alembic.util import CommandError
 
@@ -68,7 +68,7 @@ def drift(job: Job) -> dict[str, Any]:
     }
 
 
-def table_sources(roots: list[str], script_location: str) -> dict[str, dict[str, Any]]:
+def table_sources(roots: list[str], script_location: str) -> dict[str, protocol.TableSource]:
     """Where each mapped table is defined: {table: {"file", "line", "class"}}, from the imported models."""
     import inspect
     import sys
@@ -77,7 +77,7 @@ def table_sources(roots: list[str], script_location: str) -> dict[str, dict[str,
 
     real_roots = [os.path.realpath(r) for r in roots]
     scripts = os.path.realpath(script_location) + os.sep if script_location else None
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, protocol.TableSource] = {}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if not path or not is_user_file(path, real_roots):
@@ -92,7 +92,7 @@ def table_sources(roots: list[str], script_location: str) -> dict[str, dict[str,
                 continue
             if inspect.isclass(value) and getattr(value, "__module__", None) != module.__name__:
                 continue  # imported from elsewhere: the defining module reports it
-            entry: dict[str, Any] = {
+            entry: protocol.TableSource = {
                 "file": real,
                 "line": None,
                 "class": name if inspect.isclass(value) else None,
@@ -104,8 +104,8 @@ def table_sources(roots: list[str], script_location: str) -> dict[str, dict[str,
     return found
 
 
-def structure(diffs: list[Any]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def structure(diffs: list[Any]) -> list[protocol.Diff]:
+    out: list[protocol.Diff] = []
     for diff in diffs:
         if isinstance(diff, list):  # modify_* of one column: a list of tuples
             out.extend(_modify(d) for d in diff)
@@ -126,43 +126,68 @@ def _columns(obj: Any) -> list[str]:
         return []
 
 
-def _one(diff: tuple[Any, ...]) -> dict[str, Any]:
+def _one(diff: tuple[Any, ...]) -> protocol.Diff:
     op = str(diff[0])
-    item: dict[str, Any] = {"op": op}
     if op in ("add_table", "remove_table"):
         table = diff[1]
-        item.update(table=table.name, schema=table.schema, columns=[c.name for c in table.columns])
         verb = "new table" if op == "add_table" else "table no model defines"
-        item["text"] = f"{verb} `{table.name}`"
-    elif op in ("add_column", "remove_column"):
+        return {
+            "op": op,
+            "table": table.name,
+            "schema": table.schema,
+            "columns": [c.name for c in table.columns],
+            "text": f"{verb} `{table.name}`",
+        }
+    if op in ("add_column", "remove_column"):
         _op, schema, table, column = diff[:4]
-        item.update(table=table, schema=schema, column=column.name, type=str(column.type))
         verb = "new column" if op == "add_column" else "column no model defines"
-        item["text"] = f"{verb} `{table}.{column.name}`"
-    elif op in ("add_index", "remove_index"):
+        return {
+            "op": op,
+            "table": table,
+            "schema": schema,
+            "column": column.name,
+            "type": str(column.type),
+            "text": f"{verb} `{table}.{column.name}`",
+        }
+    if op in ("add_index", "remove_index"):
         index = diff[1]
         table = _table_name(index.table)
-        item.update(table=table, index=index.name, columns=_columns(index), unique=bool(index.unique))
+        columns = _columns(index)
         verb = "new index" if op == "add_index" else "index no model defines"
-        item["text"] = f"{verb} `{index.name}` on `{table}` ({', '.join(item['columns'])})"
-    elif op in ("add_constraint", "remove_constraint", "add_fk", "remove_fk"):
+        return {
+            "op": op,
+            "table": table,
+            "index": index.name,
+            "columns": columns,
+            "unique": bool(index.unique),
+            "text": f"{verb} `{index.name}` on `{table}` ({', '.join(columns)})",
+        }
+    if op in ("add_constraint", "remove_constraint", "add_fk", "remove_fk"):
         constraint = diff[1]
         table = _table_name(getattr(constraint, "table", None))
-        item.update(table=table, constraint=constraint.name, columns=_columns(constraint))
+        columns = _columns(constraint)
         what = "foreign key" if op.endswith("fk") else type(constraint).__name__
         verb = "new" if op.startswith("add") else "removed"
-        item["text"] = f"{verb} {what} on `{table}` ({', '.join(item['columns'])})"
-    else:
-        item["text"] = op.replace("_", " ") + " " + " ".join(str(x) for x in diff[1:] if isinstance(x, str))
-        for value in diff[1:]:
-            name = _table_name(value)
-            if name:
-                item["table"] = name
-                break
+        return {
+            "op": op,
+            "table": table,
+            "constraint": constraint.name,
+            "columns": columns,
+            "text": f"{verb} {what} on `{table}` ({', '.join(columns)})",
+        }
+    item: protocol.Diff = {
+        "op": op,
+        "text": op.replace("_", " ") + " " + " ".join(str(x) for x in diff[1:] if isinstance(x, str)),
+    }
+    for value in diff[1:]:
+        name = _table_name(value)
+        if name:
+            item["table"] = name
+            break
     return item
 
 
-def _modify(diff: tuple[Any, ...]) -> dict[str, Any]:
+def _modify(diff: tuple[Any, ...]) -> protocol.Diff:
     op, schema, table, column, _existing, old, new = (list(diff) + [None] * 7)[:7]
     what = str(op).replace("modify_", "")
     return {

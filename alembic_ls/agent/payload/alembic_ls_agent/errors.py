@@ -7,7 +7,6 @@ import re
 import sys
 import traceback
 from types import TracebackType
-from typing import Any
 
 from . import protocol
 
@@ -89,10 +88,11 @@ def _is_connect_failure(exc: BaseException) -> bool:
     return False
 
 
-def describe(exc: BaseException, roots: list[str]) -> dict[str, Any]:
+def describe(exc: BaseException, roots: list[str]) -> protocol.ErrorInfo:
     message = mask_password(str(exc).strip()) or type(exc).__name__
     file, line = user_location(exc, roots)
-    info: dict[str, Any] = {
+    info: protocol.ErrorInfo = {
+        "kind": protocol.INTERNAL,  # decided below
         "type": type(exc).__name__,
         "message": message,
         "file": file,

@@ -1,11 +1,12 @@
-"""The requests the agent answers. Each takes a Job and returns a JSON-able dict (or raises)."""
+"""The requests the agent answers. Each takes a Job and returns its result as protocol.py shapes it
+(or raises). Params arrive unchecked from the wire, so each handler reads them defensively."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from . import upgrade_target
+from . import protocol, upgrade_target
 from .config import RequestError
 from .drift import structure
 from .errors import NotConfirmed
@@ -20,7 +21,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _script_info(script: Any) -> dict[str, Any]:
+def _script_info(script: Any) -> protocol.RevisionInfo:
     return {
         "revision": script.revision,
         "downRevisions": list(_tuple(script.down_revision)),
@@ -33,7 +34,7 @@ def _script_info(script: Any) -> dict[str, Any]:
     }
 
 
-def _step_info(step: Any) -> dict[str, Any]:
+def _step_info(step: Any) -> protocol.StepInfo:
     script = getattr(step, "revision", None)
     if script is None or not hasattr(script, "revision"):
         return {"revision": None, "message": str(step), "path": None}
@@ -47,21 +48,21 @@ def _require(job: Job, key: str) -> str:
     return value.strip()
 
 
-def current(job: Job) -> dict[str, Any]:
+def current(job: Job) -> protocol.CurrentResult:
     heads = job.current_heads()
     return {"current": heads or [], "databaseMissing": heads is None}
 
 
-def heads(job: Job) -> dict[str, Any]:
+def heads(job: Job) -> protocol.HeadsResult:
     script = job.script
     return {"heads": [_script_info(s) for s in script.get_revisions(script.get_heads())]}
 
 
-def history(job: Job) -> dict[str, Any]:
+def history(job: Job) -> protocol.HistoryResult:
     return {"revisions": [_script_info(s) for s in job.script.walk_revisions()]}
 
 
-def generate(job: Job) -> dict[str, Any]:
+def generate(job: Job) -> protocol.GenerateResult:
     """`alembic revision --autogenerate -m MESSAGE`, except that no file is written when nothing changed."""
     from alembic import command
 
@@ -111,7 +112,7 @@ def _require_confirmed(job: Job, what: str) -> None:
         )
 
 
-def _migrate(job: Job, direction: str) -> dict[str, Any]:
+def _migrate(job: Job, direction: str) -> protocol.MigrateResult:
     target = job.params.get("target") or ("head" if direction == "upgrade" else "-1")
     if direction == "downgrade":
         _require_confirmed(job, f"downgrade {target}")
@@ -133,15 +134,15 @@ def _migrate(job: Job, direction: str) -> dict[str, Any]:
     return {"target": target, "steps": [_step_info(s) for s in steps]}
 
 
-def upgrade(job: Job) -> dict[str, Any]:
+def upgrade(job: Job) -> protocol.MigrateResult:
     return _migrate(job, "upgrade")
 
 
-def downgrade(job: Job) -> dict[str, Any]:
+def downgrade(job: Job) -> protocol.MigrateResult:
     return _migrate(job, "downgrade")
 
 
-def show_sql(job: Job) -> dict[str, Any]:
+def show_sql(job: Job) -> protocol.ShowSqlResult:
     """Offline SQL (`alembic upgrade <parents>:<rev> --sql`) for one revision."""
     revision = _require(job, "revision")
     script = job.script
@@ -155,7 +156,7 @@ def show_sql(job: Job) -> dict[str, Any]:
     return {"revision": target.revision, "from": list(parents), "sql": job.output.getvalue()}
 
 
-def merge(job: Job) -> dict[str, Any]:
+def merge(job: Job) -> protocol.MergeResult:
     from alembic import command
 
     message = _require(job, "message")
@@ -163,11 +164,11 @@ def merge(job: Job) -> dict[str, Any]:
     return {"created": [_script_info(script)] if script is not None else []}
 
 
-def batch(job: Job) -> dict[str, Any]:
+def batch(job: Job) -> protocol.BatchResult:
     """Several requests in one worker, in order; progress after each; stop at the first error if asked."""
     from .errors import describe
 
-    results: list[dict[str, Any]] = []
+    results: list[protocol.StepOutcome] = []
     steps = job.params.get("steps") or []
     for number, step in enumerate(steps):
         handler = HANDLERS.get(step.get("method", ""))
@@ -177,41 +178,46 @@ def batch(job: Job) -> dict[str, Any]:
         params.setdefault("project", job.project)
         sub = Job(params, job.emit)
         try:
-            outcome: dict[str, Any] = {"ok": True, "result": handler(sub)}
+            outcome: protocol.StepOutcome = {"ok": True, "result": handler(sub)}
         except Exception as exc:
             outcome = {"ok": False, "error": describe(exc, sub.roots)}
         results.append(outcome)
-        job.progress(f"step {number + 1} of {len(steps)} done", step=number, outcome=outcome)
+        report: protocol.BatchProgress = {
+            "message": f"step {number + 1} of {len(steps)} done",
+            "step": number,
+            "outcome": outcome,
+        }
+        job.emit(report)
         if not outcome["ok"] and job.params.get("stopOnError", True):
             break
     return {"results": results}
 
 
-def _scratch_create(job: Job) -> dict[str, Any]:
+def _scratch_create(job: Job) -> protocol.ScratchCreateResult:
     from .scratch import create
 
     return create(job)
 
 
-def _scratch_drop(job: Job) -> dict[str, Any]:
+def _scratch_drop(job: Job) -> protocol.ScratchDropResult:
     from .scratch import drop
 
     return drop(job)
 
 
-def _trace(job: Job) -> dict[str, Any]:
+def _trace(job: Job) -> protocol.TraceResult:
     from .trace import trace
 
     return trace(job)
 
 
-def _drift(job: Job) -> dict[str, Any]:
+def _drift(job: Job) -> protocol.DriftResult:
     from .drift import drift
 
     return drift(job)
 
 
-HANDLERS: dict[str, Callable[[Job], dict[str, Any]]] = {
+HANDLERS: dict[str, Callable[[Job], protocol.Result]] = {
     "current": current,
     "heads": heads,
     "history": history,

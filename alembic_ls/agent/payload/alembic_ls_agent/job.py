@@ -8,11 +8,11 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import guard
+from . import guard, protocol
 from .config import make_config
 
 if TYPE_CHECKING:  # evaluated by type checkers only: the agent also runs on Python 3.8
-    Emit = Callable[[dict[str, Any]], None]
+    Emit = Callable[[protocol.Progress], None]
 
 
 class Job:
@@ -37,9 +37,6 @@ class Job:
 
             self._script = ScriptDirectory.from_config(self.config)
         return self._script
-
-    def progress(self, message: str, **extra: Any) -> None:
-        self.emit({"message": message, **extra})
 
     def run_env(self, fn: Callable[[Any, Any], Any], **options: Any) -> None:
         """Run env.py the way `alembic` commands do, with `fn` deciding which steps run."""

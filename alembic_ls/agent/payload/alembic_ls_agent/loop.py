@@ -13,7 +13,8 @@ import os
 import selectors
 import signal
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from . import protocol
@@ -24,7 +25,7 @@ class Writer:
     def __init__(self, fd: int) -> None:
         self.fd = fd
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: Mapping[str, Any]) -> None:
         data = protocol.encode(message)
         while data:
             written = os.write(self.fd, data)
@@ -33,13 +34,12 @@ class Writer:
 
 @dataclass
 class Worker:
-    request_id: Any
+    request_id: Any  # echoed as the server sent it
     pid: int
     fd: int
     buffer: bytes = b""
-    final: dict[str, Any] | None = None
+    final: protocol.Message | None = None  # the worker's answer: {"result": ...} or {"error": ...}
     cancelled: bool = False
-    lines: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _lines(buffer: bytes) -> tuple[list[bytes], bytes]:
@@ -58,17 +58,13 @@ class Loop:
     def refuse(self, request_id: Any) -> bool:
         if self.alembic_error is None:
             return False
-        self.writer.send(
-            {
-                "id": request_id,
-                "error": {
-                    "kind": protocol.ALEMBIC_MISSING,
-                    "message": self.alembic_error,
-                    "executable": sys.executable,
-                    "python": sys.version.split()[0],
-                },
-            }
-        )
+        error: protocol.ErrorInfo = {
+            "kind": protocol.ALEMBIC_MISSING,
+            "message": self.alembic_error,
+            "executable": sys.executable,
+            "python": sys.version.split()[0],
+        }
+        self.writer.send({"id": request_id, "error": error})
         return True
 
     def run(self) -> None:
@@ -97,7 +93,7 @@ class Loop:
                     selector.unregister(key.fd)
                     self._finish(worker)
 
-    def _handle(self, message: dict[str, Any], selector: selectors.BaseSelector) -> bool:
+    def _handle(self, message: protocol.Message, selector: selectors.BaseSelector) -> bool:
         method = message.get("method")
         request_id = message.get("id")
         params = message.get("params") or {}
@@ -146,6 +142,7 @@ class Loop:
         if worker.final is not None and not worker.cancelled:
             self.writer.send({"id": worker.request_id, **worker.final})
             return
+        error: protocol.ErrorInfo
         if worker.cancelled:
             error = {"kind": protocol.CANCELLED, "message": "cancelled"}
         else:
@@ -172,7 +169,7 @@ class Loop:
                     continue
                 request_id = message.get("id")
 
-                def reply(answer: dict[str, Any], request_id: Any = request_id) -> None:
+                def reply(answer: protocol.Message, request_id: Any = request_id) -> None:
                     self.writer.send({"id": request_id, **answer})
 
                 execute(str(method), message.get("params") or {}, reply)

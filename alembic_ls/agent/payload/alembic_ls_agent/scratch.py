@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from typing import Any
 
+from . import protocol
 from .config import RequestError
 from .job import Job
 
@@ -53,7 +54,7 @@ def _admin_execute(url: Any, statements: list[str]) -> None:
         engine.dispose()
 
 
-def _describe(url: Any, name: str) -> dict[str, Any]:
+def _describe(url: Any, name: str) -> protocol.ScratchCreateResult:
     return {
         "url": url.render_as_string(hide_password=False),
         "display": url.render_as_string(hide_password=True),
@@ -62,7 +63,7 @@ def _describe(url: Any, name: str) -> dict[str, Any]:
     }
 
 
-def create(job: Job) -> dict[str, Any]:
+def create(job: Job) -> protocol.ScratchCreateResult:
     url = _server_url(job)
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -92,7 +93,7 @@ def is_scratch(url: str) -> bool:
     return name.startswith("alembic_ls_scratch_")
 
 
-def drop(job: Job) -> dict[str, Any]:
+def drop(job: Job) -> protocol.ScratchDropResult:
     from sqlalchemy.engine import make_url
 
     url = make_url(job.params["url"])

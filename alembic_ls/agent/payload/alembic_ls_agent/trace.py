@@ -16,6 +16,7 @@ import sys
 import time
 from typing import Any
 
+from . import protocol
 from .config import RequestError
 from .job import Job, find_cause
 
@@ -38,7 +39,7 @@ class _RolledBack(Exception):
     """Raised after the traced revision ran, so its transaction is rolled back, not committed."""
 
 
-def trace(job: Job) -> dict[str, Any]:
+def trace(job: Job) -> protocol.TraceResult:
     from .scratch import is_scratch
 
     url = job.project.get("url")
@@ -48,7 +49,7 @@ def trace(job: Job) -> dict[str, Any]:
     script = job.script
     target = script.get_revision(revision)
     path = os.path.realpath(target.path)
-    records: list[dict[str, Any]] = []
+    records: list[protocol.TraceRecord] = []
     tracer = _Tracer(path, records, bool(job.params.get("seed", True)))
 
     def plan(rev: Any, _context: Any) -> Any:
@@ -76,7 +77,7 @@ def trace(job: Job) -> dict[str, Any]:
 
 
 class _Tracer:
-    def __init__(self, revision_file: str, records: list[dict[str, Any]], seed: bool) -> None:
+    def __init__(self, revision_file: str, records: list[protocol.TraceRecord], seed: bool) -> None:
         self.revision_file = revision_file
         self.records = records
         self.seed = seed

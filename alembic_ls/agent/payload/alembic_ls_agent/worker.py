@@ -13,7 +13,7 @@ from .handlers import HANDLERS
 from .job import Job
 
 
-def execute(method: str, params: dict[str, Any], emit: Callable[[dict[str, Any]], None]) -> None:
+def execute(method: str, params: dict[str, Any], emit: Callable[[protocol.Message], None]) -> None:
     project = params.get("project") or {}
     roots = [r for r in (project.get("root"), project.get("scriptLocation"), os.getcwd()) if r]
     handler = HANDLERS.get(method)
@@ -35,7 +35,7 @@ def execute(method: str, params: dict[str, Any], emit: Callable[[dict[str, Any]]
             error = describe(exc, roots)
         except Exception as failure:  # never leave a request unanswered
             error = {"kind": protocol.INTERNAL, "message": f"{type(exc).__name__}: {exc} ({failure!r})"}
-        if error.get("kind") == protocol.DATABASE_UNREACHABLE and job is not None:
+        if error["kind"] == protocol.DATABASE_UNREACHABLE and job is not None:
             error["url"] = _configured_url(job)
         emit({"error": error})
 
