@@ -1,8 +1,7 @@
 """Does the author say that what a statement removes is no longer used?
 
 "Remove legacy columns no longer in use", a revision titled "drop deprecated tables", "# long-forgotten
-columns":
-the person who wrote the drop states that no code reads the object any more, which is the question
+columns": the person who wrote the drop states that no code reads the object any more, which is the question
 AM408 asks. Read where a reviewer reads it: the comments heading the statement's paragraph (up to a
 blank line), a comment trailing it, and the revision's message. The words must say *unused*:
 "old" does not (the old column of a copy-and-switch is exactly what running code still reads), nor
