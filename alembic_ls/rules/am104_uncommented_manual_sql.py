@@ -4,7 +4,8 @@ One reason often covers more than the statement under it, and the rule reads it 
 would: a comment heading the paragraph (the parser's `explained`); the revision's own message,
 when the revision exists for its SQL (its upgrade() changes no schema: a data migration, the one
 hand edit the rule book allows); a helper function's descriptive name (`clear_duplicate_values`);
-and, for downgrade(), the upgrade's reason, when the downgrade undoes SQL the upgrade ran.
+for downgrade(), the upgrade's reason, when the downgrade undoes SQL the upgrade ran; and the
+evident one of a bulk_insert that seeds a table the same function creates.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import arg, table_of
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.parser import is_meaningful_comment
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
@@ -84,6 +86,20 @@ def _message_explains(rev: RevisionFile) -> bool:
     return not any(o.name in SCHEMA_OPS for o in rev.ops_in("upgrade"))
 
 
+def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
+    """`op.bulk_insert(tables.quotatype, [...])` after `op.create_table("quotatype", ...)` in the same
+    function: the rows a new lookup table starts with, not a change to data that exists."""
+    if not call.what.endswith("bulk_insert"):
+        return False
+    ops = rev.ops_in(call.function)
+    inserted = next((o for o in ops if o.name == "bulk_insert" and o.span == call.span), None)
+    target = arg(inserted, "table") if inserted is not None else None
+    if target is None:
+        return False
+    name = target.source.strip().split(".")[-1]
+    return any(o.name == "create_table" and table_of(o) == name for o in ops)
+
+
 def _unexplained(rev: RevisionFile) -> list[SqlCall]:
     if _message_explains(rev):
         return []
@@ -94,6 +110,7 @@ def _unexplained(rev: RevisionFile) -> list[SqlCall]:
         if not call.explained
         and not (call.function == "downgrade" and upgrade_runs_sql)
         and not (call.function not in ("upgrade", "downgrade") and _name_explains(call.function))
+        and not _seeds_new_table(rev, call)
     ]
 
 

@@ -80,3 +80,17 @@ def test_a_downgrade_with_sql_of_its_own_still_needs_a_reason(lab, make_revision
     down = "    op.execute('DELETE FROM users WHERE name_format IS NULL')\n" + DROP
     text = make_revision("b2", None, upgrade=ADD, downgrade=down)
     assert _am104_lines(lab, text) == [text.splitlines().index(down.splitlines()[0])]
+
+
+def test_seeding_a_table_the_same_function_creates_is_its_content(lab, make_revision) -> None:
+    """quay e9f3e4dbb979: `op.create_table("quotatype", ...)` then `op.bulk_insert(tables.quotatype,
+    [{"name": "Warning"}, {"name": "Reject"}])`: the rows a new lookup table starts with."""
+    create = "    op.create_table('quotatype', sa.Column('id', sa.Integer(), nullable=False))\n"
+    seed = "    op.bulk_insert(tables.quotatype, [{'name': 'Warning'}])"
+    text = make_revision("b2", None, upgrade=create + seed, downgrade="    op.drop_table('quotatype')")
+    assert _am104_lines(lab, text) == []
+    # Rows for a table that was already there are a data change like any other.
+    existing = text.replace("tables.quotatype", "tables.logentrykind")
+    assert _am104_lines(lab, existing) == [
+        existing.splitlines().index(seed.replace("quotatype", "logentrykind"))
+    ]
