@@ -6,8 +6,7 @@
 //   node e2e/vscode.e2e.js [path/to/alembic-ls-linux-x64.vsix]
 //
 // Environment: CODE_SERVER (code-server package dir), NODE24 (a Node >= 22 binary for it), CHROMIUM,
-// SCREENSHOTS (default docs/screenshots at the repository root), KEEP=1 keeps the scratch folder, DEMO_FRAMES
-// (a folder: the quick-fix step also saves numbered frames there, which scripts/make_demo_gif.py animates).
+// SCREENSHOTS (default docs/screenshots at the repository root), KEEP=1 keeps the scratch folder.
 // Prints one line per step and a closing "N passed, N failed" line; exits 1 when a step failed.
 
 "use strict";
@@ -19,7 +18,6 @@ const { STATUS_ITEM, Workbench } = require("./workbench");
 
 const VSIX = path.resolve(process.argv[2] || path.join(EXTENSION_DIR, "alembic-ls-linux-x64.vsix"));
 const SCREENSHOTS = path.resolve(process.env.SCREENSHOTS || path.join(REPO, "docs", "screenshots"));
-const DEMO_FRAMES = process.env.DEMO_FRAMES ? path.resolve(process.env.DEMO_FRAMES) : null;
 const PLANTED = [
   ["AM101", "3c4d5e6f7081_create_tag_table.py", 23],
   ["AM104", "4d5e6f708192_add_slug_to_post.py", 30],
@@ -64,16 +62,6 @@ async function shot(name, { failure = false } = {}) {
   const dir = failure ? path.join(scratch, "failures") : SCREENSHOTS;
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
-}
-
-let frameCount = 0;
-
-/** One frame of the quick-fix demo (only with DEMO_FRAMES): what the workbench shows at this moment. */
-async function frame(what) {
-  if (!DEMO_FRAMES) return;
-  fs.mkdirSync(DEMO_FRAMES, { recursive: true });
-  frameCount += 1;
-  await page.screenshot({ path: path.join(DEMO_FRAMES, `${String(frameCount).padStart(2, "0")}-${what}.png`) });
 }
 
 /** The Alembic LS output channel as the workbench logged it to disk (empty before the channel exists). */
@@ -153,24 +141,14 @@ async function main() {
     await step("quick fix with Ctrl+. (AM501: add the missing import)", async () => {
       await wb.openFile("6f708192a3b4_add_subtitle_to_post.py");
       await wb.goToLine(25, 55);
-      await frame("finding");
       const item = page.locator(".action-widget .monaco-list-row", { hasText: /import sqlmodel/i }).first();
       await wb.pressUntilVisible("Control+.", item);
       await shot("quick-fix");
-      await frame("menu");
-      await item.hover();
-      await frame("choice");
       await item.click();
       await wb.until("AM501 to leave the Problems panel", async () => (await wb.problemCount()) === PLANTED.length - 1);
       await page.keyboard.press("Control+S");
       const file = path.join(workspace, "migrations", "versions", "6f708192a3b4_add_subtitle_to_post.py");
       await wb.until("the fixed file saved with `import sqlmodel`", async () => /^import sqlmodel$/m.test(fs.readFileSync(file, "utf8")));
-      await frame("saved");
-      if (DEMO_FRAMES) {
-        await page.keyboard.press("Control+Home"); // the import the fix added, at the top of the file
-        await wb.until("the first line in view", async () => (await page.locator(".view-line", { hasText: "import sqlmodel" }).count()) > 0);
-        await frame("import");
-      }
     }, { needs: ["diagnostics appear on folder open (Restricted Mode: static checks)"] });
 
     await step("trusting the folder starts the database features", async () => {
