@@ -9,6 +9,7 @@ from pathlib import Path
 from alembic_ls.analysis.deploy_phase import runs_offline
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.parser import parse_revision
+from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.registry import RULES
 
 DROP = "    op.drop_column('ports', 'ip_allocation')"
@@ -38,17 +39,17 @@ def test_a_revision_under_a_contract_label_skips_the_live_traffic_rules(write_hi
 
 
 def test_the_phase_is_read_from_a_label_word_or_a_contract_folder(tmp_path: Path) -> None:
-    def rev(path: str, labels: str) -> object:
+    def rev(path: str, labels: str) -> RevisionFile:
         text = f"revision = 'r1'\ndown_revision = None\nbranch_labels = {labels}\n"
         return parse_revision(str(tmp_path / path), text)
 
     graph = RevisionGraph([])
-    assert runs_offline(rev("versions/liberty/contract/r1.py", "None"), graph)  # type: ignore[arg-type]
-    assert runs_offline(rev("versions/r1.py", "('contract',)"), graph)  # type: ignore[arg-type]
+    assert runs_offline(rev("versions/liberty/contract/r1.py", "None"), graph)
+    assert runs_offline(rev("versions/r1.py", "('contract',)"), graph)
     # A label as written in code (neutron's cli.CONTRACT_BRANCH) names the phase as a word.
-    assert runs_offline(rev("versions/r1.py", "(cli.CONTRACT_BRANCH,)"), graph)  # type: ignore[arg-type]
-    assert not runs_offline(rev("versions/r1.py", "('contracts',)"), graph)  # type: ignore[arg-type]
-    assert not runs_offline(rev("versions/expand/r1.py", "None"), graph)  # type: ignore[arg-type]
+    assert runs_offline(rev("versions/r1.py", "(cli.CONTRACT_BRANCH,)"), graph)
+    assert not runs_offline(rev("versions/r1.py", "('contracts',)"), graph)
+    assert not runs_offline(rev("versions/expand/r1.py", "None"), graph)
 
 
 def test_the_rules_about_live_traffic_are_the_lock_and_deploy_rules() -> None:
