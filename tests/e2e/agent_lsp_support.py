@@ -10,7 +10,7 @@ from typing import Any, Union
 
 import pytest_lsp
 from cattrs import Converter
-from e2e_support import TIMEOUT_S, RecordingClient, _apply_edit, _publish, _register_capability
+from e2e_support import TIMEOUT_S, RecordingClient, _apply_edit, _publish, _refreshed, _register_capability
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig
@@ -78,6 +78,7 @@ def make_agent_client() -> AgentClient:
     features[STATUS] = _status
     features[types.WINDOW_LOG_MESSAGE] = _log
     features[types.WORKSPACE_CODE_LENS_REFRESH] = _refresh_lenses
+    features[types.WORKSPACE_INLAY_HINT_REFRESH] = _refreshed  # after a trace, as VS Code answers
     register_lsp_features(client, features)
     return client
 

@@ -57,12 +57,20 @@ def _register_capability(client: RecordingClient, params: types.RegistrationPara
     client.registrations.extend(params.registrations)
 
 
+def _refreshed(client: RecordingClient, params: None) -> None:
+    """workspace/codeLens/refresh, workspace/inlayHint/refresh: VS Code's capabilities (`start`)
+    announce support, so the server may ask at any moment (the database position read by the agent,
+    a trace); a client that has no handler fails the test in the middle of something else."""
+
+
 def make_client() -> RecordingClient:
     client = RecordingClient()
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
+    features[types.WORKSPACE_CODE_LENS_REFRESH] = _refreshed
+    features[types.WORKSPACE_INLAY_HINT_REFRESH] = _refreshed
     register_lsp_features(client, features)
     return client
 
