@@ -9,10 +9,13 @@ from typing import Any
 
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
+from alembic_ls.analysis.read_facts import Fact, RecordingGraph, recording
+from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, source_encoding
-from alembic_ls.analysis.sql_statements import sql_reader_available
+from alembic_ls.analysis.sql_statements import sql_reader_installed
 from alembic_ls.checker import Checker
 from alembic_ls.drift.commit_together import NOT_COMMITTED
+from alembic_ls.findings_cache import CachedFile, FactValues, FindingsCache, project_key
 from alembic_ls.fix_loop import apply_safe_fixes
 from alembic_ls.fixes.write_boundary import refusal
 from alembic_ls.project import Project, discover_projects
@@ -32,6 +35,7 @@ class CheckResult:
     fixed: int = 0
     projects: list[Project] = field(default_factory=list)
     files_checked: int = 0
+    files_reused: int = 0  # of those, the files whose findings came from the findings cache
 
 
 def assumptions(project: Project, settings: Settings) -> list[str]:
@@ -109,34 +113,94 @@ def _check_project(
         result.errors.append(str(exc))
         return
     result.notes.extend(assumptions(project, settings))
-    if not files and base is None:
-        index.analyse_all()  # every file is about to be checked: parse them in parallel
     targets = [
         rev
         for rev in index.all_files()
         if (not files or Path(rev.path) in files) and (base is None or base.touches(rev.path))
     ]
     if fix:
+        if not files and base is None:
+            index.analyse_all()
         result.fixed += _fix_files(index, settings, [t.path for t in targets], result.warnings)
         checker = _checker(index, settings, base, traced)
         targets = [index.get(t.path) or t for t in targets]
+    # Findings are cached only for a plain check: a base, a trace or fixes bring in what the
+    # cache's key does not hold.
+    cached = _findings_cache(index, settings, checker, cache) if not (fix or base or traced) else None
+    checked, reused = _check_targets(index, checker, targets, cached, analyse=not files and base is None)
+    result.files_reused += reused
     for rev in targets:
-        findings = checker.check_file(rev)
-        if refusal(project, rev.path) is not None:  # no fix will write there: none is offered
+        entry = checked[rev.path]
+        findings = list(entry.findings)
+        if any(f.fix for f in findings) and refusal(project, rev.path) is not None:
+            # no fix will write there: none is offered
             findings = [replace(f, fix=None) for f in findings]
         result.findings.extend(findings)
     result.files_checked += len(targets)
     if base is not None and NOT_COMMITTED in checker.enabled_codes:
         revisions = [rev.path for rev in index.files.values()]
         result.findings.extend(model_change_findings(project, base, revisions))
-    unread = sum(1 for rev in targets for call in rev.sql_calls if call.sql and not call.sql_partial)
-    if unread and not sql_reader_available():
+    unread = sum(entry.unread_sql for entry in checked.values())
+    if unread and not sql_reader_installed():
         where = project.config_file or project.script_location
         result.notes.append(
             f"{where}: {unread} SQL text(s) in op.execute not read (the lock rules and AM413 need "
             "pglast: pip install 'alembic-ls[sql]')"
         )
     index.save_cache()
+
+
+def _findings_cache(
+    index: ProjectIndex, settings: Settings, checker: Checker, cache: IndexCache
+) -> FindingsCache | None:
+    if not cache.enabled or index.graph.cycles:  # a cycle's effect on a history is not a fact
+        return None
+    dialect = checker.context.dialect
+    key = project_key(index.project, repr(settings), checker.skipped, dialect)
+    return FindingsCache(cache.directory, index.project, key)
+
+
+def _check_targets(
+    index: ProjectIndex,
+    checker: Checker,
+    targets: list[RevisionFile],
+    cached: FindingsCache | None,
+    analyse: bool,
+) -> tuple[dict[str, CachedFile], int]:
+    """Each target's findings: reused from the cache where nothing they depend on changed,
+    computed (with what they read recorded) for the rest; and how many were reused."""
+    if cached is None:
+        if analyse:
+            index.analyse_all()  # every file is about to be checked: parse them in parallel
+        return {rev.path: _entry(rev, checker.check_file(rev), frozenset()) for rev in targets}, 0
+    values = FactValues(index, checker.context.shared_revisions)
+    reused = cached.reusable(index, values, [rev.path for rev in targets])
+    stale = [rev for rev in targets if rev.path not in reused]
+    if analyse and stale:
+        index.analyse_all(only={rev.path for rev in stale})
+    checked: dict[str, CachedFile] = dict(reused)
+    graph = index.graph
+    index.graph = RecordingGraph(graph)
+    try:
+        for rev in stale:
+            with recording() as facts:
+                findings = checker.check_file(rev)
+            checked[rev.path] = entry = _entry(rev, findings, frozenset(facts), index.identity(rev.path))
+            cached.store(rev.path, entry, values)
+    finally:
+        index.graph = graph
+    cached.save()
+    return checked, len(reused)
+
+
+def _entry(
+    rev: RevisionFile,
+    findings: list[Finding],
+    facts: frozenset[Fact],
+    identity: tuple[str, int, int] | None = None,
+) -> CachedFile:
+    unread = sum(1 for call in rev.sql_calls if call.sql and not call.sql_partial)
+    return CachedFile(identity, facts, tuple(findings), unread)
 
 
 def _checker(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,10 +164,15 @@ class ProjectIndex:
                 index.save_cache()
         return index
 
-    def analyse_all(self, jobs: int | None = None) -> None:
-        """Fill every summary still waiting for its full analysis, in worker processes when there
-        are many (`jobs` caps them; default one per CPU). A full check calls this first."""
-        pending = [s for s in self.all_files() if isinstance(s, StoredRevisionFile) and s.unanalysed]
+    def analyse_all(self, jobs: int | None = None, only: Collection[str] | None = None) -> None:
+        """Fill every summary still waiting for its full analysis (`only`: of these paths), in
+        worker processes when there are many (`jobs` caps them; default one per CPU). A full
+        check calls this first."""
+        pending = [
+            s
+            for s in self.all_files()
+            if isinstance(s, StoredRevisionFile) and s.unanalysed and (only is None or s.path in only)
+        ]
         with collector_paused():
             parsed = parse_in_workers([s.path for s in pending], jobs)
             for position, summary in enumerate(pending):
@@ -213,6 +219,11 @@ class ProjectIndex:
 
     def get(self, path: str) -> RevisionFile | None:
         return self.files.get(path) or self.stray.get(path)
+
+    def identity(self, path: str) -> tuple[str, int, int] | None:
+        """The file at `path` as this index read it (path, mtime_ns, size); None: not indexed."""
+        entry = self._entries.get(path)
+        return None if entry is None or self.get(path) is None else (path, entry.mtime_ns, entry.size)
 
     def is_loaded(self, path: str) -> bool:
         return path in self.files

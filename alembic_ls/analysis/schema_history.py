@@ -22,6 +22,7 @@ from alembic_ls.analysis.op_args import (
     table_columns,
     table_of,
 )
+from alembic_ls.analysis.read_facts import note_history, unrecorded
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, SqlCall
 from alembic_ls.analysis.sql_statements import SqlAction, parsed_sql
 
@@ -162,7 +163,9 @@ def _nearest_ancestor_answer(
     ctx: ProjectView, rev: RevisionFile, answer: Callable[[RevisionFile], _T | None]
 ) -> _T | None:
     """The first answer an ancestor of `rev` gives, nearest first (breadth-first over parents)."""
-    graph = ctx.index.graph
+    graph = unrecorded(ctx.index.graph)  # noted as the history of each parent
+    for parent in rev.parents:
+        note_history(parent)
     queue: deque[str] = deque(rev.parents)
     seen: set[str] = set()
     while queue:

@@ -40,6 +40,7 @@ from alembic_ls.analysis.op_args import (
     table_of,
 )
 from alembic_ls.analysis.op_catalog import CONSTRAINT_CREATORS, HELPERS, OPERATIONS, Target
+from alembic_ls.analysis.read_facts import history_inputs, note_history, unrecorded
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile
 from alembic_ls.analysis.sql_kind import SqlKind, classify
 from alembic_ls.analysis.sql_types import same_type
@@ -591,15 +592,18 @@ class RevisionStates:
     """
 
     def __init__(self, graph: RevisionGraph, dialect: str | None = None) -> None:
-        self.graph = graph
+        self.graph = unrecorded(graph)  # a state is noted as the history it comes from
         self.dialect = dialect
         self._after: dict[str, SchemaState] = {}
 
     def before(self, rev: RevisionFile) -> SchemaState:
+        for name in (*rev.parents, *rev.dependencies):  # missing ones too: they may appear
+            note_history(name)
         return self._merged(self._inputs(rev))
 
     def after(self, rid: str) -> SchemaState:
         """The state once `rid`'s upgrade() has run (iteratively: histories are thousands long)."""
+        note_history(rid)
         stack = [rid]
         while stack:
             current = stack[-1]
@@ -621,14 +625,7 @@ class RevisionStates:
         return self._after[rid]
 
     def _inputs(self, rev: RevisionFile) -> list[str]:
-        found = [p for p in rev.parents if p in self.graph.revisions and p not in self.graph.in_cycle]
-        for dependency in rev.dependencies:
-            target = (
-                dependency if dependency in self.graph.revisions else self.graph.label_owner.get(dependency)
-            )
-            if target is not None and target not in found and target not in self.graph.in_cycle:
-                found.append(target)
-        return found
+        return history_inputs(self.graph, rev)
 
     def _merged(self, rids: list[str]) -> SchemaState:
         states = [self.after(rid) for rid in rids]

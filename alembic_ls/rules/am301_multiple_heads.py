@@ -20,6 +20,8 @@ class MultipleHeads(Rule):
         rid = rev.revision_id
         if rid is None or rev.revision is None or not ctx.is_loaded(rev):
             return
+        if ctx.graph.children.get(rid):
+            return  # not a head (asked first: which heads exist is read only by heads)
         project = ctx.index.project
         for group in ctx.graph.head_groups():
             if rid not in group:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from alembic_ls.analysis.read_facts import ALL, note
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity
 
@@ -17,6 +18,8 @@ class OutsideVersionLocations(Rule):
         if not rev.is_revision or rev.revision is None or ctx.is_loaded(rev):
             return
         project = ctx.index.project
+        note("strays")  # what the other files are decides between one finding and one per file
+        note(ALL)
         locations = ", ".join(ctx.relpath(str(p)) for p in project.version_locations)
         strays = sorted(path for path, r in ctx.index.stray.items() if r.is_revision)
         if len(strays) > 1 and not any(r.is_revision for r in ctx.index.files.values()):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from alembic_ls.analysis.read_facts import PATH, note
 from alembic_ls.analysis.revision_file import RevisionFile, Span
 from alembic_ls.fixes.recipe import Recipe
 from alembic_ls.wording import CLI, Wording
@@ -107,6 +108,7 @@ class CheckContext:
         from alembic_ls.git_base import shared_ids
 
         wanted = frozenset(ids)
+        note("shared", ",".join(sorted(wanted)))  # git's answer can change with no file changing
         if self._shared is None or self._shared[0] is not self.graph:  # a new graph: files moved on
             self._shared = (self.graph, {})
         answers = self._shared[1]
@@ -115,6 +117,7 @@ class CheckContext:
         return answers[wanted]
 
     def is_loaded(self, rev: RevisionFile) -> bool:
+        note(PATH, rev.path)
         return self.index.is_loaded(rev.path)
 
     def relpath(self, path: str) -> str:
