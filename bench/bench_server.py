@@ -1,9 +1,11 @@
 """Benchmark the language server as an editor meets it, over stdio, on a 1,000-revision workspace.
 
-    .venv/bin/python bench/bench_server.py [--n 1000] [--edits 200] [--seed 0] [--untrusted] [--strict]
+    .venv/bin/python bench/bench_server.py [--n 1000] [--edits 200] [--seed 0] [--tables 40] [--ops 0]
+                                           [--untrusted] [--strict]
 
 Writes a synthetic Alembic history (bench/synth.py: N-1 revisions) plus one revision of 500+ lines
-on top, then measures, each in a fresh server process:
+on top (`--tables 330`: 4,000 lines; `--ops 1000`: 1,000 more ops in upgrade and downgrade), then
+measures, each in a fresh server process:
   cold    initialize -> first publishDiagnostics, with an empty index cache (target <= 1 s)
   warm    the same with the cache the cold run wrote
   edits   didChange -> publishDiagnostics for that version, on the big open revision, one edit at a
@@ -53,9 +55,11 @@ BIG_TABLES = 40  # 40 tables x 12 lines: a 500+ line initial-style revision
 TIMEOUT_S = 60.0
 
 
-def big_revision(parent: str, rid: str) -> str:
+def big_revision(parent: str, rid: str, tables: int = BIG_TABLES, ops: int = 0) -> str:
+    """An initial-style revision creating `tables` tables, then `ops` add_column ops on them (and
+    downgrade() dropping those columns and tables, as autogenerate writes it)."""
     body: list[str] = []
-    for table in range(BIG_TABLES):
+    for table in range(tables):
         body.append(f"    op.create_table('big_{table}',")
         body.extend(
             f"    sa.Column('col_{column}', sa.String(length=50), nullable={column != 0}),"
@@ -63,7 +67,10 @@ def big_revision(parent: str, rid: str) -> str:
         )
         body.append("    sa.PrimaryKeyConstraint('col_0')")
         body.append("    )")
-    down = [f"    op.drop_table('big_{table}')" for table in reversed(range(BIG_TABLES))]
+    added = [(f"big_{n % tables}", f"extra_{n}") for n in range(ops)]
+    body.extend(f"    op.add_column('{t}', sa.Column('{c}', sa.Integer(), nullable=True))" for t, c in added)
+    down = [f"    op.drop_column('{t}', '{c}')" for t, c in reversed(added)]
+    down.extend(f"    op.drop_table('big_{table}')" for table in reversed(range(tables)))
     return "\n".join(
         [
             '"""create the big tables',
@@ -105,12 +112,12 @@ def big_revision(parent: str, rid: str) -> str:
     )
 
 
-def write_workspace(root: Path, n: int, seed: int) -> Path:
+def write_workspace(root: Path, n: int, seed: int, tables: int = BIG_TABLES, ops: int = 0) -> Path:
     project = generate_history(root, n - 1, seed=seed)
     parent = sorted(project.heads)[0]
     rid = hashlib.sha1(f"big-{seed}".encode()).hexdigest()[:12]
     path = project.script_location / "versions" / f"{rid}_create_the_big_tables.py"
-    path.write_text(big_revision(parent, rid), encoding="utf-8")
+    path.write_text(big_revision(parent, rid, tables, ops), encoding="utf-8")
     return path
 
 
@@ -329,7 +336,7 @@ async def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="alembic-ls-bench-") as scratch:
         root = Path(scratch) / "workspace"
         cache = Path(scratch) / "cache"
-        big = write_workspace(root, args.n, args.seed)
+        big = write_workspace(root, args.n, args.seed, args.tables, args.ops)
         lines = big.read_text(encoding="utf-8").count("\n") + 1
         floor = analysis_floor_ms(root, big, args.edits)
 
@@ -386,6 +393,15 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1000, help="revisions in the workspace (default 1000)")
     parser.add_argument("--edits", type=int, default=200, help="didChange edits to time (default 200)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--tables",
+        type=int,
+        default=BIG_TABLES,
+        help=f"tables the open revision creates (default {BIG_TABLES}; 330 make it 4,000 lines)",
+    )
+    parser.add_argument(
+        "--ops", type=int, default=0, help="add_column ops after them, each undone in downgrade() (default 0)"
+    )
     parser.add_argument("--untrusted", action="store_true", help="start the server with trusted: false")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return asyncio.run(run(parser.parse_args()))

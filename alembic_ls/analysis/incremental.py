@@ -19,9 +19,13 @@ import ast
 from collections.abc import Sequence
 
 from alembic_ls.analysis.python_parse import parse_python
-from alembic_ls.analysis.revision_file import ArgValue
+from alembic_ls.analysis.revision_file import ArgValue, OpCall, SqlCall
 
 ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
+# What the analyzer recorded for one statement (or the header of a compound one): the node it
+# walked, what that walk depended on besides the node, and the op and SQL calls it found.
+CallsKey = tuple[object, ...]
+Calls = tuple[ast.AST, CallsKey, tuple[OpCall, ...], tuple[SqlCall, ...]]
 
 
 class IncrementalParser:
@@ -39,6 +43,10 @@ class IncrementalParser:
         # The module constants those arguments were read with: a `TABLE` argument's value is the
         # constant's, so they are reused only while the constants are the same.
         self.constants: dict[str, str] = {}
+        # The calls found in each statement the splice left in place, by the node's id (the node
+        # is kept, so the id is not reused): typing in one statement of a 4,000-line upgrade()
+        # does not rebuild the ops of the other thousand. Reused under the same constants.
+        self.calls: dict[int, Calls] = {}
 
     def parse(self, text: str) -> ast.Module:
         """`parse_python(text)`, raising what it raises."""

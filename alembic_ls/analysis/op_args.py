@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alembic_ls.analysis.identity_memo import IdentityMemo
 from alembic_ls.analysis.op_catalog import OPERATIONS
 from alembic_ls.analysis.revision_file import ArgValue, OpCall
 
@@ -142,6 +143,10 @@ def column_def(value: ArgValue | None) -> ColumnDef | None:
     """Read `sa.Column(...)` (any spelling ending in `Column`); None for anything else."""
     if value is None or not value.call_name or value.call_name.split(".")[-1] != "Column":
         return None
+    return _column_defs(value)
+
+
+def _column_def(value: ArgValue) -> ColumnDef:
     positional = list(value.call_args)
     name: str | None = None
     if positional and positional[0].is_literal:
@@ -157,6 +162,9 @@ def column_def(value: ArgValue | None) -> ColumnDef | None:
         elif type_ is None:
             type_ = item
     return ColumnDef(value, name, type_, tuple(extras))
+
+
+_column_defs = IdentityMemo(_column_def)
 
 
 def added_column(op: OpCall) -> ColumnDef | None:

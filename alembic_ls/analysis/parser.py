@@ -12,11 +12,12 @@ import builtins
 import functools
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.dialect_guard import DialectGuard, guard_of
 from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
-from alembic_ls.analysis.incremental import ArgKey, IncrementalParser
+from alembic_ls.analysis.incremental import ArgKey, Calls, IncrementalParser
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.python_parse import parse_python, python_source
 from alembic_ls.analysis.revision_file import (
@@ -122,9 +123,11 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
     analyzer = _Analyzer(result, tree, lines, lexed.comments, lexed.string_lines)
     if incremental is not None and incremental.constants == analyzer.constants:
         analyzer.earlier_args = incremental.arguments
+        analyzer.earlier_calls = incremental.calls
     analyzer.run()
     if incremental is not None:
         incremental.arguments = analyzer.args_seen
+        incremental.calls = analyzer.calls_seen
         incremental.constants = analyzer.constants
     return result
 
@@ -269,6 +272,9 @@ class _Analyzer:
         # argument that is still there, unchanged, is the same value (see IncrementalParser).
         self.earlier_args: dict[ArgKey, ArgValue] = {}
         self.args_seen: dict[ArgKey, ArgValue] = {}
+        # The calls each statement held in that version (see IncrementalParser.calls).
+        self.earlier_calls: dict[int, Calls] = {}
+        self.calls_seen: dict[int, Calls] = {}
         self.comment_at: dict[int, Comment] = {c.line: c for c in comments}
         self.string_lines = string_lines
         self.op_aliases: set[str] = set()
@@ -538,6 +544,51 @@ class _Analyzer:
         batch: Batch | None,
     ) -> bool:
         """Record op and SQL calls; True when the statement is one of them."""
+        # Everything the walk below reads besides the node itself (whose text a splice never
+        # changes in place): where it is, and the context the statement sits in.
+        key = (
+            stmt.lineno,
+            stmt.col_offset,
+            stmt.end_lineno,
+            stmt.end_col_offset,
+            function,
+            frozenset(aliases),
+            batch,
+            self.guards,
+            self.autocommit,
+            self._in_autogen(stmt.lineno - 1),
+            self._may_call_sql(node),
+            self.ascii,
+        )
+        earlier = self.earlier_calls.get(id(node))
+        if earlier is not None and earlier[0] is node and earlier[1] == key:
+            return self._reuse_calls(node, earlier)
+        ops_before, sql_before = len(self.ops), len(self.sql_calls)
+        recognised = self._find_calls(node, stmt, function, aliases, batch)
+        found = (tuple(self.ops[ops_before:]), tuple(self.sql_calls[sql_before:]))
+        self.calls_seen[id(node)] = (node, key, *found)
+        return recognised
+
+    def _reuse_calls(self, node: ast.AST, earlier: Calls) -> bool:
+        _node, _key, ops, sql_calls = earlier
+        self.calls_seen[id(node)] = earlier
+        # Their arguments are not kept for reuse by position: the next version reuses these calls
+        # whole, or the statement moved or changed and the positions are no longer theirs.
+        self.ops.extend(ops)
+        for call in sql_calls:
+            # Whether a comment explains it depends on lines around the statement.
+            explained = self.is_explained(call.stmt_span.line, call.stmt_span.end_line)
+            self.sql_calls.append(call if call.explained == explained else replace(call, explained=explained))
+        return bool(ops or sql_calls)
+
+    def _find_calls(
+        self,
+        node: ast.AST,
+        stmt: ast.stmt,
+        function: str,
+        aliases: set[str],
+        batch: Batch | None,
+    ) -> bool:
         stmt_span = self.pos.span(stmt)
         sql_recorded = op_recorded = schema_op = False
         # Only a call that *is* the statement is an operation; `op.f("ix")` or

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from alembic_ls.analysis.identity_memo import IdentityMemo
 from alembic_ls.analysis.op_args import (
     added_column,
     arg,
@@ -84,8 +85,19 @@ class Change:
         return tuple(n for n in (self.table, self.name, self.new_name, *self.columns) if n)
 
 
-def describe(op: OpCall) -> list[Change]:
-    """The schema changes one op makes; [] for ops that change no schema (execute, get_bind, ...)."""
+def describe(op: OpCall) -> tuple[Change, ...]:
+    """The schema changes one op makes; () for ops that change no schema (execute, get_bind, ...)."""
+    return _described(op)
+
+
+def _describe(op: OpCall) -> tuple[Change, ...]:
+    return tuple(_changes(op))
+
+
+_described = IdentityMemo(_describe)
+
+
+def _changes(op: OpCall) -> list[Change]:
     table = table_of(op)
     if op.name in CREATES_OR_DROPS:
         operation = OPERATIONS[op.name]
