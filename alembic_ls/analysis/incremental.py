@@ -19,13 +19,16 @@ import ast
 from collections.abc import Sequence
 
 from alembic_ls.analysis.python_parse import parse_python
-from alembic_ls.analysis.revision_file import ArgValue, OpCall, SqlCall
+from alembic_ls.analysis.revision_file import ArgValue, FunctionInfo, OpCall, SqlCall
 
 ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
 # What the analyzer recorded for one statement (or the header of a compound one): the node it
 # walked, what that walk depended on besides the node, and the op and SQL calls it found.
 CallsKey = tuple[object, ...]
 Calls = tuple[ast.AST, CallsKey, tuple[OpCall, ...], tuple[SqlCall, ...]]
+# What the analyzer made of one function: its summary and its calls, with the function's lines and
+# the context they were read in.
+FunctionResult = tuple[tuple[object, ...], FunctionInfo, tuple[OpCall, ...], tuple[SqlCall, ...]]
 
 
 class IncrementalParser:
@@ -47,6 +50,8 @@ class IncrementalParser:
         # is kept, so the id is not reused): typing in one statement of a 4,000-line upgrade()
         # does not rebuild the ops of the other thousand. Reused under the same constants.
         self.calls: dict[int, Calls] = {}
+        # Each function's summary, by name, reused while its text and context are the same.
+        self.functions: dict[str, FunctionResult] = {}
 
     def parse(self, text: str) -> ast.Module:
         """`parse_python(text)`, raising what it raises."""

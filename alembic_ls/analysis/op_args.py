@@ -169,7 +169,14 @@ _column_defs = IdentityMemo(_column_def)
 
 def added_column(op: OpCall) -> ColumnDef | None:
     """The column an `add_column` adds."""
-    return column_def(arg(op, "column")) if op.name == "add_column" else None
+    return _added_columns(op) if op.name == "add_column" else None
+
+
+def _added_column(op: OpCall) -> ColumnDef | None:
+    return column_def(arg(op, "column"))
+
+
+_added_columns = IdentityMemo(_added_column)
 
 
 def column_name(op: OpCall) -> str | None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.dialect_guard import DialectGuard, guard_of
 from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
-from alembic_ls.analysis.incremental import ArgKey, Calls, IncrementalParser
+from alembic_ls.analysis.incremental import ArgKey, Calls, FunctionResult, IncrementalParser
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.python_parse import parse_python, python_source
 from alembic_ls.analysis.revision_file import (
@@ -124,10 +124,12 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
     if incremental is not None and incremental.constants == analyzer.constants:
         analyzer.earlier_args = incremental.arguments
         analyzer.earlier_calls = incremental.calls
+        analyzer.earlier_functions = incremental.functions
     analyzer.run()
     if incremental is not None:
         incremental.arguments = analyzer.args_seen
         incremental.calls = analyzer.calls_seen
+        incremental.functions = analyzer.functions_seen
         incremental.constants = analyzer.constants
     return result
 
@@ -275,6 +277,9 @@ class _Analyzer:
         # The calls each statement held in that version (see IncrementalParser.calls).
         self.earlier_calls: dict[int, Calls] = {}
         self.calls_seen: dict[int, Calls] = {}
+        # And what each function gave (see IncrementalParser.functions).
+        self.earlier_functions: dict[str, FunctionResult] = {}
+        self.functions_seen: dict[str, FunctionResult] = {}
         self.comment_at: dict[int, Comment] = {c.line: c for c in comments}
         self.string_lines = string_lines
         self.op_aliases: set[str] = set()
@@ -308,7 +313,7 @@ class _Analyzer:
             if isinstance(stmt, ast.Assign | ast.AnnAssign):
                 identifiers.statement(stmt)
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                result.functions[stmt.name] = self._function(stmt)
+                result.functions[stmt.name] = self._function_once(stmt)
         result.revision, result.down_revision, result.branch_labels, result.depends_on = (
             identifiers.graph_fields()
         )
@@ -399,6 +404,34 @@ class _Analyzer:
             if start < line < end:
                 return True
         return False
+
+    def _function_once(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
+        """`_function(node)`, or what it gave for the previous version of the document when the
+        function's lines and everything read around them are the same (typing in upgrade()
+        leaves downgrade() as it was)."""
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+        last = (node.end_lineno or node.lineno) - 1
+        key = (
+            first,
+            "\n".join(self.lines[first : last + 1]),
+            frozenset(self.op_aliases),
+            self.ascii,
+            self.sql_lines is None,
+            tuple((a, b) for a, b in self.autogen_ranges if a <= last and b >= first),
+            frozenset(line for line in self._framed_lines if first <= line <= last),
+        )
+        earlier = self.earlier_functions.get(node.name)
+        if earlier is not None and earlier[0] == key:
+            _key, info, ops, sql_calls = earlier
+            self.ops.extend(ops)
+            self.sql_calls.extend(sql_calls)
+            self.unrecognised[node.name] = list(info.unrecognised)
+        else:
+            ops_before, sql_before = len(self.ops), len(self.sql_calls)
+            info = self._function(node)
+            ops, sql_calls = tuple(self.ops[ops_before:]), tuple(self.sql_calls[sql_before:])
+        self.functions_seen[node.name] = (key, info, ops, sql_calls)
+        return info
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
         params = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args))

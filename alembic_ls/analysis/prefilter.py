@@ -12,7 +12,7 @@ import ast
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from alembic_ls.analysis.regex_compat import compile_possessive
 
@@ -77,14 +77,52 @@ def all_names_bound(lines: list[str], tree: ast.Module, builtins: Iterable[str])
     _bindings(tree.body, bound, imports, annotations)
     # Import statements name modules (`from alembic import op`) but never read a variable.
     code = _blank_out(lines, imports)
-    candidates = possible_name_loads(code) if code is not None else None
-    if candidates is None:
+    if code is None:
         return False
+    candidates: set[str] = set()
+    for segment in _segments(code, tree):
+        names = _segment_names.get(segment, _UNSEEN)
+        if names is _UNSEEN:
+            if len(_segment_names) >= _SEGMENTS_KEPT:
+                _segment_names.clear()
+            names = _segment_names[segment] = possible_name_loads(segment)
+        if names is None:
+            return False
+        candidates |= names
     # `_NAME` skips the `T` of `x: T = v` and `def f(a: T = v)` as if it were a keyword argument.
     for annotation in annotations:
         _names_in(annotation, candidates)
     candidates.difference_update(builtins)
     return not candidates - bound
+
+
+# The names each statement's text may read, by that text: typing in one statement of a 4,000-line
+# file leaves the other statements' texts, and so their names, as they were.
+_segment_names: dict[str, set[str] | None] = {}
+_SEGMENTS_KEPT = 50_000
+_UNSEEN: set[str] = set()
+
+
+def _segments(code: list[str], tree: ast.Module) -> Iterator[str]:
+    """The text of each module-level statement, a function split into its header and each body
+    statement. Every string literal lies inside one statement, so no piece cuts one in two; the
+    lines between statements hold only comments and blank space, which read no name."""
+    for stmt in tree.body:
+        first, last = _lines_of(stmt)
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.body:
+            body_first = stmt.body[0].lineno - 1
+            yield "\n".join(code[first : max(body_first, first + 1)])
+            for child in stmt.body:
+                child_first, child_last = _lines_of(child)
+                yield "\n".join(code[child_first : child_last + 1])
+        else:
+            yield "\n".join(code[first : last + 1])
+
+
+def _lines_of(stmt: ast.stmt) -> tuple[int, int]:
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    first = min([stmt.lineno, *(d.lineno for d in decorators)]) - 1
+    return first, (stmt.end_lineno or stmt.lineno) - 1
 
 
 def statement_bindings(tree: ast.Module) -> set[str]:
@@ -144,8 +182,8 @@ def _bindings(
                     stack.extend(children)
 
 
-def _blank_out(lines: list[str], nodes: list[ast.stmt]) -> str | None:
-    """The text with the nodes' source replaced by spaces; None when a column is ambiguous."""
+def _blank_out(lines: list[str], nodes: list[ast.stmt]) -> list[str] | None:
+    """The lines with the nodes' source replaced by spaces; None when a column is ambiguous."""
     copy = list(lines)
     for node in nodes:
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
@@ -160,7 +198,7 @@ def _blank_out(lines: list[str], nodes: list[ast.stmt]) -> str | None:
             for index in range(first + 1, last):
                 copy[index] = ""
             copy[last] = " " * end + copy[last][end:]
-    return "\n".join(copy)
+    return copy
 
 
 def _names_in(expr: ast.expr, names: set[str]) -> None:

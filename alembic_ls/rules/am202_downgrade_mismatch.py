@@ -5,6 +5,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 
+from alembic_ls.analysis.identity_memo import IdentityMemo
 from alembic_ls.analysis.op_args import added_column, arg, sql_text
 from alembic_ls.analysis.op_catalog import CONSTRAINT_CREATORS
 from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
@@ -310,6 +311,10 @@ class _Excuses:
 
 
 def _declares_unnamed(op: OpCall) -> bool:
+    return _unnamed_declarations(op)
+
+
+def _declaration_unnamed(op: OpCall) -> bool:
     if op.name == "create_table":
         return True
     if op.name in CONSTRAINT_CREATORS or op.name == "create_index":
@@ -322,6 +327,9 @@ def _declares_unnamed(op: OpCall) -> bool:
     return column.has_extra("ForeignKey") or any(
         (value := column.kwarg(flag)) is not None and value.value is True for flag in flags
     )
+
+
+_unnamed_declarations = IdentityMemo(_declaration_unnamed)  # per op: asked on every keystroke
 
 
 def _adopted_indexes(rev: RevisionFile, down: _Side) -> set[str | None]:
