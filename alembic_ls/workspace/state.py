@@ -12,6 +12,7 @@ dependencies) affects every file of the project; the file's operations affect it
 from __future__ import annotations
 
 import contextlib
+import operator
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -333,7 +334,7 @@ class WorkspaceState:
             descendants = (
                 state.index.graph.descendants(rid) if state.index.graph.revisions.get(rid) is after else ()
             )
-            if descendants and _history_facts(before) != _history_facts(after):
+            if descendants and not _same_history_facts(before, after):
                 state.generation += 1
                 affected = [
                     rev.path for d in descendants if (rev := state.index.graph.revisions.get(d)) is not None
@@ -419,6 +420,18 @@ def _graph_facts(rev: RevisionFile | None, loaded: bool) -> GraphFacts | None:
         # Other files' findings point at this line (AM301/AM303 related information).
         rev.revision.span if rev.revision else None,
     )
+
+
+def _same_history_facts(before: RevisionFile | None, after: RevisionFile | None) -> bool:
+    # The parser hands back the same op objects for every statement an edit left alone.
+    if (
+        before is not None
+        and after is not None
+        and len(before.ops) == len(after.ops)
+        and all(map(operator.is_, before.ops, after.ops))
+    ):
+        return True
+    return _history_facts(before) == _history_facts(after)
 
 
 def _history_facts(rev: RevisionFile | None) -> tuple[object, ...] | None:
