@@ -26,7 +26,7 @@ def _matches(code: str, patterns: Iterable[str]) -> bool:
 
 def enabled_rules(settings: Settings) -> list[Rule]:
     """The rules `select` names (by default every rule that is not opt-in) and those a setting turns
-    on (`linear`), less `ignore`."""
+    on (`linear`), less `ignore`, less the rules about live traffic where `deploy` is offline."""
     if settings.select is None:
         chosen = [rule for rule in RULES.values() if not rule.opt_in or _turned_on(rule, settings)]
     else:
@@ -35,6 +35,8 @@ def enabled_rules(settings: Settings) -> list[Rule]:
             for code, rule in RULES.items()
             if _matches(code, settings.select) or _turned_on(rule, settings)
         ]
+    if settings.deploy == "offline":  # no traffic meets the locks or the dropped columns
+        chosen = [rule for rule in chosen if not rule.about_live_traffic]
     return [rule for rule in chosen if not _matches(rule.code, settings.ignore)]
 
 

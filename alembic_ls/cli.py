@@ -94,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         "rules still see every revision), and report edits of revisions that existed there (AM105)",
     )
     check.add_argument("--fix", action="store_true", help="apply the fixes marked safe")
-    check.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
+    check.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the index and findings caches"
+    )
     check.add_argument(
         "--database",
         choices=("scratch",),

@@ -10,6 +10,8 @@ Keys (pyproject spelling; LSP clients send the camelCase form of the same names)
   dialect = "postgresql"       overrides the dialect read from sqlalchemy.url
   linear = true                the team keeps a straight history: merges and branch points are
                                findings (AM307, on even when `select` does not name it)
+  deploy = "offline"           migrations run with the application stopped: the rules about live
+                               traffic (locks, code still using what is dropped) are off
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TABLE = "alembic-ls"
-KEYS = ("select", "ignore", "severity", "baseline", "dialect", "linear")
+KEYS = ("select", "ignore", "severity", "baseline", "dialect", "linear", "deploy")
+DEPLOYS = ("online", "offline")
 
 
 class ConfigError(Exception):
@@ -44,6 +47,9 @@ class Settings:
     baseline: BaselineSetting | None = None
     dialect: str | None = None
     linear: bool = False  # turns on the rules whose `enabled_by` is "linear" (AM307)
+    # "offline": migrations run with every server stopped (a maintenance window), so the rules
+    # about live traffic (Rule.about_live_traffic) have nothing to say.
+    deploy: str = "online"
     source: str | None = None  # where the settings came from, for messages
     # The folder a per-project baseline table's keys are relative to (the pyproject's); None: the
     # project's own folder.
@@ -90,6 +96,9 @@ def parse_settings(table: dict[str, Any], where: str) -> Settings:
     linear = normalised.get("linear", False)
     if not isinstance(linear, bool):
         raise ConfigError(f"{where}: `linear` must be true or false, got {linear!r}")
+    deploy = normalised.get("deploy", "online")
+    if deploy not in DEPLOYS:
+        raise ConfigError(f'{where}: `deploy` must be "online" or "offline", got {deploy!r}')
     selected = _string_list(select, "select", where) if select is not None else None
     ignored = _string_list(normalised.get("ignore", []), "ignore", where)
     problem = (
@@ -106,6 +115,7 @@ def parse_settings(table: dict[str, Any], where: str) -> Settings:
         baseline=baseline,
         dialect=dialect.lower() if isinstance(dialect, str) else None,
         linear=linear,
+        deploy=deploy,
         source=where,
     )
 

@@ -1,6 +1,6 @@
 """Rules about live traffic stay quiet in the contract branch of an expand/contract history
 (OpenStack Neutron: `branch_labels = (cli.CONTRACT_BRANCH,)`, `versions/<release>/contract/`), and
-every other rule still runs there."""
+in a project whose settings say `deploy = "offline"`; every other rule still runs there."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.rules.registry import RULES
+from alembic_ls.settings import Settings, parse_settings
 
 DROP = "    op.drop_column('ports', 'ip_allocation')"
 RENAME = "    op.alter_column('ports', 'mac', new_column_name='mac_address')"
@@ -58,3 +59,15 @@ def test_the_rules_about_live_traffic_are_the_lock_and_deploy_rules() -> None:
         *("AM403", "AM404", "AM405", "AM406", "AM407", "AM408", "AM409"),
         *("AM411", "AM412", "AM414", "AM704", "AM705"),
     ]
+
+
+def test_a_project_that_deploys_offline_skips_the_live_traffic_rules_everywhere(write_history) -> None:
+    body = {"upgrade": DROP + "\n" + RENAME, "downgrade": "    pass"}
+    base = ("base0", None, {"upgrade": "    pass", "downgrade": "    pass"})
+    history = write_history(base, ("d1", "base0", body))
+    assert {"AM408", "AM409", "AM201"} <= _codes(history)
+    offline = parse_settings({"deploy": "offline"}, "pyproject.toml [tool.alembic-ls]")
+    codes = {f.code for f in history.findings(offline)}
+    assert not codes & {code for code, rule in RULES.items() if rule.about_live_traffic}
+    assert "AM201" in codes
+    assert Settings().deploy == "online"

@@ -76,6 +76,7 @@ def test_camel_case_keys_from_lsp_clients() -> None:
         ({"baseline": {"a/m": "x", "./a/m/": "y"}}, "`baseline` names the script location 'a/m' twice"),
         ({"dialect": 5}, '`dialect` must be a string such as "postgresql"'),
         ({"linear": "yes"}, "`linear` must be true or false, got 'yes'"),
+        ({"deploy": "maintenance"}, '`deploy` must be "online" or "offline", got \'maintenance\''),
     ],
 )
 def test_bad_settings_name_the_key(table: dict[str, object], message: str) -> None:
