@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -169,28 +170,60 @@ def _check_targets(
 ) -> tuple[dict[str, CachedFile], int]:
     """Each target's findings: reused from the cache where nothing they depend on changed,
     computed (with what they read recorded) for the rest; and how many were reused."""
+    ordered = _in_history_order(index, targets)
     if cached is None:
-        if analyse:
-            index.analyse_all()  # every file is about to be checked: parse them in parallel
-        return {rev.path: _entry(rev, checker.check_file(rev), frozenset()) for rev in targets}, 0
+        return {
+            path: _entry(rev, checker.check_file(rev), frozenset())
+            for path, rev in _as_analysed(index, ordered, analyse)
+        }, 0
     values = FactValues(index, checker.context.shared_revisions)
     reused = cached.reusable(index, values, [rev.path for rev in targets])
-    stale = [rev for rev in targets if rev.path not in reused]
-    if analyse and stale:
-        index.analyse_all(only={rev.path for rev in stale})
     checked: dict[str, CachedFile] = dict(reused)
+    stale = [rev for rev in ordered if rev.path not in reused]
     graph = index.graph
     index.graph = RecordingGraph(graph)
     try:
-        for rev in stale:
+        for path, rev in _as_analysed(index, stale, analyse):
             with recording() as facts:
                 findings = checker.check_file(rev)
-            checked[rev.path] = entry = _entry(rev, findings, frozenset(facts), index.identity(rev.path))
-            cached.store(rev.path, entry, values)
+            checked[path] = entry = _entry(rev, findings, frozenset(facts), index.identity(path))
+            cached.store(path, entry, values)
     finally:
         index.graph = graph
     cached.save()
     return checked, len(reused)
+
+
+def _as_analysed(
+    index: ProjectIndex, revs: list[RevisionFile], analyse: bool
+) -> Iterator[tuple[str, RevisionFile]]:
+    """Each of `revs` once its full analysis is there: with `analyse`, parsed in worker processes
+    and handed over batch by batch, so the rules run on the first files while the rest is parsed."""
+    by_path = {rev.path: rev for rev in revs}
+    batches = index.analyse_in_batches(list(by_path)) if analyse else iter([list(by_path)])
+    for batch in batches:
+        for path in batch:
+            yield path, by_path[path]
+
+
+def _in_history_order(index: ProjectIndex, revs: list[RevisionFile]) -> list[RevisionFile]:
+    """Parents before children (bases first), then what is outside the graph: a check that starts
+    while later files are still being parsed finds each file's history already there."""
+    graph = index.graph
+    wanted = {rev.path: rev for rev in revs}
+    waiting = {rid: sum(1 for p in graph.parents(rid) if p in graph.revisions) for rid in graph.revisions}
+    queue = deque(sorted(rid for rid, count in waiting.items() if count == 0))
+    ordered: list[RevisionFile] = []
+    while queue:
+        rid = queue.popleft()
+        rev = wanted.pop(graph.revisions[rid].path, None)
+        if rev is not None:
+            ordered.append(rev)
+        for child in graph.children.get(rid, ()):
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                queue.append(child)
+    return [*ordered, *wanted.values()]  # cycles, duplicated ids, strays
 
 
 def _entry(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.identifiers import scan_graph_fields
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache, default_cache_dir
-from alembic_ls.analysis.parse_workers import parse_in_workers
+from alembic_ls.analysis.parse_workers import WorkersFailed, parse_batches_in_workers
 from alembic_ls.analysis.parser import parse_revision, parse_revision_bytes, read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source
@@ -168,22 +168,43 @@ class ProjectIndex:
         """Fill every summary still waiting for its full analysis (`only`: of these paths), in
         worker processes when there are many (`jobs` caps them; default one per CPU). A full
         check calls this first."""
+        paths = [s.path for s in self.all_files() if only is None or s.path in only]
+        for _batch in self.analyse_in_batches(paths, jobs):
+            pass
+
+    def analyse_in_batches(self, paths: Sequence[str], jobs: int | None = None) -> Iterator[list[str]]:
+        """Fill the summaries of `paths`, handing back (in the order of `paths`, each once) the
+        ones that are ready as worker processes deliver them, so a check can start on the first
+        files while the workers parse the rest. Without workers (few files, one CPU, or workers
+        that fail) the rest is analysed here, then handed back."""
+        summaries = [s for s in (self.get(p) for p in paths) if s is not None]
         pending = [
-            s
-            for s in self.all_files()
-            if isinstance(s, StoredRevisionFile) and s.unanalysed and (only is None or s.path in only)
+            (at, s) for at, s in enumerate(summaries) if isinstance(s, StoredRevisionFile) and s.unanalysed
         ]
+        handed = 0  # summaries[:handed] are handed back
+        filled = 0  # pending[:filled] are filled
+        batches = parse_batches_in_workers([s.path for _at, s in pending], jobs, batches_per_worker=8)
+        if batches is not None:
+            try:
+                for batch in batches:
+                    with collector_paused():
+                        arrived = pending[filled : filled + len(batch)]
+                        for (_at, summary), (_fields, stored) in zip(arrived, batch, strict=True):
+                            if summary.unanalysed:  # a reader may have analysed it meanwhile
+                                summary.fill(pickle.loads(stored))
+                                self._remember(summary.path, stored)  # spares save_cache pickling it
+                    filled += len(batch)
+                    ready = pending[filled][0] if filled < len(pending) else len(summaries)
+                    yield [s.path for s in summaries[handed:ready]]
+                    handed = ready
+            except WorkersFailed:
+                pass
         with collector_paused():
-            parsed = parse_in_workers([s.path for s in pending], jobs)
-            for position, summary in enumerate(pending):
-                if not summary.unanalysed:
-                    continue
-                if parsed is None:
+            for _at, summary in pending[filled:]:
+                if summary.unanalysed:
                     summary.fill(read_revision_file(summary.path))
-                    continue
-                stored = parsed[position][1]
-                summary.fill(pickle.loads(stored))
-                self._remember(summary.path, stored)  # spares save_cache pickling it again
+        if handed < len(summaries):
+            yield [s.path for s in summaries[handed:]]
 
     def save_cache(self) -> None:
         """Add to the cache the full analysis of the files the last build read from disk and

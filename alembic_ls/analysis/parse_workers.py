@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from alembic_ls.analysis.identifiers import GraphFields
@@ -63,20 +64,46 @@ def parse_in_workers(paths: list[str], jobs: int | None = None) -> list[tuple[Gr
     """(graph fields, pickled summary) for each path, in order, parsed by up to `jobs` worker
     processes (default: one per CPU). None when that would not pay off (few files, one CPU) or
     the workers cannot start here: the caller then parses in-process."""
+    batches = parse_batches_in_workers(paths, jobs)
+    if batches is None:
+        return None
+    try:
+        return [item for batch in batches for item in batch]
+    except WorkersFailed:
+        return None
+
+
+class WorkersFailed(Exception):
+    """The worker processes died or could not start: what they did not return is still to parse."""
+
+
+def parse_batches_in_workers(
+    paths: list[str], jobs: int | None = None, batches_per_worker: int = 2
+) -> Iterator[list[tuple[GraphFields, bytes]]] | None:
+    """Like `parse_in_workers`, but each batch of consecutive paths is handed over as soon as it
+    is parsed (in order), so the caller can work on the first ones while the workers parse the
+    rest; more batches per worker hand them over sooner. Iterating raises WorkersFailed when the
+    workers fail part way."""
     available = jobs or worker_count()
     if len(paths) < PARALLEL_MIN_FILES or available < 2:
         return None
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     context = process_context()
     # Forking costs ~20 ms; other start methods re-import the program in each worker.
     minimum = PARALLEL_MIN_FILES * (1 if context.get_start_method() == "fork" else 4)
     workers = min(available, len(paths) // (minimum // 2))
     if workers < 2:
         return None
-    per_chunk = -(-len(paths) // (workers * 2))  # two chunks per worker evens out slow files
-    chunks = [paths[i : i + per_chunk] for i in range(0, len(paths), per_chunk)]
+    per_batch = -(-len(paths) // (workers * batches_per_worker))
+    batches = [paths[i : i + per_batch] for i in range(0, len(paths), per_batch)]
+    return _parsed_batches(batches, workers, context)
+
+
+def _parsed_batches(
+    batches: list[list[str]], workers: int, context: BaseContext
+) -> Iterator[list[tuple[GraphFields, bytes]]]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     if context.get_start_method() == "fork":
         # A forked worker flushes the stdio buffers it inherited when it exits: text still
         # buffered here (an LSP message on stdout) would be written twice.
@@ -85,7 +112,7 @@ def parse_in_workers(paths: list[str], jobs: int | None = None) -> list[tuple[Gr
                 stream.flush()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_parse_chunk, chunks))
-    except (OSError, BrokenProcessPool):
-        return None
-    return [item for result in results for item in pickle.loads(result)]
+            for result in pool.map(_parse_chunk, batches):
+                yield pickle.loads(result)
+    except (OSError, BrokenProcessPool) as exc:
+        raise WorkersFailed(str(exc)) from exc

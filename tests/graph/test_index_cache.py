@@ -11,6 +11,7 @@ import pytest
 from graph_facts import our_facts
 from synth import SynthProject, generate_history
 
+from alembic_ls.analysis import index as index_module
 from alembic_ls.analysis import index_cache, parse_workers
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.parser import read_revision_file
@@ -234,3 +235,42 @@ def test_worker_processes_from_a_threaded_process(tmp_path: Path, monkeypatch: p
     finally:
         stop.set()
         other.join()
+
+
+def test_batches_hand_back_every_file_once_in_order_as_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _parallel_project(tmp_path, monkeypatch)
+    index = ProjectIndex.build(project, IndexCache(None))
+    wanted = sorted(index.files, reverse=True)  # any order the caller asks for
+    seen: list[str] = []
+    batches = 0
+    for batch in index.analyse_in_batches(wanted, jobs=2):
+        batches += 1
+        # Handed back means analysed: the caller checks these while the workers parse the rest.
+        assert not any(index.files[p].pending for p in batch)  # type: ignore[attr-defined]
+        seen.extend(batch)
+    assert seen == wanted and batches > 2
+
+
+def test_batches_after_the_workers_fail_are_analysed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _parallel_project(tmp_path, monkeypatch)
+    real = parse_workers.parse_batches_in_workers
+
+    def failing(*args: object, **kwargs: object) -> object:
+        batches = real(*args, **kwargs)  # type: ignore[arg-type]
+        if batches is not None:  # (a serial analysis asks for none)
+            yield next(batches)
+        raise parse_workers.WorkersFailed("a worker was killed")
+
+    monkeypatch.setattr(index_module, "parse_batches_in_workers", failing)
+    index = ProjectIndex.build(project, IndexCache(None))
+    wanted = sorted(index.files)
+    batches = list(index.analyse_in_batches(wanted, jobs=2))
+    assert len(batches) == 2  # what the workers sent, then the rest analysed here
+    assert [p for batch in batches for p in batch] == wanted
+    serial = ProjectIndex.build(project, IndexCache(None))
+    serial.analyse_all(jobs=1)
+    assert index.files == serial.files
