@@ -52,6 +52,8 @@ class IncrementalParser:
         self.calls: dict[int, Calls] = {}
         # Each function's summary, by name, reused while its text and context are the same.
         self.functions: dict[str, FunctionResult] = {}
+        # The names each statement's text may read, by that text (prefilter.all_names_bound).
+        self.segment_names: dict[str, set[str] | None] = {}
 
     def parse(self, text: str) -> ast.Module:
         """`parse_python(text)`, raising what it raises."""

@@ -121,6 +121,9 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
         _recover_identifiers(result, text, lines)
         return result
     analyzer = _Analyzer(result, tree, lines, lexed.comments, lexed.string_lines)
+    if incremental is not None:
+        analyzer.earlier_segment_names = incremental.segment_names
+        analyzer.segment_names_seen = {}
     if incremental is not None and incremental.constants == analyzer.constants:
         analyzer.earlier_args = incremental.arguments
         analyzer.earlier_calls = incremental.calls
@@ -130,6 +133,8 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
         incremental.arguments = analyzer.args_seen
         incremental.calls = analyzer.calls_seen
         incremental.functions = analyzer.functions_seen
+        if analyzer.segment_names_seen:  # (empty when the prefilter did not run)
+            incremental.segment_names = analyzer.segment_names_seen
         incremental.constants = analyzer.constants
     return result
 
@@ -277,6 +282,10 @@ class _Analyzer:
         # The calls each statement held in that version (see IncrementalParser.calls).
         self.earlier_calls: dict[int, Calls] = {}
         self.calls_seen: dict[int, Calls] = {}
+        # The names each statement's text reads (see IncrementalParser.segment_names); kept only
+        # for open documents (`segment_names_seen` is None otherwise).
+        self.earlier_segment_names: prefilter.SegmentNames | None = None
+        self.segment_names_seen: prefilter.SegmentNames | None = None
         # And what each function gave (see IncrementalParser.functions).
         self.earlier_functions: dict[str, FunctionResult] = {}
         self.functions_seen: dict[str, FunctionResult] = {}
@@ -884,7 +893,9 @@ class _Analyzer:
     # -- names --------------------------------------------------------------------------------
 
     def _undefined_names(self) -> Iterator[UndefinedName]:
-        if prefilter.all_names_bound(self.lines, self.tree, _BUILTINS):
+        if prefilter.all_names_bound(
+            self.lines, self.tree, _BUILTINS, self.earlier_segment_names, self.segment_names_seen
+        ):
             return
         bound: set[str] = set()
         loads: list[ast.Name] = []

@@ -69,8 +69,18 @@ def possible_name_loads(text: str) -> set[str] | None:
     return names - _KEYWORDS
 
 
-def all_names_bound(lines: list[str], tree: ast.Module, builtins: Iterable[str]) -> bool:
-    """True when every name the module may read is a keyword, a builtin or bound by a statement."""
+def all_names_bound(
+    lines: list[str],
+    tree: ast.Module,
+    builtins: Iterable[str],
+    known: SegmentNames | None = None,
+    seen: SegmentNames | None = None,
+) -> bool:
+    """True when every name the module may read is a keyword, a builtin or bound by a statement.
+
+    `known` holds the names each statement's text read in the document's previous version, and
+    `seen` receives this version's: typing in one statement of a 4,000-line file leaves the other
+    statements' texts, and so their names, as they were."""
     bound: set[str] = set()
     imports: list[ast.stmt] = []
     annotations: list[ast.expr] = []
@@ -81,11 +91,11 @@ def all_names_bound(lines: list[str], tree: ast.Module, builtins: Iterable[str])
         return False
     candidates: set[str] = set()
     for segment in _segments(code, tree):
-        names = _segment_names.get(segment, _UNSEEN)
+        names = known.get(segment, _UNSEEN) if known is not None else _UNSEEN
         if names is _UNSEEN:
-            if len(_segment_names) >= _SEGMENTS_KEPT:
-                _segment_names.clear()
-            names = _segment_names[segment] = possible_name_loads(segment)
+            names = possible_name_loads(segment)
+        if seen is not None:
+            seen[segment] = names
         if names is None:
             return False
         candidates |= names
@@ -96,10 +106,8 @@ def all_names_bound(lines: list[str], tree: ast.Module, builtins: Iterable[str])
     return not candidates - bound
 
 
-# The names each statement's text may read, by that text: typing in one statement of a 4,000-line
-# file leaves the other statements' texts, and so their names, as they were.
-_segment_names: dict[str, set[str] | None] = {}
-_SEGMENTS_KEPT = 50_000
+# The names each statement's text may read (None: cannot tell), by that text.
+SegmentNames = dict[str, set[str] | None]
 _UNSEEN: set[str] = set()
 
 
