@@ -4,7 +4,8 @@ Between two versions of an open document the parser hands back the very same op 
 argument values for every statement the edit did not touch (alembic_ls.analysis.incremental), so
 what the rules derive from them — the changes an op makes, the column an argument declares — is
 derived once per value instead of once per keystroke. Identity, not equality: hashing a nested
-frozen value costs about as much as deriving from it again.
+frozen value costs about as much as deriving from it again. The table is bounded (a few MB): it
+serves the ops of the documents being edited, not every op a full check of a big history reads.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _V = TypeVar("_V")
 
 
 class IdentityMemo(Generic[_K, _V]):
-    def __init__(self, compute: Callable[[_K], _V], limit: int = 100_000) -> None:
+    def __init__(self, compute: Callable[[_K], _V], limit: int = 20_000) -> None:
         self._compute = compute
         self._limit = limit
         # The value is kept with its result: while it is remembered its id cannot be reused.
