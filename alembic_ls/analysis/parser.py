@@ -11,6 +11,7 @@ import ast
 import builtins
 import functools
 import re
+from collections import deque
 from collections.abc import Iterator
 
 from alembic_ls.analysis import prefilter
@@ -64,6 +65,11 @@ _DEF_LINE = re.compile(r"(async\s+)?def\s")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Statements that only bind names (a model class for a data migration, a helper, an import).
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
+# Blocks whose header a comment can head, speaking for the body under it.
+_TRY_STAR: type[ast.stmt] = getattr(ast, "TryStar", ast.Try)  # `try: ... except* E:` (3.11)
+_BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.If, ast.Try, _TRY_STAR, ast.Match)
+# Statements holding other statements (functions and classes aside).
+_COMPOUND = frozenset({*_BLOCKS, ast.ExceptHandler})
 _TEMPLATE_DOCSTRINGS = frozenset({"Upgrade schema.", "Downgrade schema."})
 # Calls that run SQL, whatever receives them (op, a connection, a session).
 _EXECUTING_METHODS = frozenset({"execute", "executemany", "exec_driver_sql", "bulk_insert"})
@@ -672,10 +678,49 @@ class _Analyzer:
 
     def is_explained(self, first_line: int, last_line: int) -> bool:
         """A meaningful comment trails the statement, heads the paragraph it belongs to, or opens
-        the framed section it sits in."""
+        the framed section it sits in; or the block the statement sits in (`for`, `while`, `with`,
+        `if`, `try`, `match`) is explained: the comment over `for row in rows:` speaks for the loop's
+        body, blank lines and all."""
         if not self._meaningful_lines.isdisjoint(range(first_line, last_line + 1)):
             return True
-        return first_line in self._framed_lines or self._explained_above(first_line - 1)
+        if first_line in self._framed_lines or self._explained_above(first_line - 1):
+            return True
+        header = self._block_headers.get(first_line)
+        return header is not None and self.is_explained(*header)
+
+    @functools.cached_property
+    def _block_headers(self) -> dict[int, tuple[int, int]]:
+        """Body line -> the lines of the header (`for ... in ...:`) of the innermost block holding it."""
+        return self._statement_index[1]
+
+    @functools.cached_property
+    def _statements_at(self) -> dict[int, list[ast.stmt]]:
+        """Statements inside the functions, nested ones included, by first line, outermost first."""
+        return self._statement_index[0]
+
+    @functools.cached_property
+    def _statement_index(self) -> tuple[dict[int, list[ast.stmt]], dict[int, tuple[int, int]]]:
+        starting: dict[int, list[ast.stmt]] = {}
+        headers: dict[int, tuple[int, int]] = {}
+        pending = deque(node for node in self.tree.body if isinstance(node, _FUNCTIONS))
+        while pending:  # outer statements first: an inner block's lines overwrite its parent's
+            stmt: ast.stmt = pending.popleft()
+            first = stmt.lineno - 1
+            at = starting.get(first)
+            if at is None:
+                starting[first] = [stmt]
+            else:
+                at.append(stmt)  # `if x: y()`: the inner statement comes later, and is no longer
+            if type(stmt) in _COMPOUND or isinstance(stmt, _FUNCTIONS):
+                for field in ("body", "orelse", "finalbody", "handlers"):
+                    pending.extend(getattr(stmt, field, ()))
+                for case in getattr(stmt, "cases", ()):
+                    pending.extend(case.body)
+            if isinstance(stmt, _BLOCKS):
+                last = max([first, *(n.end_lineno - 1 for n in _header_parts(stmt) if n.end_lineno)])
+                for line in range(last + 1, stmt.end_lineno or stmt.lineno):
+                    headers[line] = (first, last)
+        return starting, headers
 
     @functools.cached_property
     def _framed_lines(self) -> set[int]:
@@ -702,40 +747,91 @@ class _Analyzer:
         """Lines holding a meaningful comment (`is_meaningful_comment` runs once per comment)."""
         return {line for line, comment in self.comment_at.items() if is_meaningful_comment(comment.text)}
 
-    def _setup_paragraph_explained(self, start: int) -> bool:
-        """The paragraph ending on line `start` only sets things up (binds a table, reflects
-        metadata: no op, no SQL) and a meaningful comment heads it: that comment speaks for the
-        paragraph after it too (pgAdmin: `# Insert the new categories` / `t = sa.Table(...)` /
-        blank line / `op.bulk_insert(t, ...)`)."""
+    def _carried_over(self, blank: int) -> bool:
+        """Does the heading comment of the paragraph above the blank line `blank` speak for the
+        paragraph below it too? It does when the paragraph it heads only sets things up (binds a
+        table, reflects metadata, imports: no op, no SQL; pgAdmin: `# Insert the new categories` /
+        `t = sa.Table(...)` / blank line / `op.bulk_insert(t, ...)`), and when the paragraph below
+        goes on with what the headed one fetched: it reads a value the headed paragraph computed
+        with SQL (dispatch: `# generate existing slugs` / `rows = conn.execute(select).fetchall()` /
+        blank line / `for row in rows: conn.execute(update)`). A connection or a table the next
+        paragraph merely shares is no such value: every step of a data migration uses those."""
+        code = self._headed_paragraph(blank - 1)
+        if not code:
+            return False
+        if all(n in self._setup_lines for n in code):
+            return True
+        results = self._sql_results(code)
+        return bool(results) and not results.isdisjoint(self._names_read(self._paragraph_below(blank)))
+
+    def _headed_paragraph(self, start: int) -> list[int]:
+        """The code lines of the paragraph ending on line `start`, when a meaningful comment heads
+        it (empty otherwise: no heading, or a comment alone above a blank line)."""
         code: list[int] = []
         line = start
         while line >= 0:
             text = self.lines[line].strip()
-            if not text:
-                return False
+            if not text and line not in self.string_lines:
+                return []
             comment = self.comment_at.get(line)
             if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
                 if _MARKER_START.match(text) or _MARKER_END.match(text) or _FRAME.match(text):
-                    return False  # a block's or a framed section's edge, not a heading
+                    return []  # a block's or a framed section's edge, not a heading
                 if line in self._meaningful_lines:
-                    # A comment alone above a blank line stays apart from what follows. Which
-                    # statements set up is only worked out here, for a paragraph with a heading.
-                    return bool(code) and all(n in self._setup_lines for n in code)
+                    return code
             else:
                 code.append(line)
             line -= 1
-        return False
+        return []
+
+    def _paragraph_below(self, blank: int) -> list[int]:
+        lines: list[int] = []
+        line = blank + 1
+        while line < len(self.lines) and (self.lines[line].strip() or line in self.string_lines):
+            lines.append(line)
+            line += 1
+        return lines
+
+    def _outermost(self, lines: list[int]) -> list[ast.stmt]:
+        """The statements starting on `lines`, without those nested in another of them."""
+        found: list[ast.stmt] = []
+        end = -1
+        for line in sorted(lines):
+            starting = self._statements_at.get(line)
+            if starting and line > end:
+                found.append(starting[0])
+                end = (starting[0].end_lineno or starting[0].lineno) - 1
+        return found
+
+    def _sql_results(self, code: list[int]) -> set[str]:
+        """Names the paragraph binds to what its SQL returned, directly (`res = conn.execute(q)`)
+        or through another such name (`rows = res.fetchall()`)."""
+        results: set[str] = set()
+        for stmt in self._outermost(code):
+            if isinstance(stmt, ast.Expr):
+                continue  # binds nothing (an op call, most often: no need to walk its arguments)
+            if self._acts(stmt) or (results and not results.isdisjoint(_names(stmt, ast.Load))):
+                results |= _names(stmt, ast.Store)
+        return results
+
+    def _names_read(self, lines: list[int]) -> set[str]:
+        read: set[str] = set()
+        for stmt in self._outermost(lines):
+            read |= _names(stmt, ast.Load)
+        return read
 
     @functools.cached_property
     def _setup_lines(self) -> set[int]:
-        """Lines of statements inside functions that neither run an op nor execute SQL."""
+        """Lines of statements inside functions that neither run an op nor execute SQL (imports too)."""
         lines: set[int] = set()
         pending: list[ast.stmt] = [node for node in self.tree.body if isinstance(node, _FUNCTIONS)]
         while pending:  # every statement list, nested blocks included (no ast.walk: see fast paths)
             stmt = pending.pop()
             for field in ("body", "orelse", "finalbody", "handlers"):
                 pending.extend(getattr(stmt, field, ()))
-            if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr) and not self._acts(stmt):
+            if isinstance(stmt, ast.Import | ast.ImportFrom) or (
+                isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr) and not self._acts(stmt)
+            ):
                 end = stmt.end_lineno or stmt.lineno
                 lines.update(range(stmt.lineno - 1, end))
         return lines
@@ -782,7 +878,7 @@ class _Analyzer:
                 continue
             text = self.lines[line].strip()
             if not text:
-                result = self._setup_paragraph_explained(line - 1)
+                result = self._carried_over(line)
                 break
             comment = self.comment_at.get(line)
             if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
@@ -945,3 +1041,20 @@ def _compound_bodies(
     if isinstance(stmt, ast.Match):
         return [stmt.subject], [c.body for c in stmt.cases]
     return None
+
+
+def _header_parts(stmt: ast.stmt) -> list[ast.expr]:
+    """The expressions on a block's header lines (`for <target> in <iter>:`, `with <items>:`)."""
+    if isinstance(stmt, ast.For | ast.AsyncFor):
+        return [stmt.target, stmt.iter]
+    if isinstance(stmt, ast.While | ast.If):
+        return [stmt.test]
+    if isinstance(stmt, ast.With | ast.AsyncWith):
+        return [item.optional_vars or item.context_expr for item in stmt.items]
+    if isinstance(stmt, ast.Match):
+        return [stmt.subject]
+    return []
+
+
+def _names(stmt: ast.stmt, context: type[ast.expr_context]) -> set[str]:
+    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
