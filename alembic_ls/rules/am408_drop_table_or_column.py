@@ -61,18 +61,35 @@ class DropTableOrColumn(Rule):
         """DROP TABLE / ALTER TABLE ... DROP COLUMN written as SQL text (not a table or column this
         upgrade created, not a temporary table: upgrade_sql_actions leaves those out)."""
         actions = list(upgrade_sql_actions(rev))
-        added = {(a.table, a.name) for _, a in actions if a.kind == "add_column"}
-        added |= {(table_of(op), c.name) for op in timeline.ops if (c := added_column(op)) is not None}
-        drops = [
-            (call, action)
-            for call, action in actions
-            if action.kind == "drop_table"
-            or (action.kind == "drop_column" and (action.table, action.name) not in added)
-        ]
-        for call, found in per_call(drops):
-            if stated_unused(rev, call.stmt_span):
-                continue
-            yield self.finding(rev, call_head_span(call.span, call.what), _sql_drop_message(call, found))
+        # Where each column is added, in source order (line, column, place in the call's SQL): a drop
+        # after an add drops a column this upgrade created, a drop before one is a recreation.
+        added: dict[tuple[str | None, str | None], list[tuple[int, int, int]]] = {}
+        for op in timeline.ops:
+            if (column := added_column(op)) is not None:
+                added.setdefault((table_of(op), column.name), []).append((op.span.line, op.span.col, 0))
+        place = [0] * len(actions)
+        for index, (call, action) in enumerate(actions):
+            if index and actions[index - 1][0] is call:
+                place[index] = place[index - 1] + 1
+            if action.kind == "add_column":
+                added.setdefault((action.table, action.name), []).append(
+                    (call.span.line, call.span.col, place[index])
+                )
+        lost: list[tuple[SqlCall, SqlAction]] = []
+        recreated: list[tuple[SqlCall, SqlAction]] = []
+        for index, (call, action) in enumerate(actions):
+            if action.kind == "drop_table":
+                lost.append((call, action))
+            elif action.kind == "drop_column":
+                at = (call.span.line, call.span.col, place[index])
+                adds = added.get((action.table, action.name), [])
+                if any(add < at for add in adds):
+                    continue  # a column this upgrade added
+                (recreated if adds else lost).append((call, action))
+        for drops, message in ((lost, _sql_drop_message), (recreated, _sql_recreated_message)):
+            for call, found in per_call(drops):
+                if not stated_unused(rev, call.stmt_span):
+                    yield self.finding(rev, call_head_span(call.span, call.what), message(call, found))
 
 
 def _sql_drop_message(call: SqlCall, actions: list[SqlAction]) -> str:
@@ -81,6 +98,18 @@ def _sql_drop_message(call: SqlCall, actions: list[SqlAction]) -> str:
         f"`{call.what}` drops {listed(names)}: application code still running during the deploy "
         "(old app servers, workers, cron jobs) fails on its next query that uses it, and the data is "
         "gone for good. Ship the code that stops using it first, then drop it in a later migration."
+    )
+
+
+def _sql_recreated_message(call: SqlCall, actions: list[SqlAction]) -> str:
+    names = [f"{a.table}.{a.name}" for a in actions]
+    return (
+        f"`{call.what}` drops {listed(names)}, and the upgrade adds "
+        f"{'it' if len(set(names)) == 1 else 'them'} back under the same name further down: the name "
+        "survives but the values do not. The new column starts empty (NULL, or its default), and code "
+        "still running during the deploy reads that instead of the data. Unless the upgrade copies the "
+        "values out before the drop and back afterwards, change the type in place (ALTER COLUMN ... "
+        "TYPE ... USING) instead."
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 COLUMN_SWAP = (
     "    op.add_column('item', sa.Column('new_owner_id', sa.Uuid(), nullable=True))\n"
     "    op.execute('UPDATE item SET new_owner_id = owner_uuid(owner_id)')\n"
@@ -101,3 +103,39 @@ def test_an_add_on_another_table_or_name_is_no_recreation(lab, make_revision) ->
 
 def test_a_column_added_then_dropped_is_still_no_drop_of_an_existing_one(lab, make_revision) -> None:
     assert _am408_messages(lab, make_revision, "\n".join(reversed(RETYPE.splitlines()))) == []
+
+
+@pytest.mark.parametrize(
+    "upgrade",
+    [
+        "    op.execute('ALTER TABLE queries DROP COLUMN schedule; '\n"
+        "               'ALTER TABLE queries ADD COLUMN schedule text')",
+        "    op.execute('ALTER TABLE queries DROP COLUMN schedule')\n"
+        "    op.add_column('queries', sa.Column('schedule', sa.Text(), nullable=True))",
+    ],
+)
+def test_sql_text_dropping_a_column_and_adding_it_back_loses_its_values(lab, make_revision, upgrade) -> None:
+    (message,) = _am408_messages(lab, make_revision, upgrade)
+    assert message.startswith("`op.execute` drops `queries.schedule`, and the upgrade adds it back")
+    assert "fails on its next query" not in message
+
+
+@pytest.mark.parametrize(
+    "upgrade",
+    [
+        "    op.execute('ALTER TABLE queries ADD COLUMN schedule text; '\n"
+        "               'ALTER TABLE queries DROP COLUMN schedule')",
+        "    op.add_column('queries', sa.Column('schedule', sa.Text(), nullable=True))\n"
+        "    op.execute('ALTER TABLE queries DROP COLUMN schedule')",
+    ],
+)
+def test_sql_text_dropping_a_column_this_upgrade_added_is_quiet(lab, make_revision, upgrade) -> None:
+    assert _am408_messages(lab, make_revision, upgrade) == []
+
+
+def test_sql_text_dropping_another_column_still_reads_as_lost(lab, make_revision) -> None:
+    up = (
+        "    op.execute('ALTER TABLE queries DROP COLUMN schedule; ALTER TABLE queries ADD COLUMN cron text')"
+    )
+    (message,) = _am408_messages(lab, make_revision, up)
+    assert "fails on its next query" in message
