@@ -1,11 +1,11 @@
 """AM104 uncommented-manual-sql: hand-written SQL with no comment saying why.
 
 One reason often covers more than the statement under it, and the rule reads it where a reviewer
-would: a comment heading the paragraph (the parser's `explained`); the revision's own message,
-when the revision exists for its SQL (its upgrade() changes no schema: a data migration, the one
-hand edit the rule book allows); a helper function's descriptive name (`clear_duplicate_values`);
-for downgrade(), the upgrade's reason, when the downgrade undoes SQL the upgrade ran; and the
-evident one of a bulk_insert that seeds a table the same function creates.
+would: a comment heading the paragraph, the step or the block it sits in (the parser's `explained`);
+the revision's own message, when the revision exists for its SQL (its upgrade() changes no schema:
+a data migration, the one hand edit the rule book allows); a helper function's descriptive name
+(`clear_duplicate_values`); for downgrade(), the upgrade's reason, when the downgrade undoes SQL
+the upgrade ran; and the evident one of a bulk_insert that seeds a table the same function creates.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ class DropTableOrColumn(Rule):
             return
         renames = {(pair.drop.span.line, pair.drop.span.col) for pair in rename_pairs(rev, ctx)}
         replaced = _names_given_back(timeline.ops)
+        recreated = _names_recreated(timeline.ops)
         position = {id(op): index for index, op in enumerate(timeline.ops)}
         for op in drops:
             if _replaced_later(op, position[id(op)], replaced):
@@ -43,9 +44,13 @@ class DropTableOrColumn(Rule):
                 if timeline.column_is_new(op) or (op.span.line, op.span.col) in renames:
                     continue  # AM402 reports the drop half of a rename
                 what = f"column `{shown_table(op)}.{shown_column(op)}`"
+            head = call_head_span(op.span, f"{op.receiver}.{op.name}")
+            if _replaced_later(op, position[id(op)], recreated):
+                yield self.finding(rev, head, _recreated_message(op, what))
+                continue
             yield self.finding(
                 rev,
-                call_head_span(op.span, f"{op.receiver}.{op.name}"),
+                head,
                 f"Drops {what}: application code still running during the deploy (old app servers, "
                 "workers, cron jobs) fails on its next query that uses it, and the data is gone for good. "
                 "Ship the code that stops using it first (for SQLAlchemy models, remove the attribute), "
@@ -56,18 +61,35 @@ class DropTableOrColumn(Rule):
         """DROP TABLE / ALTER TABLE ... DROP COLUMN written as SQL text (not a table or column this
         upgrade created, not a temporary table: upgrade_sql_actions leaves those out)."""
         actions = list(upgrade_sql_actions(rev))
-        added = {(a.table, a.name) for _, a in actions if a.kind == "add_column"}
-        added |= {(table_of(op), c.name) for op in timeline.ops if (c := added_column(op)) is not None}
-        drops = [
-            (call, action)
-            for call, action in actions
-            if action.kind == "drop_table"
-            or (action.kind == "drop_column" and (action.table, action.name) not in added)
-        ]
-        for call, found in per_call(drops):
-            if stated_unused(rev, call.stmt_span):
-                continue
-            yield self.finding(rev, call_head_span(call.span, call.what), _sql_drop_message(call, found))
+        # Where each column is added, in source order (line, column, place in the call's SQL): a drop
+        # after an add drops a column this upgrade created, a drop before one is a recreation.
+        added: dict[tuple[str | None, str | None], list[tuple[int, int, int]]] = {}
+        for op in timeline.ops:
+            if (column := added_column(op)) is not None:
+                added.setdefault((table_of(op), column.name), []).append((op.span.line, op.span.col, 0))
+        place = [0] * len(actions)
+        for index, (call, action) in enumerate(actions):
+            if index and actions[index - 1][0] is call:
+                place[index] = place[index - 1] + 1
+            if action.kind == "add_column":
+                added.setdefault((action.table, action.name), []).append(
+                    (call.span.line, call.span.col, place[index])
+                )
+        lost: list[tuple[SqlCall, SqlAction]] = []
+        recreated: list[tuple[SqlCall, SqlAction]] = []
+        for index, (call, action) in enumerate(actions):
+            if action.kind == "drop_table":
+                lost.append((call, action))
+            elif action.kind == "drop_column":
+                at = (call.span.line, call.span.col, place[index])
+                adds = added.get((action.table, action.name), [])
+                if any(add < at for add in adds):
+                    continue  # a column this upgrade added
+                (recreated if adds else lost).append((call, action))
+        for drops, message in ((lost, _sql_drop_message), (recreated, _sql_recreated_message)):
+            for call, found in per_call(drops):
+                if not stated_unused(rev, call.stmt_span):
+                    yield self.finding(rev, call_head_span(call.span, call.what), message(call, found))
 
 
 def _sql_drop_message(call: SqlCall, actions: list[SqlAction]) -> str:
@@ -76,6 +98,18 @@ def _sql_drop_message(call: SqlCall, actions: list[SqlAction]) -> str:
         f"`{call.what}` drops {listed(names)}: application code still running during the deploy "
         "(old app servers, workers, cron jobs) fails on its next query that uses it, and the data is "
         "gone for good. Ship the code that stops using it first, then drop it in a later migration."
+    )
+
+
+def _sql_recreated_message(call: SqlCall, actions: list[SqlAction]) -> str:
+    names = [f"{a.table}.{a.name}" for a in actions]
+    return (
+        f"`{call.what}` drops {listed(names)}, and the upgrade adds "
+        f"{'it' if len(set(names)) == 1 else 'them'} back under the same name further down: the name "
+        "survives but the values do not. The new column starts empty (NULL, or its default), and code "
+        "still running during the deploy reads that instead of the data. Unless the upgrade copies the "
+        "values out before the drop and back afterwards, change the type in place (ALTER COLUMN ... "
+        "TYPE ... USING) instead."
     )
 
 
@@ -94,6 +128,41 @@ def _names_given_back(ops: Sequence[OpCall]) -> dict[tuple[str | None, str], int
             if new_table is not None and new_table.text:
                 given[(None, new_table.text)] = position
     return given
+
+
+def _names_recreated(ops: Sequence[OpCall]) -> dict[tuple[str | None, str], int]:
+    """(table, column) and (None, table) names that an add_column or create_table in this upgrade
+    brings back, with the position of the last one: a type change done as `drop_column` then
+    `add_column` of the same name."""
+    recreated: dict[tuple[str | None, str], int] = {}
+    for position, op in enumerate(ops):
+        table = table_of(op)
+        if op.name == "add_column" and table is not None:
+            column = added_column(op)
+            if column is not None and column.name:
+                recreated[(table, column.name)] = position
+        elif op.name == "create_table" and table is not None:
+            recreated[(None, table)] = position
+    return recreated
+
+
+def _recreated_message(op: OpCall, what: str) -> str:
+    """A drop whose name comes back: nothing fails on a missing name, but the values are gone."""
+    if op.name == "drop_table":
+        return (
+            f"Drops {what} and creates it again under the same name further down: the name survives "
+            "but the rows do not. The new table starts empty, and code still running during the deploy "
+            "reads an empty table. Unless the upgrade copies the rows out before the drop and back "
+            "afterwards (or something else refills the table), change it in place where the database "
+            "allows (alter_column, add_column, create_index)."
+        )
+    return (
+        f"Drops {what} and adds it back under the same name further down (a type change done as drop "
+        "and add): the name survives but the values do not. The new column starts empty (NULL, or its "
+        "server default), and code still running during the deploy reads that instead of the data. "
+        "Unless the upgrade copies the values out before the drop and back afterwards, change the type "
+        "in place with `alter_column(..., type_=...)` (`postgresql_using=` for a cast) instead."
+    )
 
 
 def _replaced_later(op: OpCall, at: int, given: dict[tuple[str | None, str], int]) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from alembic_ls.analysis.revision_file import Span
 
 MARKED_UP = """\
@@ -169,6 +171,29 @@ def test_am101_quiet_on_autogenerate_output_with_the_markers_taken_out(
     assert lab.one(edited, "AM101").span.line == edited.splitlines().index(
         "    op.alter_column('users', 'name', nullable=True)"
     )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # quay e9f3e4dbb979: autogenerate renders a type called, `sa.Integer()`
+        "op.create_table('quota', sa.Column('id', sa.Integer, nullable=False))",
+        # quay 7a525c68eb13: a TypeDecorator too is rendered called (`util.migrate.UTF8LongText()`)
+        "op.create_table('manifest', sa.Column('manifest_json', UTF8LongText, nullable=False))",
+        # quay 10d34e6536f8: `nullable=` is always rendered (a Column's nullable is never None)
+        "op.create_table('cache', sa.Column('expiration_s', sa.Integer(), server_default='86400'))",
+        # quay ba263f9be4a6, 909d725887d3: `unique=` is always rendered
+        "op.create_index('ix_policy', 'policy', ['namespace_id'])",
+        # quay b43b44996c26, 6c21e2cfb8b6: alter_column always carries existing_type=
+        "op.alter_column('proxycacheconfig', 'username', type_=sa.String(length=4096), nullable=True)",
+    ],
+)
+def test_am101_still_fires_on_quay_calls_autogenerate_never_renders(
+    lab, make_revision: Callable[..., str], call: str
+) -> None:
+    """quay strips the markers, and these calls differ from Alembic's rendering in ways autogenerate
+    never produces: they are the hand's evidence, not noise."""
+    assert "AM101" in lab.codes(make_revision("b2", None, upgrade=f"    {call}", downgrade="    pass"))
 
 
 def test_am101_fires_in_a_young_history_without_markers(write_history) -> None:
