@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_ls.analysis.collector import collector_paused
@@ -25,7 +25,7 @@ from alembic_ls.analysis.parse_workers import WorkersFailed, parse_batches_in_wo
 from alembic_ls.analysis.parser import parse_revision, parse_revision_bytes, read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source
-from alembic_ls.analysis.stored_summary import StoredRevisionFile, dumps, graph_fields, restore
+from alembic_ls.analysis.stored_summary import StoredLater, StoredRevisionFile, dumps, graph_fields, restore
 from alembic_ls.project import Project
 
 __all__ = ["ANALYZER_FINGERPRINT", "IndexCache", "ProjectIndex", "default_cache_dir"]
@@ -123,6 +123,8 @@ class ProjectIndex:
     # (with the stat they were read at): see `save_cache`.
     _entries: dict[str, CacheEntry] = field(default_factory=dict)
     _unsaved: dict[str, tuple[os.stat_result, RevisionFile]] = field(default_factory=dict)
+    # The summaries the last build restored from the cache, with the stat they were read at.
+    _restored: dict[str, tuple[os.stat_result, RevisionFile]] = field(default_factory=dict)
     _entries_changed: bool = False
 
     @classmethod
@@ -149,6 +151,7 @@ class ProjectIndex:
             if entry is not None and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size:
                 index._entries[path] = entry
                 summaries[path] = restore(path, entry.graph_fields, entry.stored)
+                index._restored[path] = (stat, summaries[path])
             else:
                 summary = summaries[path] = _scan_file(path)
                 index.parsed_count += 1
@@ -212,6 +215,7 @@ class ProjectIndex:
         if self.cache is None or not self.cache.enabled:
             return
         with collector_paused():
+            self._replace_lost_analyses()
             for path, (_stat, summary) in list(self._unsaved.items()):
                 if self.get(path) is not summary:  # an edit replaced it: never cache editor text
                     del self._unsaved[path]
@@ -220,6 +224,23 @@ class ProjectIndex:
         if self._entries_changed:
             self.cache.save(self.project, self._entries)
             self._entries_changed = False
+
+    def _replace_lost_analyses(self) -> None:
+        """Entries whose analyses file turned out missing or rewritten by another process: the
+        summaries analysed since from their files take their place (the others keep only their
+        identifiers, and are analysed and saved on a later run)."""
+        for path, entry in list(self._entries.items()):
+            stored = entry.stored
+            if not (isinstance(stored, StoredLater) and stored.lost):
+                continue
+            restored = self._restored.get(path)
+            summary = restored[1] if restored is not None else None
+            pending = isinstance(summary, StoredRevisionFile) and summary.pending
+            if restored is not None and summary is not None and not pending and self.get(path) is summary:
+                self._entries[path] = _cache_entry(restored[0], summary, dumps(summary))
+            else:
+                self._entries[path] = replace(entry, stored=None)
+            self._entries_changed = True
 
     def _remember(self, path: str, full: bytes) -> None:
         """`full` is the analysis of the summary the last build read for `path`: the cache keeps

@@ -1,6 +1,8 @@
 """The on-disk index cache: one pickle per project, entries keyed by path and checked against the
 file's mtime and size, the whole file keyed by a fingerprint of the analyzer's source (a new
-analyzer, or a new cache layout, never reads old summaries)."""
+analyzer, or a new cache layout, never reads old summaries). The full analyses (about 12 KB per
+revision) sit in a second file, read the first time one is needed: building the graph, or a check
+whose findings all come from the findings cache, reads only the first."""
 
 from __future__ import annotations
 
@@ -8,13 +10,15 @@ import contextlib
 import hashlib
 import os
 import pickle
+import secrets
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_ls.analysis.identifiers import IDENTIFIERS, GraphFields
 from alembic_ls.analysis.revision_file import IdentifierAssignment
-from alembic_ls.analysis.stored_summary import dumps
+from alembic_ls.analysis.stored_summary import StoredLater, dumps
 from alembic_ls.project import Project
 
 
@@ -43,27 +47,62 @@ class CacheEntry:
     mtime_ns: int
     size: int
     graph_fields: GraphFields
-    # The whole RevisionFile (stored_summary.dumps); None when only the identifiers were read.
-    stored: bytes | None
+    # The whole RevisionFile (stored_summary.dumps), or where to read it; None when only the
+    # identifiers were read.
+    stored: bytes | StoredLater | None
 
-    def as_tuple(self) -> tuple[int, int, GraphFields, bytes | None]:
-        return (self.mtime_ns, self.size, self.graph_fields, self.stored)
+    def as_tuple(self) -> tuple[int, int, GraphFields, bool]:
+        return (self.mtime_ns, self.size, self.graph_fields, self.stored is not None)
 
     @classmethod
-    def from_tuple(cls, value: object) -> CacheEntry | None:
+    def from_tuple(cls, value: object, analyses: _Analyses, key: str) -> CacheEntry | None:
         if not (isinstance(value, tuple) and len(value) == 4):
             return None
-        mtime_ns, size, graph_fields, stored = value
+        mtime_ns, size, graph_fields, analysed = value
         if not (
             isinstance(mtime_ns, int)
             and isinstance(size, int)
-            and (stored is None or isinstance(stored, bytes))
+            and isinstance(analysed, bool)
             and isinstance(graph_fields, tuple)
             and len(graph_fields) == len(IDENTIFIERS)
             and all(g is None or isinstance(g, IdentifierAssignment) for g in graph_fields)
         ):
             return None
-        return cls(mtime_ns, size, graph_fields, stored)
+        return cls(mtime_ns, size, graph_fields, StoredLater(analyses, key) if analysed else None)
+
+
+class _Analyses:
+    """The full analyses a saved index cache holds, in their own file, read on first use. The file
+    carries the token of the index file it was written with; another one (a later save by another
+    process) is not trusted, and its summaries are analysed from their files instead."""
+
+    def __init__(self, path: Path, token: object) -> None:
+        self._path = path
+        self._token = token
+        self._table: dict[str, bytes] | None = None
+        self._lock = threading.Lock()
+        self.lost = False
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:  # the server's threads may ask at once: read the file once
+            if self._table is None:
+                self._table = self._read()
+        found = self._table.get(key)
+        if not isinstance(found, bytes):
+            self.lost = True  # the index's next save writes what it has analysed since
+            return None
+        return found
+
+    def _read(self) -> dict[str, bytes]:
+        try:
+            with open(self._path, "rb") as handle:
+                data = pickle.load(handle)
+        except Exception:  # missing, corrupt or foreign: analyse the files instead
+            return {}
+        if not isinstance(data, dict) or data.get("token") != self._token:
+            return {}
+        table = data.get("analyses")
+        return table if isinstance(table, dict) else {}
 
 
 @dataclass
@@ -94,10 +133,11 @@ class IndexCache:
         raw = data.get("entries")
         if not isinstance(raw, dict):
             return {}
+        analyses = _Analyses(_analyses_file(path), data.get("token"))
         entries: dict[str, CacheEntry] = {}
         for key, value in raw.items():
-            entry = CacheEntry.from_tuple(value)
-            if isinstance(key, str) and entry is not None:
+            entry = CacheEntry.from_tuple(value, analyses, key) if isinstance(key, str) else None
+            if entry is not None:
                 entries[key] = entry
         return entries
 
@@ -105,19 +145,41 @@ class IndexCache:
         path = self._file(project)
         if path is None:
             return
-        payload = {
+        token = secrets.token_hex(8)
+        analyses: dict[str, bytes] = {}
+        for key, entry in entries.items():
+            stored = entry.stored.resolve() if isinstance(entry.stored, StoredLater) else entry.stored
+            if stored is not None:
+                analyses[key] = stored
+        index = {
             "fingerprint": ANALYZER_FINGERPRINT,
-            "entries": {key: entry.as_tuple() for key, entry in entries.items()},
+            "token": token,
+            "entries": {
+                key: (entry.mtime_ns, entry.size, entry.graph_fields, key in analyses)
+                for key, entry in entries.items()
+            },
         }
-        tmp: str | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(dumps(payload))
-            os.replace(tmp, path)
-        except OSError:
-            # The cache is an optimisation; a read-only home must not break checks.
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        # The analyses first: an index file never names analyses that are not written yet.
+        if _write(_analyses_file(path), {"token": token, "analyses": analyses}):
+            _write(path, index)
+
+
+def _analyses_file(index_file: Path) -> Path:
+    return index_file.with_name(index_file.name.replace("index-", "analyses-", 1))
+
+
+def _write(path: Path, payload: object) -> bool:
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(dumps(payload))
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        # The cache is an optimisation; a read-only home must not break checks.
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False

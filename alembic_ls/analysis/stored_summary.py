@@ -19,7 +19,7 @@ import io
 import operator
 import pickle
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from alembic_ls.analysis import revision_file
 from alembic_ls.analysis.collector import collector_paused
@@ -69,6 +69,35 @@ def dumps(obj: object) -> bytes:
 _FIELDS = tuple(f.name for f in dataclasses.fields(RevisionFile))
 
 
+class _Table(Protocol):
+    lost: bool  # read, and found not to hold what it should (missing, or from another save)
+
+    def get(self, key: str) -> bytes | None: ...
+
+
+class StoredLater:
+    """A summary's pickled bytes kept in a table that is read the first time any of them is needed
+    (the index cache keeps the full analyses in a file of their own: a check that reuses every
+    cached finding never reads them). None when the table no longer holds them."""
+
+    __slots__ = ("_key", "_table")
+
+    def __init__(self, table: _Table, key: str) -> None:
+        self._table = table
+        self._key = key
+
+    def resolve(self) -> bytes | None:
+        return self._table.get(self._key)
+
+    @property
+    def lost(self) -> bool:
+        return self._table.lost
+
+
+def _resolved(stored: bytes | StoredLater | None) -> bytes | None:
+    return stored.resolve() if isinstance(stored, StoredLater) else stored
+
+
 class StoredRevisionFile(RevisionFile):
     """A RevisionFile whose path and graph fields are set and whose other fields are filled the
     first time any of them is read: unpickled from `_stored`, or, when that is None, analysed from
@@ -76,7 +105,7 @@ class StoredRevisionFile(RevisionFile):
     behave as on a plain RevisionFile; only the moment the work happens differs."""
 
     __slots__ = ("_stored",)
-    _stored: bytes | None
+    _stored: bytes | StoredLater | None
 
     def __getattr__(self, name: str) -> Any:
         # Python calls this only when normal lookup fails: here, for a slot not filled yet.
@@ -86,6 +115,7 @@ class StoredRevisionFile(RevisionFile):
             stored = object.__getattribute__(self, "_stored")
         except AttributeError:  # another thread filled every field a moment ago
             return object.__getattribute__(self, name)
+        stored = _resolved(stored)
         with collector_paused():
             self.fill(pickle.loads(stored) if stored is not None else read_revision_file(self.path))
         return object.__getattribute__(self, name)
@@ -108,10 +138,10 @@ class StoredRevisionFile(RevisionFile):
     def stored_bytes(self) -> bytes | None:
         """The pickled summary the fields will be filled from (None: from the file, or filled)."""
         try:
-            stored: bytes | None = object.__getattribute__(self, "_stored")
+            stored: bytes | StoredLater | None = object.__getattribute__(self, "_stored")
         except AttributeError:
             return None
-        return stored
+        return _resolved(stored)
 
     def fill(self, full: RevisionFile) -> None:
         """Take every field not set yet from `full` (a field set by a caller is kept)."""
@@ -133,7 +163,7 @@ class StoredRevisionFile(RevisionFile):
 DISPATCH[StoredRevisionFile] = DISPATCH[RevisionFile]
 
 
-def restore(path: str, fields: GraphFields, stored: bytes | None) -> StoredRevisionFile:
+def restore(path: str, fields: GraphFields, stored: bytes | StoredLater | None) -> StoredRevisionFile:
     """The summary pickled in `stored` (None: the file's own analysis, when first needed);
     `fields` are its graph fields, set right away."""
     summary = StoredRevisionFile.__new__(StoredRevisionFile)

@@ -274,3 +274,51 @@ def test_batches_after_the_workers_fail_are_analysed_here(
     serial = ProjectIndex.build(project, IndexCache(None))
     serial.analyse_all(jobs=1)
     assert index.files == serial.files
+
+
+def _saved_with_analyses(project: Project, cache: IndexCache) -> Path:
+    cold = ProjectIndex.build(project, cache)
+    cold.analyse_all(jobs=1)
+    cold.save_cache()
+    assert cache.directory is not None
+    (analyses,) = cache.directory.glob("analyses-*.pickle")
+    return analyses
+
+
+def test_the_analyses_are_read_only_when_a_summary_needs_them(project: Project, cache: IndexCache) -> None:
+    analyses = _saved_with_analyses(project, cache)
+    reads: list[object] = []
+    real_open = open
+
+    def counting_open(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == str(analyses):
+            reads.append(file)
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    import builtins
+
+    original = builtins.open
+    builtins.open = counting_open  # type: ignore[assignment]
+    try:
+        warm = ProjectIndex.build(project, cache)
+        assert warm.parsed_count == 0 and warm.graph.heads and not reads  # the graph needs none
+        assert_same_as_fresh_parse(warm)
+        assert len(reads) == 1  # then one read serves every summary
+    finally:
+        builtins.open = original
+
+
+def test_analyses_missing_or_from_another_save_are_analysed_from_the_files(
+    project: Project, cache: IndexCache
+) -> None:
+    analyses = _saved_with_analyses(project, cache)
+    stale = analyses.read_bytes()
+    analyses.unlink()
+    lost = ProjectIndex.build(project, cache)
+    assert_same_as_fresh_parse(lost)
+    lost.save_cache()  # what was analysed since is saved again
+    assert analyses.is_file() and ProjectIndex.build(project, cache).parsed_count == 0
+    _saved_with_analyses(project, cache)  # a new save: a new token
+    warm = ProjectIndex.build(project, cache)
+    analyses.write_bytes(stale)  # another process's older analyses replace them before first use
+    assert_same_as_fresh_parse(warm)
