@@ -12,6 +12,7 @@ from alembic_ls.analysis.revision_file import (
 )
 from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
+from alembic_ls.rules.data_revision import message_explains
 
 
 class UnexplainedManualEdit(Rule):
@@ -40,6 +41,10 @@ class UnexplainedManualEdit(Rule):
                 continue
             kinds = _marker_kinds(rev, function)
             if MarkerKind.START not in kinds:
+                if message_explains(rev):
+                    # No block to be outside of, in a revision made for its data: the function is
+                    # the data migration its message describes (a stray end marker is a leftover).
+                    continue
                 # Alembic's output whose opening marker is gone (only the end marker left, or none in
                 # this function): every statement would be "outside the block". One finding says so.
                 yield self._damaged(rev, function.name, unexplained, MarkerKind.END in kinds)

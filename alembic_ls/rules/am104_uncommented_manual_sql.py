@@ -14,12 +14,11 @@ import re
 from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import arg, table_of
-from alembic_ls.analysis.op_catalog import SCHEMA_OPS
-from alembic_ls.analysis.parser import is_meaningful_comment
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import SqlKind, classify, classify_construct
 from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.data_revision import message_explains
 
 # What counts, as analysis.parser.is_meaningful_comment decides it.
 EXPLAINING_COMMENT = (
@@ -67,8 +66,6 @@ _GENERIC_WORDS = frozenset(
         "function",
     }
 )
-# Messages tools write when none was given (Flask-Migrate's `flask db migrate`).
-_NO_MESSAGE = frozenset(("empty message", "<same message>"))
 
 
 def _name_explains(function: str) -> bool:
@@ -76,14 +73,6 @@ def _name_explains(function: str) -> bool:
     saying what it is for, is the comment for the SQL inside."""
     words = [w for w in re.split(r"_+", function.lower()) if w]
     return len(words) >= 2 and any(w not in _GENERIC_WORDS for w in words)
-
-
-def _message_explains(rev: RevisionFile) -> bool:
-    """Does the revision exist for its SQL, with a message saying what for?"""
-    message = (rev.message or "").strip()
-    if message.lower().rstrip(".") in _NO_MESSAGE or not is_meaningful_comment(message):
-        return False
-    return not any(o.name in SCHEMA_OPS for o in rev.ops_in("upgrade"))
 
 
 def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
@@ -101,7 +90,7 @@ def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
 
 
 def _unexplained(rev: RevisionFile) -> list[SqlCall]:
-    if _message_explains(rev):
+    if message_explains(rev):
         return []
     upgrade_runs_sql = any(c.function == "upgrade" for c in rev.sql_calls)
     return [

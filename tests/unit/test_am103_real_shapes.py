@@ -153,3 +153,27 @@ def test_a_comment_that_only_mentions_alembic_commands_is_no_marker(
     findings = [f for f in lab.check(text) if f.code == "AM103"]
     assert len(findings) == 1
     assert "but not the opening" in findings[0].message
+
+
+DATA_UP = """\
+    session = Session(bind=op.get_bind())
+    for instance in session.query(PluginInstance).filter(PluginInstance.slug == "google-drive"):
+        instance.configuration = {"storage": instance.project.storage_folder}
+    session.commit()
+    # ### end Alembic commands ###"""
+
+
+def test_a_data_revision_whose_message_says_why_is_its_own_explanation(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """dispatch d1dc160533c7 and 748744207122: a revision made for its data (no schema op), whose
+    message says what for, with only a stray end marker left in upgrade()."""
+    message = "Migrates the storage setting to the google drive plugin"
+    explained = make_revision("d1", None, upgrade=DATA_UP, downgrade=AUTOGEN_DOWN, message=message)
+    assert not [f for f in lab.check(explained) if f.code == "AM103"]
+    # Still reported: no message saying why, or a schema change the message need not be about.
+    silent = make_revision("d1", None, upgrade=DATA_UP, downgrade=AUTOGEN_DOWN)
+    assert [f.code for f in lab.check(silent) if f.code == "AM103"] == ["AM103"]
+    with_schema = "    op.add_column('storage', sa.Column('kind', sa.String(), nullable=True))\n" + DATA_UP
+    mixed = make_revision("d1", None, upgrade=with_schema, downgrade=AUTOGEN_DOWN, message=message)
+    assert [f.code for f in lab.check(mixed) if f.code == "AM103"] == ["AM103"]

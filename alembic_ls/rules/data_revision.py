@@ -1,0 +1,24 @@
+"""A revision made for its data, whose message says what for.
+
+The rule book allows one kind of hand-written migration, the data migration, "with a comment
+saying why". A revision whose upgrade() changes no schema exists for what its statements do to the
+data, and its message (`alembic revision -m "backfill the slugs of existing posts"`) is that comment
+for all of them: AM103 and AM104 do not ask for another one over each statement.
+"""
+
+from __future__ import annotations
+
+from alembic_ls.analysis.op_catalog import SCHEMA_OPS
+from alembic_ls.analysis.parser import is_meaningful_comment
+from alembic_ls.analysis.revision_file import RevisionFile
+
+# Messages tools write when none was given (Flask-Migrate's `flask db migrate`).
+NO_MESSAGE = frozenset(("empty message", "<same message>"))
+
+
+def message_explains(rev: RevisionFile) -> bool:
+    """Does the revision exist for its data (no schema op in upgrade()), with a message saying what for?"""
+    message = (rev.message or "").strip()
+    if message.lower().rstrip(".") in NO_MESSAGE or not is_meaningful_comment(message):
+        return False
+    return not any(o.name in SCHEMA_OPS for o in rev.ops_in("upgrade"))
