@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.revision_file import UndefinedName as Undefined
 from alembic_ls.fixes.imports import AddImport, import_line_for
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 
@@ -17,11 +18,17 @@ class UndefinedName(Rule):
     template_imports = frozenset({"sqlmodel"})
 
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
-        for undefined in rev.undefined_names:
-            statement = import_line_for(undefined.name)
-            message = (
-                f"`{undefined.name}` is not defined: {_what_stops(rev, undefined.span.line)} with NameError."
-            )
+        # The first use in a function stops it: one finding there, naming the later uses.
+        uses: dict[tuple[str | None, str], list[Undefined]] = {}
+        for found in rev.undefined_names:
+            uses.setdefault((_function_at(rev, found.span.line), found.name), []).append(found)
+        for (_function, name), each in uses.items():
+            undefined, later = each[0], each[1:]
+            statement = import_line_for(name)
+            message = f"`{name}` is not defined: {_what_stops(rev, undefined.span.line)} with NameError."
+            if later:
+                lines = ", ".join(str(u.span.line + 1) for u in later)
+                message += f" (It is used again on line{'s' if len(later) > 1 else ''} {lines}.)"
             fix = None
             if statement is not None:
                 message += f" Add `{statement}`."
@@ -31,7 +38,12 @@ class UndefinedName(Rule):
                     " autogenerate writes sqlmodel types but the default script.py.mako does not "
                     "import sqlmodel: add `import sqlmodel` to the template so the next revision is right."
                 )
-            yield self.finding(rev, undefined.span, message, fix)
+            related = tuple((rev.path, u.span, f"`{name}` used again") for u in later)
+            yield self.finding(rev, undefined.span, message, fix, related=related)
+
+
+def _function_at(rev: RevisionFile, line: int) -> str | None:
+    return next((f.name for f in rev.functions.values() if f.span.line <= line <= f.span.end_line), None)
 
 
 def _what_stops(rev: RevisionFile, line: int) -> str:

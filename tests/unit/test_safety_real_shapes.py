@@ -44,6 +44,22 @@ def test_am501_in_upgrade_still_names_upgrade(lab, make_revision: Callable[..., 
     assert "`alembic upgrade` stops here with NameError" in finding.message
 
 
+def test_am501_reports_a_name_once_per_function_where_it_stops_it(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """quay 8a70b8777089: `UTF8LongText` used three times in downgrade(); the first use stops it."""
+    column = "    op.add_column('{0}', sa.Column('body', UTF8LongText(), nullable=True))"
+    down = "\n".join(column.format(table) for table in ("post", "page", "note"))
+    up = column.format("draft")
+    findings = [
+        f for f in lab.check(make_revision("b2", None, upgrade=up, downgrade=down)) if f.code == "AM501"
+    ]
+    assert len(findings) == 2  # upgrade() stops at its use, downgrade() at its first
+    downgrade = next(f for f in findings if "`alembic downgrade` stops here" in f.message)
+    assert "used again on lines" in downgrade.message and len(downgrade.related) == 2
+    assert downgrade.span.line < min(span.line for _path, span, _note in downgrade.related)
+
+
 CTFD_BRANCHES = """\
     bind = op.get_bind()
     url = str(bind.engine.url)
