@@ -300,13 +300,27 @@ def test_am407_runs_in_batch_mode_and_only_for_postgresql(lab, make_revision: Ca
     assert "AM407" not in lab.codes(text, SQLITE)
 
 
+def test_am403_says_when_names_are_variables(lab, make_revision: Callable[..., str]) -> None:
+    """ckan 039: `for table, index in INDEXES: op.create_index(index, table, ...)` named "index
+    `index` on existing table `table`", as if those were the names."""
+    up = "    for table, index in INDEXES:\n        op.create_index(index, table, ['expired_id'])"
+    finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM403")
+    assert finding.message.startswith(
+        "Creates an index named by `index` on the existing table named by `table`"
+    )
+    literal = lab.one(
+        make_revision("b2", None, upgrade="    op.create_index('ix_a', 'post', ['a'])"), "AM403"
+    )
+    assert literal.message.startswith("Creates index `ix_a` on existing table `post`")
+
+
 def test_am403_fix_refuses_a_batch_whose_table_is_not_a_literal(
     lab, make_revision: Callable[..., str]
 ) -> None:
     up = "    with op.batch_alter_table(TABLE) as batch_op:\n        batch_op.create_index('ix_a', ['a'])"
     text = make_revision("b2", None, upgrade=up, downgrade="    pass")
     finding = lab.one(text, "AM403")
-    assert "on existing table `TABLE`" in finding.message  # the argument as written
+    assert "on the existing table named by `TABLE`" in finding.message  # the argument as written
     assert finding.fix is not None
     with pytest.raises(FixRefused, match="not a literal"):
         build_edits(str(lab.path), text, finding.fix.kind, finding.fix.params)
