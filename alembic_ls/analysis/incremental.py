@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from alembic_ls.analysis.python_parse import parse_python
+from alembic_ls.analysis.python_parse import first_line, parse_python
 from alembic_ls.analysis.revision_file import ArgValue, FunctionInfo, OpCall, SqlCall
 
 ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
@@ -73,12 +73,6 @@ class IncrementalParser:
         return tree
 
 
-def _first_line(stmt: ast.stmt) -> int:
-    """A statement's first line, counting its decorators."""
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([stmt.lineno, *(d.lineno for d in decorators)])
-
-
 def _changed_lines(old: list[str], new: list[str]) -> tuple[int, int, int]:
     """(first, last) 1-based old lines an edit touched, and the change in line count. A pure
     insertion touches the lines on both sides of it."""
@@ -108,8 +102,8 @@ def _splice(tree: ast.Module, old: list[str], new: list[str]) -> ast.Module | No
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         body = function.body
-        zone_start = _first_line(body[0])
-        zone_end = _first_line(module[position + 1]) - 1 if position + 1 < len(module) else len(old)
+        zone_start = first_line(body[0])
+        zone_end = first_line(module[position + 1]) - 1 if position + 1 < len(module) else len(old)
         if zone_start <= function.lineno or not zone_start <= first <= last <= zone_end:
             continue
         return _splice_body(tree, position, function, (first, last, delta), old, new)
@@ -130,15 +124,15 @@ def _splice_body(
     # The body statements the edit touches (none when it only touches lines between them),
     # widened to whole lines: two statements may share one (`a = 1; b = 2`).
     start = next((i for i, stmt in enumerate(body) if (stmt.end_lineno or stmt.lineno) >= first), len(body))
-    stop = next((i for i in range(len(body) - 1, -1, -1) if _first_line(body[i]) <= last), -1) + 1
+    stop = next((i for i in range(len(body) - 1, -1, -1) if first_line(body[i]) <= last), -1) + 1
     region_first, region_last = first, last
     if start < stop:
-        region_first = min(first, _first_line(body[start]))
+        region_first = min(first, first_line(body[start]))
         region_last = max(last, body[stop - 1].end_lineno or body[stop - 1].lineno)
     while start > 0 and (body[start - 1].end_lineno or 0) >= region_first:
         start -= 1
-        region_first = _first_line(body[start])
-    while stop < len(body) and _first_line(body[stop]) <= region_last:
+        region_first = first_line(body[start])
+    while stop < len(body) and first_line(body[stop]) <= region_last:
         stop += 1
         region_last = max(region_last, body[stop - 1].end_lineno or 0)
     if region_first <= function.lineno or new[region_first - 2].rstrip().endswith("\\"):

@@ -20,7 +20,7 @@ from alembic_ls.analysis.dialect_guard import DialectGuard, guard_of
 from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import ArgKey, Calls, FunctionResult, IncrementalParser
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
-from alembic_ls.analysis.python_parse import parse_python, python_source
+from alembic_ls.analysis.python_parse import first_line, parse_python, python_source
 from alembic_ls.analysis.revision_file import (
     NOT_LITERAL,
     ArgValue,
@@ -426,7 +426,7 @@ class _Analyzer:
         """`_function(node)`, or what it gave for the previous version of the document when the
         function's lines and everything read around them are the same (typing in upgrade()
         leaves downgrade() as it was)."""
-        first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+        first = first_line(node) - 1
         last = (node.end_lineno or node.lineno) - 1
         key = (
             first,

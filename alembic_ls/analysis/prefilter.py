@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from alembic_ls.analysis.python_parse import first_line
 from alembic_ls.analysis.regex_compat import compile_possessive
 
 # Every name `_sql_call_name` accepts: execute, exec_driver_sql, bulk_insert, text. (A leading
@@ -128,9 +129,7 @@ def _segments(code: list[str], tree: ast.Module) -> Iterator[str]:
 
 
 def _lines_of(stmt: ast.stmt) -> tuple[int, int]:
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    first = min([stmt.lineno, *(d.lineno for d in decorators)]) - 1
-    return first, (stmt.end_lineno or stmt.lineno) - 1
+    return first_line(stmt) - 1, (stmt.end_lineno or stmt.lineno) - 1
 
 
 def statement_bindings(tree: ast.Module) -> set[str]:

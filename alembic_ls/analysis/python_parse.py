@@ -32,3 +32,9 @@ def parse_python(text: str) -> ast.Module:
     """`ast.parse(text)` as Python parses the file, raising what it raises, with error positions
     measured on `text` only."""
     return ast.parse(python_source(text), filename=_NO_FILE)
+
+
+def first_line(stmt: ast.stmt) -> int:
+    """A statement's first line (1-based, as ast counts), counting its decorators."""
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
