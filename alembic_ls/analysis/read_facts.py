@@ -71,6 +71,9 @@ def history_inputs(graph: RevisionGraph, rev: RevisionFile) -> list[str]:
 
 _V = TypeVar("_V")
 
+# Attributes of the graph whose whole value is one fact (kind = the attribute's name).
+_WHOLE_GRAPH_VALUES = frozenset(("heads", "bases", "missing"))
+
 
 class _RecordedDict(dict[str, _V]):
     """A map of the graph that notes `(kind, key)` for each key read, and ALL when iterated."""
@@ -112,62 +115,6 @@ class _RecordedDict(dict[str, _V]):
         return super().items()
 
 
-class _RecordedTuple(tuple[Any, ...]):
-    """A whole-graph value (heads, bases) that notes its kind whenever it is read."""
-
-    _kind: str
-
-    def __new__(cls, source: tuple[Any, ...], kind: str) -> _RecordedTuple:
-        made = super().__new__(cls, source)
-        made._kind = kind
-        return made
-
-    def __iter__(self) -> Iterator[Any]:
-        note(self._kind)
-        return super().__iter__()
-
-    def __contains__(self, key: object) -> bool:
-        note(self._kind)
-        return super().__contains__(key)
-
-    def __len__(self) -> int:
-        note(self._kind)
-        return super().__len__()
-
-    def __getitem__(self, position: Any) -> Any:
-        note(self._kind)
-        return super().__getitem__(position)
-
-    def __eq__(self, other: object) -> bool:
-        note(self._kind)
-        return super().__eq__(other)
-
-    def __hash__(self) -> int:
-        return super().__hash__()
-
-
-class _RecordedList(list[Any]):
-    def __init__(self, source: list[Any], kind: str) -> None:
-        super().__init__(source)
-        self._kind = kind
-
-    def __iter__(self) -> Iterator[Any]:
-        note(self._kind)
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        note(self._kind)
-        return super().__len__()
-
-    def __getitem__(self, position: Any) -> Any:
-        note(self._kind)
-        return super().__getitem__(position)
-
-    def __contains__(self, item: object) -> bool:
-        note(self._kind)
-        return super().__contains__(item)
-
-
 class RecordingGraph(RevisionGraph):
     """`graph` as the rules see it while their reads are recorded (the facts: see module doc).
 
@@ -184,11 +131,17 @@ class RecordingGraph(RevisionGraph):
         self.dependents = _RecordedDict(graph.dependents, "dependents")
         self.labels = _RecordedDict(graph.labels, "labels")
         self.label_owner = _RecordedDict(graph.label_owner, "label_owner")
-        self.heads = _RecordedTuple(graph.heads, "heads")
-        self.bases = _RecordedTuple(graph.bases, "bases")
-        self.missing = _RecordedList(graph.missing, "missing")
         self.cycles = graph.cycles
         self.in_cycle = graph.in_cycle  # empty: see the class doc
+        # heads, bases and missing are left unset here: reading one is a fact (see __getattr__).
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes this instance lacks: the values about the whole graph, each
+        # noted as read whatever the reader does with it (iterates, compares, tests membership).
+        if name not in _WHOLE_GRAPH_VALUES:
+            raise AttributeError(name)
+        note(name)
+        return getattr(self.unrecorded, name)
 
     def ancestors(self, rid: str) -> set[str]:
         note_history(rid)

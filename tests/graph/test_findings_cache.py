@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from synth import SynthProject, generate_history
 
+from alembic_ls.analysis.graph import RevisionGraph
+from alembic_ls.analysis.index import IndexCache, ProjectIndex
+from alembic_ls.analysis.read_facts import ALL, FILE, HISTORY, RecordingGraph, recording
+from alembic_ls.project import discover_projects
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import Settings
 from alembic_ls.workspace_check import CheckResult, run_check
@@ -180,3 +184,21 @@ def test_after_every_kind_of_change_the_cache_agrees_with_a_fresh_check(
         mutate()
         reused += _same_as_uncached(synth.root).files_reused
     assert reused > 0  # the cache took part
+
+
+def test_the_recording_graph_notes_each_kind_of_read(synth: SynthProject) -> None:
+    (project,), _ = discover_projects([synth.root])
+    plain: RevisionGraph = ProjectIndex.build(project, IndexCache(None)).graph
+    graph = RecordingGraph(plain)
+    head = sorted(plain.heads)[0]
+    with recording() as facts:
+        assert graph.heads == plain.heads and list(graph.missing) == plain.missing
+        graph.revisions.get(head)
+        graph.children[head]
+        graph.ancestors(head)
+    assert facts == {("heads", ""), ("missing", ""), (FILE, head), ("children", head), (HISTORY, head)}
+    with recording() as facts:
+        list(graph.revisions.values())
+    assert facts == {(ALL, "")}
+    with pytest.raises(AttributeError):
+        graph.no_such_fact  # noqa: B018
