@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import os
 import pickle
 import sys
@@ -37,7 +36,7 @@ from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.read_facts import ALL, FILE, HISTORY, PATH, Fact, unrecorded
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.analysis.sql_statements import sql_reader_installed
+from alembic_ls.analysis.sql_statements import sql_reader_location
 from alembic_ls.project import Project
 from alembic_ls.rules.base import Finding
 
@@ -72,11 +71,9 @@ def _file_identity(path: Path | None) -> Identity:
 
 def _sql_reader() -> Identity:
     """Where pglast (which reads the SQL texts) is installed, stamped (an upgrade changes what it
-    reads); None: absent. Found without importing it, which costs 20 ms."""
-    if not sql_reader_installed():
-        return None
-    spec = importlib.util.find_spec("pglast")
-    return _file_identity(Path(spec.origin)) if spec is not None and spec.origin else None
+    reads); None: absent."""
+    location = sql_reader_location()
+    return _file_identity(Path(location)) if location is not None else None
 
 
 def project_key(project: Project, settings_repr: str, skipped: Iterable[str], dialect: str | None) -> str:

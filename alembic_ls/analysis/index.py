@@ -123,8 +123,8 @@ class ProjectIndex:
     # (with the stat they were read at): see `save_cache`.
     _entries: dict[str, CacheEntry] = field(default_factory=dict)
     _unsaved: dict[str, tuple[os.stat_result, RevisionFile]] = field(default_factory=dict)
-    # The summaries the last build restored from the cache, with the stat they were read at.
-    _restored: dict[str, tuple[os.stat_result, RevisionFile]] = field(default_factory=dict)
+    # The summaries the last build restored from the cache.
+    _restored: dict[str, RevisionFile] = field(default_factory=dict)
     _entries_changed: bool = False
 
     @classmethod
@@ -151,7 +151,7 @@ class ProjectIndex:
             if entry is not None and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size:
                 index._entries[path] = entry
                 summaries[path] = restore(path, entry.graph_fields, entry.stored)
-                index._restored[path] = (stat, summaries[path])
+                index._restored[path] = summaries[path]
             else:
                 summary = summaries[path] = _scan_file(path)
                 index.parsed_count += 1
@@ -233,13 +233,10 @@ class ProjectIndex:
             stored = entry.stored
             if not (isinstance(stored, StoredLater) and stored.lost):
                 continue
-            restored = self._restored.get(path)
-            summary = restored[1] if restored is not None else None
+            summary = self._restored.get(path)
             pending = isinstance(summary, StoredRevisionFile) and summary.pending
-            if restored is not None and summary is not None and not pending and self.get(path) is summary:
-                self._entries[path] = _cache_entry(restored[0], summary, dumps(summary))
-            else:
-                self._entries[path] = replace(entry, stored=None)
+            analysed = summary is not None and not pending and self.get(path) is summary
+            self._entries[path] = replace(entry, stored=dumps(summary) if analysed else None)
             self._entries_changed = True
 
     def _remember(self, path: str, full: bytes) -> None:

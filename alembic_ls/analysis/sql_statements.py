@@ -69,10 +69,16 @@ def sql_reader_available() -> bool:
 
 def sql_reader_installed() -> bool:
     """Is pglast installed? (Without importing it, which takes 20 ms: for a note, not for reading.)"""
+    return sql_reader_location() is not None
+
+
+def sql_reader_location() -> str | None:
+    """The file pglast would be imported from, found without importing it; None: not installed."""
     try:
-        return importlib.util.find_spec("pglast") is not None
+        spec = importlib.util.find_spec("pglast")
     except ValueError:  # sys.modules holds None for it: imports of it fail
-        return False
+        return None
+    return spec.origin if spec is not None and spec.origin else None
 
 
 _last: tuple[RevisionFile, list[ParsedSql]] | None = None
