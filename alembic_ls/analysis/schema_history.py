@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from alembic_ls.analysis.dialect_guard import runs_on
 from alembic_ls.analysis.op_args import (
+    ColumnDef,
     added_column,
     arg,
     column_name,
@@ -85,6 +86,10 @@ class UpgradeTimeline:
         # name -> [first position that sees it as new, last position that does]
         self._tables: dict[str, list[tuple[int, int]]] = {}
         self._columns: dict[tuple[str, str], int] = {}
+        # (table, column) -> position of an add_column that leaves every existing row NULL
+        self._null_columns: dict[tuple[str, str], int] = {}
+        # lines of upgrade()'s SQL and data calls: any of them may fill a column added before it
+        self._writes = tuple(call.span.line for call in rev.sql_calls if call.function == "upgrade")
         open_tables: dict[str, int] = {}
         for index, op in enumerate(self.ops):
             self._advance(index, op, open_tables)
@@ -106,6 +111,8 @@ class UpgradeTimeline:
             column = added_column(op)
             if column is not None and column.name:
                 self._columns.setdefault((table, column.name), index + 1)
+                if _leaves_rows_null(column):
+                    self._null_columns.setdefault((table, column.name), index)
         elif op.name == "alter_column" and table is not None:
             old_name, new_name = column_name(op), op.kwarg("new_column_name")
             if old_name and new_name is not None and new_name.text and (table, old_name) in self._columns:
@@ -128,6 +135,32 @@ class UpgradeTimeline:
             return False
         added = self._columns.get((table, column))
         return self.table_is_new(op, table) or (added is not None and added <= position)
+
+    def column_is_null(self, op: OpCall, column: str) -> bool:
+        """Does `column` of the op's table hold NULL in every existing row when the op runs?
+
+        True when an earlier op of this upgrade() added it with nothing to fill it (no server
+        default, identity or computed value) and no SQL or data call between the two wrote rows.
+        """
+        table = table_of(op)
+        position = self._position.get(_key(op))
+        added = self._null_columns.get((table, column)) if table is not None else None
+        if added is None or position is None or added >= position:
+            return False
+        after, before = self.ops[added].span.line, op.span.line
+        return not any(after < line < before for line in self._writes)
+
+
+def _leaves_rows_null(column: ColumnDef) -> bool:
+    """Does adding `column` leave it NULL in every row the table already holds?"""
+    type_name = (column.type_.call_name or column.type_.source) if column.type_ is not None else ""
+    return (
+        column.server_default is None
+        and not column.is_primary_key
+        and not column.has_extra("Identity")
+        and not column.has_extra("Computed")
+        and "serial" not in type_name.lower()
+    )
 
 
 _last: tuple[RevisionFile, UpgradeTimeline] | None = None

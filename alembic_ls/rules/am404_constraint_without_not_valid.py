@@ -2,9 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from alembic_ls.analysis.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table, table_of
-from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.op_args import (
+    arg,
+    kwarg_is_true,
+    name_text,
+    shown_name,
+    shown_table,
+    strings,
+    table_of,
+)
+from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.analysis.schema_history import (
+    UpgradeTimeline,
     postgresql_ops,
     targets_postgresql,
     timeline_for,
@@ -40,7 +49,7 @@ class ConstraintWithoutNotValid(Rule):
         for op in postgresql_ops(timeline):
             if op.name not in _LOCKS or kwarg_is_true(op, "postgresql_not_valid"):
                 continue
-            if timeline.table_is_new(op):
+            if timeline.table_is_new(op) or _references_only_null_columns(op, timeline):
                 continue
             kind = "foreign key" if op.name == "create_foreign_key" else "check constraint"
             constraint = name_text(arg(op, "constraint_name"))
@@ -83,6 +92,18 @@ class ConstraintWithoutNotValid(Rule):
                 f"{lock}. Add them NOT VALID (new rows are checked at once) and VALIDATE CONSTRAINT "
                 "afterwards, which takes a lock that lets reads and writes continue.",
             )
+
+
+def _references_only_null_columns(op: OpCall, timeline: UpgradeTimeline) -> bool:
+    """A foreign key on columns this upgrade just added, NULL in every row: no row can violate it.
+
+    PostgreSQL still reads the table once to validate, under the ACCESS EXCLUSIVE lock the
+    add_column already holds until commit; adding it NOT VALID would save only that read.
+    """
+    if op.name != "create_foreign_key":
+        return False
+    columns = strings(arg(op, "local_cols"))
+    return bool(columns) and all(timeline.column_is_null(op, column) for column in columns)
 
 
 def _named(kind: str, name: str | None) -> str:

@@ -158,6 +158,47 @@ def test_am404_quiet(lab, make_revision: Callable[..., str], upgrade: str, setti
     assert "AM404" not in lab.codes(text, settings)
 
 
+ADD_AUTHOR = "    op.add_column('post', sa.Column('author_id', sa.Integer(), nullable=True))"
+
+
+@pytest.mark.parametrize(
+    "upgrade",
+    [
+        ADD_AUTHOR + "\n" + FOREIGN_KEY,
+        "    with op.batch_alter_table('post') as batch_op:\n"
+        "        batch_op.add_column(sa.Column('author_id', sa.Integer()))\n"
+        "        batch_op.create_foreign_key('fk_post_author', 'user', ['author_id'], ['id'])",
+    ],
+    ids=["plain", "batch"],
+)
+def test_am404_quiet_for_a_foreign_key_on_a_column_just_added_empty(
+    lab, make_revision: Callable[..., str], upgrade: str
+) -> None:
+    # Autogenerate's shape for a new relationship (dispatch 8790ff1c8d6d, CTFd 9889b8c53673): every
+    # row holds NULL, so no row can violate it; the add_column already holds the table's lock.
+    text = make_revision("b2", None, upgrade=upgrade, downgrade="    pass")
+    assert "AM404" not in lab.codes(text)
+
+
+@pytest.mark.parametrize(
+    "upgrade",
+    [
+        ADD_AUTHOR.replace("nullable=True", "server_default='1'") + "\n" + FOREIGN_KEY,
+        ADD_AUTHOR + "\n    op.execute('UPDATE post SET author_id = 1')\n" + FOREIGN_KEY,
+        ADD_AUTHOR.replace("author_id", "editor_id")
+        + "\n"
+        + FOREIGN_KEY.replace("['author_id']", "['author_id', 'editor_id']"),
+        FOREIGN_KEY + "\n" + ADD_AUTHOR,
+        ADD_AUTHOR + "\n" + CHECK.replace("length(title)", "author_id"),
+    ],
+    ids=["server-default", "backfilled", "one-old-column", "added-after", "check"],
+)
+def test_am404_still_fires_when_existing_rows_hold_values(
+    lab, make_revision: Callable[..., str], upgrade: str
+) -> None:
+    lab.one(make_revision("b2", None, upgrade=upgrade, downgrade="    pass"), "AM404")
+
+
 def test_am404_fix_adds_not_valid_and_validates_after_the_commit(
     lab, make_revision: Callable[..., str]
 ) -> None:

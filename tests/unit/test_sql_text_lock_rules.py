@@ -157,3 +157,48 @@ def test_am414_one_finding_per_call(lab, make_revision) -> None:
     )
     (finding,) = [f for f in lab.check(text, PG) if f.code == "AM414"]
     assert "deletes and updates every row of existing tables `a` and `b`" in finding.message
+
+
+def test_am414_counts_the_statements_over_one_table(lab, make_revision) -> None:
+    # redash db0aca1ebd32: two whole-table UPDATEs of `widgets` in one op.execute.
+    text = make_revision(
+        "b2",
+        None,
+        upgrade=_execute("UPDATE widgets SET a = 1; UPDATE widgets SET b = 2"),
+        downgrade="    pass",
+    )
+    (finding,) = [f for f in lab.check(text, PG) if f.code == "AM414"]
+    assert "every row of existing table `widgets` in 2 statements" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("before", "step"),
+    [
+        ("    op.add_column('post', sa.Column('status', sa.String()))", "`op.add_column` (line"),
+        ("    op.alter_column('post', 'status', server_default='x')", "`op.alter_column` (line"),
+        (_execute("ALTER TABLE post ADD COLUMN status text"), "`ALTER TABLE ... ADD COLUMN` (line"),
+    ],
+    ids=["add-column", "alter-column", "sql"],
+)
+def test_am414_says_when_the_same_upgrade_already_locked_the_table(lab, make_revision, before, step) -> None:
+    # ckan 084, redash 65fc9ede4746: add a column, then fill it over the whole table, in one transaction.
+    upgrade = before + "\n" + _execute("UPDATE post SET status = 'published'")
+    (finding,) = [
+        f
+        for f in lab.check(make_revision("b2", None, upgrade=upgrade, downgrade="    pass"), PG)
+        if f.code == "AM414"
+    ]
+    assert step in finding.message and "ACCESS EXCLUSIVE" in finding.message
+    assert "backfill in a later revision" in finding.message
+
+
+def test_am414_a_lock_taken_after_the_backfill_is_not_blamed(lab, make_revision) -> None:
+    upgrade = (
+        _execute("UPDATE post SET status = 'x'") + "\n    op.add_column('post', sa.Column('s', sa.String()))"
+    )
+    (finding,) = [
+        f
+        for f in lab.check(make_revision("b2", None, upgrade=upgrade, downgrade="    pass"), PG)
+        if f.code == "AM414"
+    ]
+    assert "each row stays locked against other writers" in finding.message
