@@ -11,6 +11,7 @@ from alembic_ls.analysis.revision_file import (
     StatementKind,
 )
 from alembic_ls.fixes.comments import ExplainComment
+from alembic_ls.rules.am101_hand_written_revision import autogenerate_writes
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 from alembic_ls.rules.data_revision import message_explains
 
@@ -46,8 +47,12 @@ class UnexplainedManualEdit(Rule):
                     # the data migration its message describes (a stray end marker is a leftover).
                     continue
                 # Alembic's output whose opening marker is gone (only the end marker left, or none in
-                # this function): every statement would be "outside the block". One finding says so.
-                yield self._damaged(rev, function.name, unexplained, MarkerKind.END in kinds)
+                # this function): every statement would be "outside the block". What autogenerate
+                # could have written may be its output; a comment anywhere in the function is the
+                # author saying what they did. Otherwise one finding, on the code no Alembic wrote.
+                written = [s for s in unexplained if not _autogenerate_could_write(rev, function.name, s)]
+                if written and not any(s.explained for s in function.statements):
+                    yield self._damaged(rev, function.name, written, MarkerKind.END in kinds)
                 continue
             for paragraph in _paragraphs(unexplained):
                 yield self._paragraph(rev, function.name, paragraph)
@@ -79,13 +84,18 @@ class UnexplainedManualEdit(Rule):
             if has_end
             else "has no autogenerate markers (the other function has them)"
         )
-        count = f"{len(statements)} statement{'s' if len(statements) != 1 else ''}"
+        count = (
+            "a statement autogenerate never writes"
+            if len(statements) == 1
+            else f"{len(statements)} statements autogenerate never writes"
+        )
         return self.finding(
             rev,
             _first_line(first),
-            f"{function}() {what}, so alembic-ls cannot tell Alembic's output from hand-added code in its "
-            f'{count}. If it was edited by hand, say why in a comment (the rule book: "Add comment '
-            'explaining manual edit"); a comment heading the function explains its first paragraph.',
+            f"{function}() {what}, and holds {count} (from line {first.line + 1}) with no comment "
+            'saying why. The rule book: "NEVER manually ... edit migration files (except data '
+            'migrations)" — and then "Add comment explaining manual edit"; a comment heading the '
+            "function explains it.",
             _explain(first),
         )
 
@@ -106,6 +116,15 @@ def _marker_kinds(rev: RevisionFile, function: FunctionInfo) -> set[MarkerKind]:
     later = [f.span.line for f in rev.functions.values() if f.span.line > function.span.line]
     end = min(later, default=max(rev.line_count, function.span.end_line + 1))
     return {m.kind for m in rev.markers if function.span.line <= m.line < end}
+
+
+def _autogenerate_could_write(rev: RevisionFile, function: str, statement: Statement) -> bool:
+    """Is the statement schema ops alone, each of a kind autogenerate writes?"""
+    if statement.kind is not StatementKind.OP:
+        return False
+    span = statement.span
+    ops = [op for op in rev.ops_in(function) if span.line <= op.span.line <= span.end_line]
+    return bool(ops) and all(autogenerate_writes(op) for op in ops)
 
 
 def _first_line(span: Span) -> Span:
