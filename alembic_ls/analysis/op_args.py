@@ -71,6 +71,24 @@ def shown_table(op: OpCall) -> str:
     return value.source if value is not None else "?"
 
 
+def named_object(kind: str, value: ArgValue | None) -> str:
+    """How a message names a created object: index `ix_a`; an index named by `name` (a variable,
+    as in a loop over names: never shown as if it were the name); an unnamed index."""
+    shown = shown_name(value)
+    if shown is None:
+        return f"an unnamed {kind}"
+    if name_text(value) is None:
+        return f"{'an' if kind[0] in 'aeio' else 'a'} {kind} named by `{shown}`"
+    return f"{kind} `{shown}`"
+
+
+def existing_table(op: OpCall) -> str:
+    """How a message names the op's table, which exists before the revision."""
+    if table_of(op) is None:
+        return f"the existing table named by `{shown_table(op)}`"
+    return f"existing table `{shown_table(op)}`"
+
+
 def shown_column(op: OpCall) -> str:
     column = column_name(op)
     if column is not None:

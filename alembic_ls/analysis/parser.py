@@ -747,8 +747,8 @@ class _Analyzer:
     def _new_arg(self, node: ast.expr, span: Span, source: str, depth: int) -> ArgValue:
         if type(node) is ast.Constant:
             return ArgValue(source, span, node.value)
-        if type(node) is ast.Name and self.constants:
-            constant = self.constants.get(node.id)
+        if type(node) in _FOLDABLE:
+            constant = folded_string(node, self.constants)
             if constant is not None:
                 return ArgValue(source, span, constant)
         if type(node) is ast.Call and depth < 2:
@@ -1063,6 +1063,47 @@ def _split_revises(value: str) -> tuple[str, ...]:
     if not value or value == "None":
         return ()
     return tuple(v.strip().strip("'\"") for v in re.split(r"[,\s]+", value) if v.strip("'\" "))
+
+
+# Expressions a name can be built with from module-level constants (`f"uniq_{TABLE}0{COLUMN}"`).
+_FOLDABLE = frozenset((ast.Name, ast.JoinedStr, ast.BinOp))
+
+
+def folded_string(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """The string an expression of literals and module-level string constants evaluates to: a
+    name, an f-string, `+` and `%` (OpenStack's `'uniq_%s0standard_attr_id' % TABLE`); else None."""
+    if type(node) is ast.Constant:
+        return node.value if isinstance(node.value, str) else None
+    if type(node) is ast.Name:
+        return constants.get(node.id)
+    if type(node) is ast.JoinedStr:
+        parts: list[str] = []
+        for value in node.values:
+            if type(value) is ast.FormattedValue:
+                if value.format_spec is not None or value.conversion not in (-1, ord("s")):
+                    return None
+                value = value.value
+            part = folded_string(value, constants)
+            if part is None:
+                return None
+            parts.append(part)
+        return "".join(parts)
+    if type(node) is ast.BinOp and type(node.op) in (ast.Add, ast.Mod):
+        left = folded_string(node.left, constants)
+        if left is None:
+            return None
+        if type(node.op) is ast.Add:
+            right = folded_string(node.right, constants)
+            return left + right if right is not None else None
+        items = node.right.elts if type(node.right) is ast.Tuple else [node.right]
+        values = [folded_string(item, constants) for item in items]
+        if any(value is None for value in values):
+            return None
+        try:
+            return left % tuple(values)
+        except (TypeError, ValueError):
+            return None
+    return None
 
 
 def _literal_str(node: ast.expr) -> str | None:

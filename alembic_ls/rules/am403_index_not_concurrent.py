@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from alembic_ls.analysis.op_args import arg, kwarg_is_true, name_text, shown_name, shown_table, table_of
-from alembic_ls.analysis.revision_file import OpCall, RevisionFile
+from alembic_ls.analysis.op_args import arg, existing_table, kwarg_is_true, name_text, named_object
+from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.schema_history import (
     postgresql_ops,
     targets_postgresql,
@@ -44,7 +44,7 @@ class IndexNotConcurrent(Rule):
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Creates {_named_index(op)} on {_existing_table(op)} without "
+                f"Creates {named_object('index', arg(op, 'index_name'))} on {existing_table(op)} without "
                 "`postgresql_concurrently=True`: PostgreSQL holds a SHARE lock on the table while it "
                 "builds the index, so every INSERT, UPDATE and DELETE waits until it is done. Build it "
                 "CONCURRENTLY, inside `op.get_context().autocommit_block()`.",
@@ -73,18 +73,3 @@ class IndexNotConcurrent(Rule):
 
 def _index(name: str | None) -> str:
     return f"index `{name}`" if name is not None else "an unnamed index"
-
-
-def _named_index(op: OpCall) -> str:
-    """The index as the call names it; a name held in a variable (a loop over index names) is
-    said to be one, not shown as if it were the name."""
-    value = arg(op, "index_name")
-    if name_text(value) is None and (shown := shown_name(value)) is not None:
-        return f"an index named by `{shown}`"
-    return _index(shown_name(value))
-
-
-def _existing_table(op: OpCall) -> str:
-    if table_of(op) is None:
-        return f"the existing table named by `{shown_table(op)}`"
-    return f"existing table `{shown_table(op)}`"

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import (
     arg,
+    existing_table,
     kwarg_is_true,
     name_text,
-    shown_name,
-    shown_table,
+    named_object,
     strings,
     table_of,
 )
@@ -63,8 +63,7 @@ class ConstraintWithoutNotValid(Rule):
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Adds {_named(kind, shown_name(arg(op, 'constraint_name')))} to existing table "
-                f"`{shown_table(op)}` without "
+                f"Adds {named_object(kind, arg(op, 'constraint_name'))} to {existing_table(op)} without "
                 f"`postgresql_not_valid=True`: PostgreSQL checks every row while holding {_LOCKS[op.name]}. "
                 "Add it NOT VALID (new rows are checked at once) and VALIDATE CONSTRAINT afterwards, "
                 "which takes a lock that lets reads and writes continue.",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from alembic_ls.analysis.op_args import arg, shown_name, shown_table
+from alembic_ls.analysis.op_args import arg, existing_table, named_object, shown_name
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.schema_history import (
     postgresql_ops,
@@ -40,7 +40,7 @@ class UniqueConstraintUnderLock(Rule):
             if kind is None or timeline.table_is_new(op):
                 continue
             name = shown_name(arg(op, "constraint_name"))
-            what = f"{kind} `{name}`" if name else f"an unnamed {kind}"
+            what = named_object(kind, arg(op, "constraint_name"))
             constraint = "PRIMARY KEY" if op.name == "create_primary_key" else "UNIQUE"
             fix = None
             if op.name == "create_unique_constraint" and op.batch_span is None and name:
@@ -52,7 +52,7 @@ class UniqueConstraintUnderLock(Rule):
             yield self.finding(
                 rev,
                 call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Adds {what} to existing table `{shown_table(op)}`: PostgreSQL builds its index while "
+                f"Adds {what} to {existing_table(op)}: PostgreSQL builds its index while "
                 "holding an ACCESS EXCLUSIVE lock, so every read and write on the table waits until it "
                 "is done. Build the index first with `op.create_index(..., unique=True, "
                 "postgresql_concurrently=True)` inside `op.get_context().autocommit_block()`, then attach "

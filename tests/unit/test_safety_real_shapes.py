@@ -135,6 +135,40 @@ def test_module_constants_name_tables_in_messages_and_logic(lab, make_revision: 
     assert "to `portforwardings`" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("expression", "name"),
+    [
+        ("f'uniq_{TABLE}0{COLUMN}'", "uniq_ha_router_networks0project_id"),  # neutron 682c319773d7
+        ("'uniq_%s0standard_attr_id' % TABLE", "uniq_ha_router_networks0standard_attr_id"),  # 26d1e9f5c766
+        ("'uniq_%s0%s' % (TABLE, COLUMN)", "uniq_ha_router_networks0project_id"),
+        ("'uniq_' + TABLE", "uniq_ha_router_networks"),
+    ],
+)
+def test_names_built_from_module_constants_are_shown_built(
+    lab, make_revision: Callable[..., str], expression: str, name: str
+) -> None:
+    up = f"    op.create_unique_constraint({expression}, TABLE, [COLUMN])"
+    text = make_revision("b2", None, upgrade=up, downgrade="    pass").replace(
+        "depends_on = None", "depends_on = None\nTABLE = 'ha_router_networks'\nCOLUMN = 'project_id'"
+    )
+    finding = lab.one(text, "AM411")
+    assert f"unique constraint `{name}` to existing table `ha_router_networks`" in finding.message
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["f'uniq_{table}'", "'uniq_%s' % table", "'uniq_%d' % TABLE", "f'uniq_{TABLE!r}'", "f'{TABLE:>9}'"],
+)
+def test_names_built_from_anything_else_are_shown_as_written(
+    lab, make_revision: Callable[..., str], expression: str
+) -> None:
+    up = f"    op.create_unique_constraint({expression}, TABLE, ['project_id'])"
+    text = make_revision("b2", None, upgrade=up, downgrade="    pass").replace(
+        "depends_on = None", "depends_on = None\nTABLE = 'ha_router_networks'"
+    )
+    assert f"`{expression}`" in lab.one(text, "AM411").message
+
+
 def test_a_name_bound_twice_is_not_a_constant(lab, make_revision: Callable[..., str]) -> None:
     up = (
         "    for TABLE in ('a', 'b'):\n"
@@ -323,3 +357,14 @@ def test_am202_a_check_goes_with_the_column_it_names(lab, make_revision: Callabl
     assert "AM202" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade=down))
     unrelated = up.replace("show_if_id IS NULL OR ", "")
     assert "AM202" in lab.codes(make_revision("b2", None, upgrade=unrelated, downgrade=down))
+
+
+def test_constraint_names_held_in_variables_are_said_to_be_variables(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """ckan 016: `for table in tables: op.create_primary_key(table + '_pkey', table, ['id'])`."""
+    up = "    for table in tables:\n        op.create_primary_key(table + '_pkey', table, ['id'])"
+    finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM411")
+    assert finding.message.startswith(
+        "Adds a primary key named by `table + '_pkey'` to the existing table named by `table`:"
+    )
