@@ -3,9 +3,11 @@
 One reason often covers more than the statement under it, and the rule reads it where a reviewer
 would: a comment heading the paragraph, the step or the block it sits in (the parser's `explained`);
 the revision's own message, when the revision exists for its SQL (its upgrade() changes no schema:
-a data migration, the one hand edit the rule book allows); a helper function's descriptive name
-(`clear_duplicate_values`); for downgrade(), the upgrade's reason, when the downgrade undoes SQL
-the upgrade ran; and the evident one of a bulk_insert that seeds a table the same function creates.
+a data migration, the one hand edit the rule book allows), or for an UPDATE or DELETE that is a
+step of the schema change the message names (on a table the same function's ops change); a helper
+function's descriptive name (`clear_duplicate_values`); for downgrade(), the upgrade's reason,
+when the downgrade undoes SQL the upgrade ran; and the evident one of a bulk_insert that seeds a
+table the same function creates.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import SqlKind, classify, classify_construct
 from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.data_revision import message_explains
+from alembic_ls.rules.data_revision import message_explains, prepares_schema_change
 
 # What counts, as analysis.parser.is_meaningful_comment decides it.
 EXPLAINING_COMMENT = (
@@ -100,6 +102,7 @@ def _unexplained(rev: RevisionFile) -> list[SqlCall]:
         and not (call.function == "downgrade" and upgrade_runs_sql)
         and not (call.function not in ("upgrade", "downgrade") and _name_explains(call.function))
         and not _seeds_new_table(rev, call)
+        and not prepares_schema_change(rev, call)
     ]
 
 

@@ -8,9 +8,11 @@ for all of them: AM103 and AM104 do not ask for another one over each statement.
 
 from __future__ import annotations
 
+from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.parser import is_meaningful_comment
-from alembic_ls.analysis.revision_file import RevisionFile
+from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
+from alembic_ls.analysis.sql_statements import parsed_sql
 
 # Messages tools write when none was given (Flask-Migrate's `flask db migrate`).
 NO_MESSAGE = frozenset(("empty message", "<same message>"))
@@ -18,7 +20,38 @@ NO_MESSAGE = frozenset(("empty message", "<same message>"))
 
 def message_explains(rev: RevisionFile) -> bool:
     """Does the revision exist for its data (no schema op in upgrade()), with a message saying what for?"""
-    message = (rev.message or "").strip()
-    if message.lower().rstrip(".") in NO_MESSAGE or not is_meaningful_comment(message):
+    if not _message_says_what_for(rev):
         return False
     return not any(o.name in SCHEMA_OPS for o in rev.ops_in("upgrade"))
+
+
+def _message_says_what_for(rev: RevisionFile) -> bool:
+    message = (rev.message or "").strip()
+    return message.lower().rstrip(".") not in NO_MESSAGE and is_meaningful_comment(message)
+
+
+def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
+    """Is the call an UPDATE or DELETE on a table that a schema op of the same function changes, in a
+    revision written by hand as a whole (no autogenerate markers) whose message says what for?
+    (indico ff49d8d05ce7 "Disallow empty rejection reasons": `UPDATE ... SET rejection_reason =
+    NULL WHERE rejection_reason = ''` before the check constraint.)
+
+    The data step is part of the change the message names: the rows made fit for the new constraint
+    or type, the new column filled, the rows of a removed kind deleted. Read with PostgreSQL's parser;
+    without it, nothing is assumed.
+    """
+    if rev.has_markers or not _message_says_what_for(rev):
+        # In Alembic's output the SQL is an edit to what autogenerate wrote: the rule book's own
+        # example (add a column, populate it, make it NOT NULL) asks for the comment there.
+        return False
+    tables = {
+        action.table
+        for parsed in parsed_sql(rev)
+        if parsed.call is call
+        for action in parsed.actions
+        if action.kind in ("update", "delete")
+    }
+    if not tables or None in tables:
+        return False
+    changed = {table_of(op) for op in rev.ops_in(call.function) if op.name in SCHEMA_OPS}
+    return tables <= changed
