@@ -20,7 +20,11 @@ from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import SqlKind, classify, classify_construct
 from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.data_revision import message_explains, prepares_schema_change
+from alembic_ls.rules.data_revision import (
+    message_accounts_for_every_step,
+    message_explains,
+    prepares_schema_change,
+)
 
 # What counts, as analysis.parser.is_meaningful_comment decides it.
 EXPLAINING_COMMENT = (
@@ -122,11 +126,13 @@ class UncommentedManualSql(Rule):
         for call in _unexplained(rev):
             kind, words = what_it_runs(call)
             if kind in (SqlKind.READ, SqlKind.SETTING) or (
-                kind is SqlKind.DDL and call.construct is not None
+                kind is SqlKind.DDL and (call.construct is not None or message_accounts_for_every_step(rev))
             ):
                 # A query that changes nothing, a session setting (`SET LOCAL lock_timeout`); a
                 # schema construct (sa.schema.DropSequence(...)) is an operation in another form, not
-                # SQL text (AM103 judges it outside the block).
+                # SQL text (AM103 judges it outside the block); DDL in a revision written by hand,
+                # whose message says what it is for, is a step of that change in the only form
+                # Alembic has for it (an expression index, an index renamed with its table).
                 continue
             what = (
                 f"runs hand-written DDL (`{words}`)"

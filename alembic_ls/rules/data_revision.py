@@ -30,6 +30,16 @@ def _message_says_what_for(rev: RevisionFile) -> bool:
     return message.lower().rstrip(".") not in NO_MESSAGE and is_meaningful_comment(message)
 
 
+def message_accounts_for_every_step(rev: RevisionFile) -> bool:
+    """A revision written by hand as a whole (no autogenerate markers) whose message says what for:
+    the message is its author's account of what every step is for.
+
+    In Alembic's output, SQL is an edit to what autogenerate wrote, and the rule book's own example
+    (add a column, populate it, make it NOT NULL) asks for a comment on it.
+    """
+    return not rev.has_markers and _message_says_what_for(rev)
+
+
 def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
     """Is the call an UPDATE or DELETE on a table that a schema op of the same function changes, in a
     revision written by hand as a whole (no autogenerate markers) whose message says what for?
@@ -40,9 +50,7 @@ def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
     or type, the new column filled, the rows of a removed kind deleted. Read with PostgreSQL's parser;
     without it, nothing is assumed.
     """
-    if rev.has_markers or not _message_says_what_for(rev):
-        # In Alembic's output the SQL is an edit to what autogenerate wrote: the rule book's own
-        # example (add a column, populate it, make it NOT NULL) asks for the comment there.
+    if not message_accounts_for_every_step(rev):
         return False
     tables = {
         action.table
