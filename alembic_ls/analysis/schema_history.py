@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from alembic_ls.analysis.index import ProjectIndex
 
 POSTGRESQL = "postgresql"
+# Ops that take an ACCESS EXCLUSIVE lock on their table, held until the migration commits.
+EXCLUSIVE_COLUMN_OPS = frozenset({"add_column", "alter_column", "drop_column"})
 _T = TypeVar("_T")
 
 
@@ -135,6 +137,22 @@ class UpgradeTimeline:
             return False
         added = self._columns.get((table, column))
         return self.table_is_new(op, table) or (added is not None and added <= position)
+
+    def exclusive_lock_before(self, op: OpCall) -> OpCall | None:
+        """The first earlier op of this upgrade() that altered the op's table (add, alter or drop a
+        column): it took an ACCESS EXCLUSIVE lock, which the migration holds until it commits."""
+        table = table_of(op)
+        position = self._position.get(_key(op))
+        if table is None or position is None:
+            return None
+        return next(
+            (
+                earlier
+                for earlier in self.ops[:position]
+                if earlier.name in EXCLUSIVE_COLUMN_OPS and table_of(earlier) == table
+            ),
+            None,
+        )
 
     def column_is_null(self, op: OpCall, column: str) -> bool:
         """Does `column` of the op's table hold NULL in every existing row when the op runs?

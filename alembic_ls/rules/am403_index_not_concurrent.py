@@ -41,15 +41,26 @@ class IndexNotConcurrent(Rule):
                     ConcurrentIndex(op.span.line, index),
                     safe=False,  # the autocommit block commits everything the migration did before it
                 )
-            yield self.finding(
-                rev,
-                call_head_span(op.span, f"{op.receiver}.{op.name}"),
-                f"Creates {named_object('index', arg(op, 'index_name'))} on {existing_table(op)} without "
-                "`postgresql_concurrently=True`: PostgreSQL holds a SHARE lock on the table while it "
-                "builds the index, so every INSERT, UPDATE and DELETE waits until it is done. Build it "
-                "CONCURRENTLY, inside `op.get_context().autocommit_block()`.",
-                fix,
-            )
+            creates = f"Creates {named_object('index', arg(op, 'index_name'))} on {existing_table(op)}"
+            locked = timeline.exclusive_lock_before(op)
+            if locked is not None:
+                # autogenerate's index on a column it just added: the add_column's lock, not a
+                # SHARE lock, is what the build holds
+                why = (
+                    f"{creates} without `postgresql_concurrently=True`, after "
+                    f"`{locked.receiver}.{locked.name}` (line {locked.span.line + 1}) took an ACCESS "
+                    "EXCLUSIVE lock on it that the migration holds until it commits: every read and "
+                    "write of the table waits while the index is built. Build it CONCURRENTLY inside "
+                    "`op.get_context().autocommit_block()`, which commits that step first."
+                )
+            else:
+                why = (
+                    f"{creates} without `postgresql_concurrently=True`: PostgreSQL holds a SHARE lock "
+                    "on the table while it builds the index, so every INSERT, UPDATE and DELETE waits "
+                    "until it is done. Build it CONCURRENTLY, inside "
+                    "`op.get_context().autocommit_block()`."
+                )
+            yield self.finding(rev, call_head_span(op.span, f"{op.receiver}.{op.name}"), why, fix)
         locking = [
             (call, action)
             for call, action in upgrade_sql_actions(rev)

@@ -4,13 +4,11 @@ from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
-from alembic_ls.analysis.schema_history import targets_postgresql, upgrade_sql_actions
+from alembic_ls.analysis.schema_history import EXCLUSIVE_COLUMN_OPS, targets_postgresql, upgrade_sql_actions
 from alembic_ls.analysis.sql_statements import SqlAction
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.sql_findings import listed, per_call
 
-# Ops that take an ACCESS EXCLUSIVE lock on their table, held until the migration commits.
-_EXCLUSIVE_OPS = frozenset({"add_column", "alter_column", "drop_column"})
 _EXCLUSIVE_SQL = frozenset({"add_column", "set_not_null", "drop_column"})
 
 
@@ -70,9 +68,9 @@ def _locked_earlier(
     names it (`op.add_column` (line 21)); None when the backfill is the first to lock them."""
     line = call.span.line
     for op in rev.ops_in("upgrade"):
-        if op.span.line < line and op.name in _EXCLUSIVE_OPS and table_of(op) in tables:
-            return f"`{op.receiver}.{op.name}` (line {op.span.line})"
+        if op.span.line < line and op.name in EXCLUSIVE_COLUMN_OPS and table_of(op) in tables:
+            return f"`{op.receiver}.{op.name}` (line {op.span.line + 1})"
     for earlier, action in actions:
         if earlier.span.line < line and action.kind in _EXCLUSIVE_SQL and action.table in tables:
-            return f"`{action.words or earlier.what}` (line {earlier.span.line})"
+            return f"`{action.words or earlier.what}` (line {earlier.span.line + 1})"
     return None

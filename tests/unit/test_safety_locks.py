@@ -52,6 +52,19 @@ def test_am403_quiet(lab, make_revision: Callable[..., str], upgrade: str, setti
     assert "AM403" not in lab.codes(text, settings)
 
 
+def test_am403_says_when_the_same_upgrade_already_locked_the_table(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    # quay 2664723e1b4b, indico c997dc927fbc: autogenerate's index on the column it just added.
+    add = "    op.add_column('post', sa.Column('author_id', sa.Integer(), nullable=True))"
+    text = make_revision("b2", None, upgrade=add + "\n" + CREATE_INDEX, downgrade="    pass")
+    finding = lab.one(text, "AM403")
+    line = text.splitlines().index(add) + 1
+    assert f"after `op.add_column` (line {line}) took an ACCESS EXCLUSIVE lock" in finding.message
+    assert "every read and write of the table waits" in finding.message
+    assert finding.fix is not None  # the autocommit block commits the add_column first
+
+
 def test_am403_fix_wraps_create_and_drop_in_autocommit_blocks(lab, make_revision: Callable[..., str]) -> None:
     text = make_revision("b2", None, upgrade=CREATE_INDEX, downgrade=DROP_INDEX)
     fixed = lab.fix_clears(text, "AM403")

@@ -183,12 +183,10 @@ def test_am414_counts_the_statements_over_one_table(lab, make_revision) -> None:
 def test_am414_says_when_the_same_upgrade_already_locked_the_table(lab, make_revision, before, step) -> None:
     # ckan 084, redash 65fc9ede4746: add a column, then fill it over the whole table, in one transaction.
     upgrade = before + "\n" + _execute("UPDATE post SET status = 'published'")
-    (finding,) = [
-        f
-        for f in lab.check(make_revision("b2", None, upgrade=upgrade, downgrade="    pass"), PG)
-        if f.code == "AM414"
-    ]
+    text = make_revision("b2", None, upgrade=upgrade, downgrade="    pass")
+    (finding,) = [f for f in lab.check(text, PG) if f.code == "AM414"]
     assert step in finding.message and "ACCESS EXCLUSIVE" in finding.message
+    assert f"(line {text.splitlines().index(before) + 1})" in finding.message
     assert "backfill in a later revision" in finding.message
 
 
