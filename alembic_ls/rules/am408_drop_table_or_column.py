@@ -39,11 +39,15 @@ class DropTableOrColumn(Rule):
             if op.name == "drop_table":
                 if timeline.table_is_new(op):
                     continue
-                what = f"table `{shown_table(op)}`"
+                what = f"table `{shown_table(op)}`" if table_of(op) is not None else _table_named_by(op)
             else:
                 if timeline.column_is_new(op) or (op.span.line, op.span.col) in renames:
                     continue  # AM402 reports the drop half of a rename
-                what = f"column `{shown_table(op)}.{shown_column(op)}`"
+                what = (
+                    f"column `{shown_table(op)}.{shown_column(op)}`"
+                    if table_of(op) is not None
+                    else f"column `{shown_column(op)}` of {_table_named_by(op)}"
+                )
             head = call_head_span(op.span, f"{op.receiver}.{op.name}")
             if _replaced_later(op, position[id(op)], recreated):
                 yield self.finding(rev, head, _recreated_message(op, what))
@@ -90,6 +94,12 @@ class DropTableOrColumn(Rule):
             for call, found in per_call(drops):
                 if not stated_unused(rev, call.stmt_span):
                     yield self.finding(rev, call_head_span(call.span, call.what), message(call, found))
+
+
+def _table_named_by(op: OpCall) -> str:
+    """A table held in a variable (ckan 016: `for table in continuity: op.drop_column(table, ...)`)
+    is said to be one, never shown as if the variable's name were the table's."""
+    return f"the table named by `{shown_table(op)}`"
 
 
 def _sql_drop_message(call: SqlCall, actions: list[SqlAction]) -> str:

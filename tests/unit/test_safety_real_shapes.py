@@ -194,7 +194,7 @@ def test_loop_variables_are_shown_as_written(lab, make_revision: Callable[..., s
     """ckan 008: `for table in foreign_tables: op.drop_column(table, 'revision_id')`."""
     up = "    for table in foreign_tables:\n        op.drop_column(table, 'revision_id')"
     finding = lab.one(make_revision("b2", None, upgrade=up), "AM408")
-    assert "Drops column `table.revision_id`" in finding.message
+    assert "Drops column `revision_id` of the table named by `table`" in finding.message
 
 
 ADD_SOCKET = (
@@ -368,3 +368,16 @@ def test_constraint_names_held_in_variables_are_said_to_be_variables(
     assert finding.message.startswith(
         "Adds a primary key named by `table + '_pkey'` to the existing table named by `table`:"
     )
+
+
+def test_tables_held_in_variables_are_said_to_be_variables_when_dropped(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """ckan 016: `for table in continuity: op.drop_column(table, 'continuity_id')` said "Drops column
+    `table.continuity_id`", as if a table were called `table`."""
+    up = "    for table in continuity:\n        op.drop_column(table, 'continuity_id')"
+    finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM408")
+    assert finding.message.startswith("Drops column `continuity_id` of the table named by `table`:")
+    up = "    for table in continuity:\n        op.drop_table(table)"
+    finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM408")
+    assert finding.message.startswith("Drops the table named by `table`:")
