@@ -41,9 +41,11 @@ from alembic_ls.analysis.revision_file import (
     Statement,
     StatementKind,
     Suppression,
+    TableVariable,
     UndefinedName,
 )
 from alembic_ls.analysis.source_text import Positions, decode_source, lex, split_lines
+from alembic_ls.analysis.table_variables import table_variable
 
 SQL_METHODS = frozenset({"execute", "bulk_insert", "exec_driver_sql"})
 
@@ -307,6 +309,8 @@ class _Analyzer:
         self.sql_calls: list[SqlCall] = []
         # Simple statements per function that are neither an op, SQL, nor a no-op.
         self.unrecognised: dict[str, list[Span]] = {}
+        # Names assigned a table, per function (None: at module level), in order.
+        self.table_variables: dict[str | None, list[TableVariable]] = {}
         self._explained_memo: dict[int, bool] = {}
         self._call_lines_cache: dict[str, tuple[set[int], set[int]]] = {}
         self.autogen_ranges = self._autogen_ranges()
@@ -329,6 +333,7 @@ class _Analyzer:
         for stmt in self.tree.body:
             if isinstance(stmt, ast.Assign | ast.AnnAssign):
                 identifiers.statement(stmt)
+                self._note_table_variable(stmt, None, self.op_aliases)
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                 result.functions[stmt.name] = self._function_once(stmt)
         result.revision, result.down_revision, result.branch_labels, result.depends_on = (
@@ -340,6 +345,7 @@ class _Analyzer:
         result.ops = tuple(self.ops)
         result.sql_calls = tuple(self.sql_calls)
         result.op_aliases = tuple(sorted(self.op_aliases))
+        result.table_variables = tuple(self.table_variables.get(None, ()))
         result.undefined_names = tuple(self._undefined_names())
 
     def _import(self, stmt: ast.Import | ast.ImportFrom) -> Import:
@@ -436,6 +442,7 @@ class _Analyzer:
             self.sql_lines is None,
             tuple((a, b) for a, b in self.autogen_ranges if a <= last and b >= first),
             frozenset(line for line in self._framed_lines if first <= line <= last),
+            self._module_table_names(),
         )
         earlier = self.earlier_functions.get(node.name)
         if earlier is not None and earlier[0] == key:
@@ -478,7 +485,10 @@ class _Analyzer:
             at = len(self.lines[top]) - len(self.lines[top].lstrip())  # the `@`
             span = Span(top, at, span.end_line, span.end_col)
         unrecognised = tuple(self.unrecognised.get(node.name, ()))
-        return FunctionInfo(node.name, span, name_span, params, body_span, indent, statements, unrecognised)
+        tables = tuple(self.table_variables.get(node.name, ()))
+        return FunctionInfo(
+            node.name, span, name_span, params, body_span, indent, statements, unrecognised, tables
+        )
 
     def _statement(self, stmt: ast.stmt, function: str) -> Statement:
         span = self.pos.span(stmt)
@@ -569,12 +579,28 @@ class _Analyzer:
                 for child in body:
                     self._walk_statement(child, function, aliases, batch, outer)
             return
+        if type(stmt) is ast.Assign or type(stmt) is ast.AnnAssign:
+            self._note_table_variable(stmt, function, aliases)
         recognised = self._record_calls(stmt, stmt, function, aliases, batch)
         is_noop = isinstance(stmt, ast.Pass) or (
             isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
         )
         if not recognised and not is_noop:
             self.unrecognised.setdefault(function, []).append(self.pos.span(stmt))
+
+    def _note_table_variable(self, stmt: ast.stmt, function: str | None, aliases: set[str]) -> None:
+        # A name assigned a table before, here or at module level, that the statement assigns
+        # something else no longer stands for it (in a function: a local shadowing the module's).
+        known = [v.name for v in self.table_variables.get(function, ())]
+        if function is not None:
+            known.extend(self._module_table_names())
+        variable = table_variable(stmt, aliases, self.constants, known)
+        if variable is not None:
+            self.table_variables.setdefault(function, []).append(variable)
+
+    def _module_table_names(self) -> tuple[str, ...]:
+        """Module-level names assigned a table so far (what a function's assignments may shadow)."""
+        return tuple(v.name for v in self.table_variables.get(None, ()))
 
     def _may_call_sql(self, node: ast.AST) -> bool:
         if self.sql_lines is None:

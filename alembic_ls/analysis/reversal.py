@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from alembic_ls.analysis import naming_convention
 from alembic_ls.analysis.identity_memo import IdentityMemo
 from alembic_ls.analysis.op_args import (
     added_column,
@@ -214,6 +215,24 @@ def _matchable(change: Change) -> str | None:
         if name.startswith(full) and len(name) > len(full):
             return name[len(full) :]
     return name
+
+
+def conventional_names(change: Change) -> frozenset[str]:
+    """The names a naming convention may give an index or constraint created with no name
+    (`op.create_foreign_key(None, ...)`), for recognising the drop that names it. Empty for anything
+    else: a name held in a variable is the one the object gets, whatever the convention."""
+    prefix = naming_convention.PREFIXES.get(change.op.name)
+    if prefix is None or change.action != "create" or change.table is None or change.name is not None:
+        return frozenset()
+    written = (
+        change.op.args[0]
+        if change.op.args
+        else change.op.kwarg("constraint_name") or change.op.kwarg("index_name")
+    )
+    if written is not None and not (written.is_literal and written.value is None):
+        return frozenset()
+    referred = change.references[0] if change.references else None
+    return naming_convention.conventional_names(prefix, change.table, change.columns, referred)
 
 
 def _renamed_to(change: Change) -> str | None:

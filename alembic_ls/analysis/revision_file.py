@@ -183,6 +183,17 @@ class Statement:
 
 
 @dataclass(frozen=True, slots=True)
+class TableVariable:
+    """A name assigned a table: `t = sa.table("tagkind", ...)`, `t = op.create_table("tagkind", ...)`,
+    so that `op.bulk_insert(t, [...])` can be read as rows for `tagkind`. `table` is None where the
+    name is assigned something else (from that line on it stands for no known table)."""
+
+    name: str
+    table: str | None
+    line: int  # 0-based line of the assignment
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionInfo:
     name: str
     span: Span  # from `def` to the end of the body
@@ -194,6 +205,8 @@ class FunctionInfo:
     # Simple statements anywhere in the body (also inside with/if blocks) that are not an
     # op call, hand-written SQL or a no-op: what a derived reverse cannot account for.
     unrecognised: tuple[Span, ...] = ()
+    # Local names assigned a table, in order (see TableVariable).
+    table_variables: tuple[TableVariable, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -278,6 +291,8 @@ class RevisionFile:
     undefined_names: tuple[UndefinedName, ...] = ()
     imports: tuple[Import, ...] = ()
     op_aliases: tuple[str, ...] = ()
+    # Module-level names assigned a table, in order (a function's own are in its FunctionInfo).
+    table_variables: tuple[TableVariable, ...] = ()
     parse_error: ParseError | None = None
     line_count: int = 0
 
@@ -328,3 +343,15 @@ class RevisionFile:
 
     def ops_in(self, function: str) -> tuple[OpCall, ...]:
         return tuple(op for op in self.ops if op.function == function)
+
+    def table_variable(self, name: str, function: str, line: int) -> TableVariable | None:
+        """The assignment `name` holds on `line` of `function`: the function's last one above that
+        line, or, when the function assigns the name nowhere, the module's last one (Python makes a
+        name the function assigns local to all of it). None: no table was ever assigned to it."""
+        info = self.functions.get(function)
+        local = [v for v in info.table_variables if v.name == name] if info is not None else []
+        if local:
+            above = [v for v in local if v.line <= line]
+            return above[-1] if above else None
+        module = [v for v in self.table_variables if v.name == name]
+        return module[-1] if module else None

@@ -83,7 +83,9 @@ def _name_explains(function: str) -> bool:
 
 def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
     """`op.bulk_insert(tables.quotatype, [...])` after `op.create_table("quotatype", ...)` in the same
-    function: the rows a new lookup table starts with, not a change to data that exists."""
+    function: the rows a new lookup table starts with, not a change to data that exists. The table
+    may come through a name: `t = table("tagkind", ...)` or `t = op.create_table("tagkind", ...)`,
+    then `op.bulk_insert(t, [...])` (quay, neutron)."""
     if not call.what.endswith("bulk_insert"):
         return False
     ops = rev.ops_in(call.function)
@@ -91,8 +93,17 @@ def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
     target = arg(inserted, "table") if inserted is not None else None
     if target is None:
         return False
-    name = target.source.strip().split(".")[-1]
-    return any(o.name == "create_table" and table_of(o) == name for o in ops)
+    name = _inserted_table(rev, call, target.source.strip())
+    return name is not None and any(o.name == "create_table" and table_of(o) == name for o in ops)
+
+
+def _inserted_table(rev: RevisionFile, call: SqlCall, source: str) -> str | None:
+    """The table a bulk_insert's table argument names: the table assigned to the variable, else the
+    argument's last name (quay's `tables.quotatype`: a registry of tables by their names)."""
+    variable = rev.table_variable(source, call.function, call.span.line) if source.isidentifier() else None
+    if variable is not None:
+        return variable.table
+    return source.split(".")[-1]
 
 
 def _unexplained(rev: RevisionFile) -> list[SqlCall]:

@@ -8,7 +8,15 @@ from dataclasses import replace
 from alembic_ls.analysis.identity_memo import IdentityMemo
 from alembic_ls.analysis.op_args import added_column, arg, sql_text
 from alembic_ls.analysis.op_catalog import CONSTRAINT_CREATORS
-from alembic_ls.analysis.reversal import Change, describe, downgrade_index, undoes_any, undone, upgrade_index
+from alembic_ls.analysis.reversal import (
+    Change,
+    conventional_names,
+    describe,
+    downgrade_index,
+    undoes_any,
+    undone,
+    upgrade_index,
+)
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
 from alembic_ls.analysis.schema_history import earlier_column_not_null, upgrade_sql_actions
 from alembic_ls.analysis.sql_statements import parsed_sql
@@ -38,11 +46,16 @@ class _Side:
         return any(re.search(rf"\b{re.escape(n.lower())}\b", sql) for sql in self.sql for n in change.names)
 
     def find(self, kind: str, action: str, name: str | None) -> Change | None:
-        """The first change of this kind, action and name (a dict: the order rules ask per change)."""
+        """The first change of this kind, action and name (a dict: the order rules ask per change).
+        An index or constraint created unnamed is found by the names a naming convention would
+        give it too (`fk_editables_published_revision_id_revisions`), after every written name."""
         if self._first is None:
             self._first = {}
             for change in self.changes:
                 self._first.setdefault((change.kind, change.action, change.name), change)
+            for change in self.changes:
+                for conventional in conventional_names(change):
+                    self._first.setdefault((change.kind, change.action, conventional), change)
         return self._first.get((kind, action, name))
 
 
@@ -212,10 +225,7 @@ def _foreign_key_order(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
                 continue
             releases = [
                 at
-                for at in (
-                    table_dropped.get(child),
-                    constraint_dropped.get(made.name) if made.kind == "constraint" else None,
-                )
+                for at in (table_dropped.get(child), *_drops_of(made, constraint_dropped))
                 if at is not None
             ]
             if releases and min(releases) > position[id(dropped)]:
@@ -228,6 +238,16 @@ def _foreign_key_order(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
                         "side first."
                     ),
                 )
+
+
+def _drops_of(made: Change, constraint_dropped: dict[str | None, int]) -> Iterator[int | None]:
+    """Where downgrade() drops the constraint `made` creates: by its name, or, created unnamed, by a
+    name a naming convention gives it (indico drops `fk_editables_published_revision_id_revisions`)."""
+    if made.kind != "constraint":
+        return
+    yield constraint_dropped.get(made.name)
+    for name in conventional_names(made):
+        yield constraint_dropped.get(name)
 
 
 def _table_of(change: Change, up: _Side) -> str | None:
