@@ -509,7 +509,8 @@ class _Analyzer:
             isinstance(stmt, _DEFINITIONS)
             or (isinstance(stmt, ast.Assign | ast.AnnAssign) and not self._acts(stmt))
         )
-        return Statement(span, kind, self._in_autogen(span.line), explained, defines)
+        callee = _dotted(stmt.value.func) if type(stmt) is ast.Expr and type(stmt.value) is ast.Call else None
+        return Statement(span, kind, self._in_autogen(span.line), explained, defines, callee)
 
     def _call_lines(self, function: str) -> tuple[set[int], set[int]]:
         """First lines of statements holding SQL calls / schema ops in `function` (memoised)."""

@@ -180,6 +180,9 @@ class Statement:
     # Binds names and runs nothing: a class or function, an import, an assignment that runs no
     # op and no SQL (`meta = sa.MetaData()`, `bind = op.get_bind()`).
     defines: bool = False
+    # The function a statement that is one call calls, dotted as written (`copy_table_contents`,
+    # `tester.populate_table`); None for any other statement.
+    callee: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from alembic_ls.analysis.revision_file import (
 from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.am101_hand_written_revision import autogenerate_writes
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
-from alembic_ls.rules.data_revision import message_explains
+from alembic_ls.rules.data_revision import message_explains, name_explains
 
 
 class UnexplainedManualEdit(Rule):
@@ -36,6 +36,7 @@ class UnexplainedManualEdit(Rule):
                 if not s.in_autogen_block
                 and not s.explained
                 and not s.defines  # setting up is not editing: what uses it is judged
+                and not _speaks_for_itself(rev, function, s)
                 and s.kind in (StatementKind.OP, StatementKind.OTHER)
             ]
             if not unexplained:
@@ -116,6 +117,20 @@ def _marker_kinds(rev: RevisionFile, function: FunctionInfo) -> set[MarkerKind]:
     later = [f.span.line for f in rev.functions.values() if f.span.line > function.span.line]
     end = min(later, default=max(rev.line_count, function.span.end_line + 1))
     return {m.kind for m in rev.markers if function.span.line <= m.line < end}
+
+
+def _speaks_for_itself(rev: RevisionFile, function: FunctionInfo, statement: Statement) -> bool:
+    """A call that says what it does: a helper with a descriptive name (`copy_table_contents(...)`,
+    as AM104 reads one), or a hook the project's own migration runner
+    passes in as a parameter (quay's `upgrade(op, tables, tester)`: `tester.populate_table(...)`
+    fills test databases, by the project's convention)."""
+    callee = statement.callee
+    if callee is None:
+        return False
+    receiver = callee.split(".", 1)[0]
+    if "." in callee:
+        return receiver in function.params and receiver != "op" and receiver not in rev.op_aliases
+    return name_explains(callee)
 
 
 def _autogenerate_could_write(rev: RevisionFile, function: str, statement: Statement) -> bool:

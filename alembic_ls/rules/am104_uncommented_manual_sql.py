@@ -12,7 +12,6 @@ table the same function creates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from alembic_ls.analysis.op_args import arg, table_of
@@ -23,6 +22,7 @@ from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, ca
 from alembic_ls.rules.data_revision import (
     message_accounts_for_every_step,
     message_explains,
+    name_explains,
     prepares_schema_change,
 )
 
@@ -41,44 +41,6 @@ def what_it_runs(call: SqlCall) -> tuple[SqlKind, str | None]:
     if call.sql is not None:
         return classify(call.sql)
     return SqlKind.UNKNOWN, None
-
-
-# Words that name no purpose: a helper called `run_migration` says nothing `upgrade` does not.
-_GENERIC_WORDS = frozenset(
-    {
-        "run",
-        "do",
-        "apply",
-        "execute",
-        "exec",
-        "migrate",
-        "migration",
-        "migrations",
-        "upgrade",
-        "downgrade",
-        "data",
-        "helper",
-        "step",
-        "steps",
-        "main",
-        "impl",
-        "inner",
-        "the",
-        "a",
-        "sql",
-        "query",
-        "queries",
-        "func",
-        "function",
-    }
-)
-
-
-def _name_explains(function: str) -> bool:
-    """`_make_names_unique`, `update_existing_records`: a name of two words or more, one of them
-    saying what it is for, is the comment for the SQL inside."""
-    words = [w for w in re.split(r"_+", function.lower()) if w]
-    return len(words) >= 2 and any(w not in _GENERIC_WORDS for w in words)
 
 
 def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
@@ -115,7 +77,7 @@ def _unexplained(rev: RevisionFile) -> list[SqlCall]:
         for call in rev.sql_calls
         if not call.explained
         and not (call.function == "downgrade" and upgrade_runs_sql)
-        and not (call.function not in ("upgrade", "downgrade") and _name_explains(call.function))
+        and not (call.function not in ("upgrade", "downgrade") and name_explains(call.function))
         and not _seeds_new_table(rev, call)
         and not prepares_schema_change(rev, call)
     ]

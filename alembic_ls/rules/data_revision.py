@@ -1,12 +1,15 @@
-"""A revision made for its data, whose message says what for.
+"""Where a hand edit's reason is written when no comment says it (AM103 and AM104 read it there).
 
 The rule book allows one kind of hand-written migration, the data migration, "with a comment
 saying why". A revision whose upgrade() changes no schema exists for what its statements do to the
 data, and its message (`alembic revision -m "backfill the slugs of existing posts"`) is that comment
-for all of them: AM103 and AM104 do not ask for another one over each statement.
+for all of them. A revision written by hand as a whole has its message as the account of each step
+of the change it names; a helper's descriptive name says what the helper is for.
 """
 
 from __future__ import annotations
+
+import re
 
 from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
@@ -63,3 +66,42 @@ def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
         return False
     changed = {table_of(op) for op in rev.ops_in(call.function) if op.name in SCHEMA_OPS}
     return tables <= changed
+
+
+# Words that name no purpose: a helper called `run_migration` says nothing `upgrade` does not.
+_GENERIC_WORDS = frozenset(
+    {
+        "run",
+        "do",
+        "apply",
+        "execute",
+        "exec",
+        "migrate",
+        "migration",
+        "migrations",
+        "upgrade",
+        "downgrade",
+        "data",
+        "helper",
+        "step",
+        "steps",
+        "main",
+        "impl",
+        "inner",
+        "the",
+        "a",
+        "sql",
+        "query",
+        "queries",
+        "func",
+        "function",
+    }
+)
+
+
+def name_explains(function: str) -> bool:
+    """`_make_names_unique`, `update_existing_records`: a name of two words or more, one of them
+    saying what it is for, is the comment for what the helper does (AM104: the SQL inside; AM103:
+    the call to it)."""
+    words = [w for w in re.split(r"_+", function.lower()) if w]
+    return len(words) >= 2 and any(w not in _GENERIC_WORDS for w in words)
