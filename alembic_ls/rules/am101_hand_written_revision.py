@@ -4,8 +4,9 @@ A missing marker is evidence only where markers are the habit, and only when the
 exactly as autogenerate renders them (then the markers were taken out of its output). More shapes
 say nothing and stay quiet, because hand-writing was the only way: a revision whose every operation
 is one autogenerate never writes (a rename, a check constraint, a call under an inspector check or
-a dialect branch: see autogenerate_output); and a revision whose nearest neighbours in the graph
-carry no markers either (the team strips them, or writes every revision by hand as a rule).
+a dialect branch: see autogenerate_output), a data migration (it rewrites existing rows); and a
+revision whose nearest neighbours in the graph carry no markers either (the team strips them, or
+writes every revision by hand as a rule).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
 from alembic_ls.rules.autogenerate_output import autogenerate_writes, rendered_by_autogenerate
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
+from alembic_ls.rules.data_revision import rewrites_existing_rows
 
 # How much history the habit is read from: the nearest revisions that change the schema.
 HABIT_WINDOW = 10
@@ -68,6 +70,8 @@ class HandWrittenRevision(Rule):
         writable = [o for o in _schema_ops(rev) if autogenerate_writes(o, rev)]
         if not writable or not history_keeps_markers(rev, ctx):
             return
+        if rewrites_existing_rows(rev):
+            return  # a data migration: the one kind of revision the rule book lets a person write
         by_hand = [o for o in writable if not rendered_by_autogenerate(o)]
         if not by_hand:
             return  # Alembic's output with the markers taken out: nothing says a person wrote it

@@ -1,6 +1,6 @@
 """AM101 says nothing where autogenerate could not have written the change, so a person had to:
 calls under an inspector check, a dialect branch or a loop, in an autocommit block, calls or keywords
-autogenerate never writes.
+autogenerate never writes, a data migration.
 Each quiet shape is from the dev corpus, written here as a fixture of its own; next to it, the
 hand-written call autogenerate would have produced, which still fires."""
 
@@ -109,3 +109,60 @@ def test_am101_quiet_on_the_reverse_of_a_constraint_made_by_hand(lab, make_revis
     # Undoing a unique constraint, one autogenerate writes, is still a hand's work without `type_=`.
     unique = "    op.create_unique_constraint('uq_dest', 'assoc', ['notification_id', 'certificate_id'])"
     assert _fires(lab, make_revision, unique, "    op.drop_constraint('uq_dest', 'assoc')")
+
+
+# -- data migrations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "downgrade"),
+    [
+        # dispatch ceaf01079f4f, the rule book's own example: fill the NULLs, then NOT NULL
+        (
+            "    op.execute(\"UPDATE search_filter SET expression = '[]' WHERE expression is null\")\n"
+            "    op.alter_column('search_filter', 'expression', nullable=False)",
+            "    op.alter_column('search_filter', 'expression', nullable=True)",
+        ),
+        # lemur 449c3d5c7299: remove the duplicates, then make the pair unique
+        (
+            "    connection = op.get_bind()\n"
+            "    connection.execute('DELETE FROM assoc WHERE ctid NOT IN (SELECT min(ctid) FROM assoc"
+            " GROUP BY a, b)')\n"
+            "    op.create_unique_constraint('uq_assoc', 'assoc', ['a', 'b'])",
+            "    op.drop_constraint('uq_assoc', 'assoc')",
+        ),
+        # redash 98af61feea92: add, copy row by row, drop the old column, then NOT NULL
+        (
+            "    op.add_column('data_sources', sa.Column('encrypted_options', BYTEA(), nullable=True))\n"
+            "    data_sources = table('data_sources', sa.Column('id', sa.Integer, primary_key=True))\n"
+            "    conn = op.get_bind()\n"
+            "    for ds in conn.execute(data_sources.select()):\n"
+            "        conn.execute(\n"
+            "            data_sources.update().where(data_sources.c.id == ds.id)"
+            ".values(encrypted_options=ds.options)\n"
+            "        )\n"
+            "    op.drop_column('data_sources', 'options')\n"
+            "    op.alter_column('data_sources', 'encrypted_options', nullable=False)",
+            "    pass",
+        ),
+        # a copy into the new column with INSERT ... SELECT
+        (
+            "    op.create_table('tag2', sa.Column('id', sa.Integer, primary_key=True))\n"
+            "    op.execute('INSERT INTO tag2 (id) SELECT id FROM tag')",
+            "    op.drop_table('tag2')",
+        ),
+    ],
+    ids=["backfill_then_not_null", "dedup_then_unique", "copy_then_drop", "insert_select"],
+)
+def test_am101_quiet_on_a_data_migration(lab, make_revision, upgrade: str, downgrade: str) -> None:
+    assert not _fires(lab, make_revision, upgrade, downgrade)
+
+
+def test_am101_fires_where_rows_are_only_seeded(lab, make_revision) -> None:
+    """quay e9f3e4dbb979: tables typed by hand (`sa.Integer` uncalled), then seed rows for them;
+    seeding new rows migrates no data, and autogenerate would have written the tables."""
+    create = "    op.create_table('quotatype', sa.Column('id', sa.Integer, nullable=False))\n"
+    assert _fires(lab, make_revision, create + "    op.bulk_insert(quotatype, [{'name': 'Warning'}])")
+    assert _fires(
+        lab, make_revision, create + "    op.execute(\"INSERT INTO quotatype (name) VALUES ('Reject')\")"
+    )
