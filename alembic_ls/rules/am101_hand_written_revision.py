@@ -4,18 +4,21 @@ A missing marker is evidence only where markers are the habit, and only when the
 exactly as autogenerate renders them (then the markers were taken out of its output). More shapes
 say nothing and stay quiet, because hand-writing was the only way: a revision whose every operation
 is one autogenerate never writes (a rename, a check constraint, a call under an inspector check or
-a dialect branch: see autogenerate_output), a data migration (it rewrites existing rows); and a
-revision whose nearest neighbours in the graph carry no markers either (the team strips them, or
-writes every revision by hand as a rule).
+a dialect branch: see autogenerate_output), a data migration (it rewrites existing rows), a
+project whose env.py gives autogenerate no MetaData (env_metadata); and a revision whose nearest
+neighbours in the graph carry no markers either (the team strips them, or writes every revision by
+hand as a rule).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from pathlib import Path
 
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile
+from alembic_ls.env_metadata import offers_no_metadata
 from alembic_ls.rules.autogenerate_output import autogenerate_writes, rendered_by_autogenerate
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
 from alembic_ls.rules.data_revision import rewrites_existing_rows
@@ -72,6 +75,8 @@ class HandWrittenRevision(Rule):
             return
         if rewrites_existing_rows(rev):
             return  # a data migration: the one kind of revision the rule book lets a person write
+        if offers_no_metadata(Path(ctx.index.project.script_location) / "env.py"):
+            return  # Alembic refuses --autogenerate here: writing by hand is the only way
         by_hand = [o for o in writable if not rendered_by_autogenerate(o)]
         if not by_hand:
             return  # Alembic's output with the markers taken out: nothing says a person wrote it

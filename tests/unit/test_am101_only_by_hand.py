@@ -1,14 +1,17 @@
 """AM101 says nothing where autogenerate could not have written the change, so a person had to:
 calls under an inspector check, a dialect branch or a loop, in an autocommit block, calls or keywords
-autogenerate never writes, a data migration.
+autogenerate never writes, a data migration, a project whose env.py gives autogenerate no MetaData.
 Each quiet shape is from the dev corpus, written here as a fixture of its own; next to it, the
 hand-written call autogenerate would have produced, which still fires."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+
+from alembic_ls.env_metadata import offers_no_metadata
 
 # As a person writes it: autogenerate renders `sa.Boolean()` with `nullable=`, `unique=` in an index.
 ADD = "op.add_column('manifest', sa.Column('subject_backfilled', sa.Boolean))"
@@ -166,3 +169,59 @@ def test_am101_fires_where_rows_are_only_seeded(lab, make_revision) -> None:
     assert _fires(
         lab, make_revision, create + "    op.execute(\"INSERT INTO quotatype (name) VALUES ('Reject')\")"
     )
+
+
+# -- no MetaData for autogenerate ------------------------------------------------------------
+
+# ckan's example_database_migrations: the env.py `alembic init` writes, target_metadata left None.
+ENV_WITHOUT_METADATA = """\
+from alembic import context
+
+config = context.config
+target_metadata = None
+
+
+def run_migrations_online():
+    context.configure(connection=connection, target_metadata=target_metadata)
+"""
+BY_HAND = {
+    "upgrade": "    op.create_table('example_x', sa.Column('xid', sa.Integer, primary_key=True))",
+    "downgrade": "    op.drop_table('example_x')",
+}
+
+
+def test_am101_quiet_in_a_project_whose_env_gives_autogenerate_no_metadata(write_history) -> None:
+    history = write_history(("r0", None, BY_HAND), ("r1", "r0", BY_HAND))
+    assert len(history.findings(codes=["AM101"])) == 2  # a young history is held to the rule book
+    (history.root / "migrations" / "env.py").write_text(ENV_WITHOUT_METADATA, encoding="utf-8")
+    assert history.findings(codes=["AM101"]) == []
+
+
+@pytest.mark.parametrize(
+    ("env", "offers_none"),
+    [
+        (ENV_WITHOUT_METADATA, True),
+        ("context.configure(connection=connection, target_metadata=None)\n", True),
+        ("context.configure(connection=connection)\n", True),  # Alembic's default is None
+        # ckan's own: the models' MetaData, imported
+        (
+            "from ckan.model.meta import metadata\ntarget_metadata = metadata\n"
+            "context.configure(connection=c, target_metadata=target_metadata)\n",
+            False,
+        ),
+        # None at first, set when the app is loaded
+        (
+            "target_metadata = None\ndef load():\n    global target_metadata\n"
+            "    target_metadata = db.metadata\ncontext.configure(target_metadata=target_metadata)\n",
+            False,
+        ),
+        ("context.configure(**options)\n", False),  # unknown until it runs
+        ("import alembic\n", False),  # never configures: not an env.py to judge
+    ],
+    ids=["name_bound_to_none", "none", "not_passed", "models", "set_later", "options", "no_configure"],
+)
+def test_env_offers_no_metadata_only_when_sure(tmp_path: Path, env: str, offers_none: bool) -> None:
+    path = tmp_path / "env.py"
+    path.write_text(env, encoding="utf-8")
+    assert offers_no_metadata(path) is offers_none
+    assert offers_no_metadata(tmp_path / "missing.py") is False
