@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from alembic_ls.analysis.op_args import added_column, arg, column_name, sql_text, strings, table_of
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, StatementKind
-from alembic_ls.analysis.schema_history import earlier_column_type, timeline_for
+from alembic_ls.analysis.schema_history import dialect_name, earlier_column_type, timeline_for
 from alembic_ls.analysis.sql_types import could_hold_same_data, read_type
 from alembic_ls.fixes.rename_column import RenameColumn
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.empty_table_only import FILLS_IMPLICITLY, tables_found_empty
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,13 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
     copied = [text.lower() for text in (sql_text(o) for o in timeline.ops) if text]
     created = {table_of(o) for o in timeline.ops if o.name == "create_table"}
     dropped_tables = {table_of(o) for o in timeline.ops if o.name == "drop_table"}
+    # An upgrade that gets past a NOT NULL add without a default found its table empty (except on
+    # MySQL, which fills the column): no value was there for the drop to lose (pepys 4899e94653f1).
+    found_empty = set() if dialect_name(ctx, rev) in FILLS_IMPLICITLY else tables_found_empty(timeline)
     pairs: list[RenamePair] = []
     for table, table_drops in drops.items():
+        if table in found_empty:
+            continue
         table_adds = adds.get(table, [])
         unambiguous = len(table_drops) == 1 and len(table_adds) == 1
         candidates: list[tuple[float, int, int]] = []
