@@ -54,6 +54,8 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
         table_adds = adds.get(table, [])
         unambiguous = len(table_drops) == 1 and len(table_adds) == 1
         candidates: list[tuple[float, int, int]] = []
+        # Per drop, every new column whose type could take its values, before the other tests.
+        fitting: dict[int, set[int]] = {}
         for d, (drop, old) in enumerate(table_drops):
             old_type = read_type(_dropped_type(rev, ctx, table, old))
             for a, (add, new, new_type_arg) in enumerate(table_adds):
@@ -65,6 +67,7 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
                         continue
                 elif not unambiguous:
                     continue
+                fitting.setdefault(d, set()).add(a)
                 if any(_mentions(sql, old) and _mentions(sql, new) for sql in copied):
                     continue  # the upgrade copies old into new itself: a deliberate replacement
                 if _data_step_between(rev, add, drop) or _explained(rev, drop):
@@ -77,8 +80,13 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
         # Closest names pair first (`table` -> `destination_table`), then in the order written.
         used_drops: set[int] = set()
         used_adds: set[int] = set()
-        for _score, d, a in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        for score, d, a in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
             if d in used_drops or a in used_adds:
+                continue
+            if score == 0 and fitting[d] - used_adds - {a}:
+                # Names sharing nothing, and another new column could as well have taken the
+                # values (ckan 027: `url` dropped; `guid`, `source_id`, `package_id` added): which
+                # one, if any, is the rename would be a guess.
                 continue
             used_drops.add(d)
             used_adds.add(a)
