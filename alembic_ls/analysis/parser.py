@@ -306,6 +306,7 @@ class _Analyzer:
         self.ops: list[OpCall] = []
         self.guards: tuple[DialectGuard, ...] = ()  # the dialect branches around the statement walked
         self.autocommit = False  # walking the body of a `with ....autocommit_block():`
+        self.conditional = False  # walking the body of an if/for/while/try/match
         self.sql_calls: list[SqlCall] = []
         # Simple statements per function that are neither an op, SQL, nor a no-op.
         self.unrecognised: dict[str, list[Span]] = {}
@@ -564,21 +565,25 @@ class _Analyzer:
             guard = guard_of(stmt.test)
             if guard is not None:
                 self._record_calls(stmt.test, stmt, function, aliases, batch)
-                outside = self.guards
+                outside, was_conditional = self.guards, self.conditional
+                self.conditional = True
                 for body, branch in ((stmt.body, guard), (stmt.orelse, guard.negated())):
                     self.guards = (*outside, branch)
                     for child in body:
                         self._walk_statement(child, function, aliases, batch, outer)
-                self.guards = outside
+                self.guards, self.conditional = outside, was_conditional
                 return
         compound_bodies = _compound_bodies(stmt)
         if compound_bodies is not None:
             headers, bodies = compound_bodies
             for header in headers:
                 self._record_calls(header, stmt, function, aliases, batch)
+            was_conditional = self.conditional
+            self.conditional = True
             for body in bodies:
                 for child in body:
                     self._walk_statement(child, function, aliases, batch, outer)
+            self.conditional = was_conditional
             return
         if type(stmt) is ast.Assign or type(stmt) is ast.AnnAssign:
             self._note_table_variable(stmt, function, aliases)
@@ -633,6 +638,7 @@ class _Analyzer:
             batch,
             self.guards,
             self.autocommit,
+            self.conditional,
             self._in_autogen(stmt.lineno - 1),
             self._may_call_sql(node),
             self.ascii,
@@ -701,6 +707,7 @@ class _Analyzer:
                         batch_table_source=batch[3] if is_batch_alias and batch else None,
                         dialect_guards=self.guards,
                         in_autocommit_block=self.autocommit,
+                        conditional=self.conditional,
                     )
                 )
             what = _sql_call_name(func, aliases)

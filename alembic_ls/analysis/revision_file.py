@@ -146,6 +146,10 @@ class OpCall:
     # Inside `with op.get_context().autocommit_block():`, where PostgreSQL runs it outside the
     # migration's transaction (what CREATE/DROP INDEX CONCURRENTLY needs).
     in_autocommit_block: bool = False
+    # Inside an if/for/while/try/match of its function: it runs when a test or a loop decides (the
+    # database's dialect, what an inspector finds, each row of a query), which autogenerate never
+    # writes: its output is one flat sequence of calls.
+    conditional: bool = False
 
     @property
     def in_batch(self) -> bool:

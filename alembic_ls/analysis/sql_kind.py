@@ -94,6 +94,20 @@ def classify(sql: str) -> tuple[SqlKind, str | None]:
     return SqlKind.SETTING, None
 
 
+# Statements that change rows already in a table (INSERT only when it copies them: `INSERT ...
+# SELECT`; one that writes literal values seeds a table, as bulk_insert does).
+_REWRITE = frozenset({"UPDATE", "DELETE", "MERGE", "TRUNCATE", "UPSERT", "REPLACE"})
+
+
+def rewrites_rows(sql: str) -> bool:
+    """Does the SQL change or copy rows the table already holds (a backfill, a dedup, a copy)?"""
+    for words in _statements(sql):
+        verbs = words if words[0] == "WITH" else words[:1]  # a CTE's statement comes after it
+        if any(w in _REWRITE for w in verbs) or ("INSERT" in verbs and "SELECT" in words):
+            return True
+    return False
+
+
 # SQLAlchemy constructs passed to op.execute()/connection.execute() instead of SQL text.
 SCHEMA_CONSTRUCTS = frozenset(
     {
@@ -117,6 +131,12 @@ SCHEMA_CONSTRUCTS = frozenset(
 )
 READ_CONSTRUCTS = frozenset({"select", "exists"})
 DATA_CONSTRUCTS = frozenset({"insert", "update", "delete", "values"})
+
+
+def construct_rewrites_rows(chain: str) -> bool:
+    """`table.update().where().values`, `sa.delete(t)`, `sa.insert(t).from_select(...)`."""
+    parts = set(chain.split("."))
+    return bool(parts & {"update", "delete"}) or {"insert", "from_select"} <= parts
 
 
 def classify_construct(chain: str) -> SqlKind:

@@ -11,7 +11,7 @@ from alembic_ls.analysis.revision_file import (
     StatementKind,
 )
 from alembic_ls.fixes.comments import ExplainComment
-from alembic_ls.rules.am101_hand_written_revision import autogenerate_writes
+from alembic_ls.rules.autogenerate_output import autogenerate_writes
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity
 from alembic_ls.rules.data_revision import message_explains, name_explains
 
@@ -139,7 +139,7 @@ def _autogenerate_could_write(rev: RevisionFile, function: str, statement: State
         return False
     span = statement.span
     ops = [op for op in rev.ops_in(function) if span.line <= op.span.line <= span.end_line]
-    return bool(ops) and all(autogenerate_writes(op) for op in ops)
+    return bool(ops) and all(autogenerate_writes(op, rev) for op in ops)
 
 
 def _first_line(span: Span) -> Span:

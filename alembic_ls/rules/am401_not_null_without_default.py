@@ -7,10 +7,8 @@ from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.schema_history import dialect_name, timeline_for, upgrade_sql_actions
 from alembic_ls.fixes.nullable_first import NullableFirst
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.empty_table_only import fails_with_rows
 from alembic_ls.rules.sql_findings import listed, per_call
-
-# Values the database fills in itself: the existing rows get one without a default.
-_SELF_FILLING = ("Identity", "Computed", "Sequence")
 
 
 class NotNullWithoutDefault(Rule):
@@ -30,9 +28,7 @@ class NotNullWithoutDefault(Rule):
         timeline = timeline_for(rev)
         for op in timeline.ops:
             column = added_column(op)
-            if column is None or column.nullable is not False or column.server_default is not None:
-                continue
-            if any(column.has_extra(kind) for kind in _SELF_FILLING) or timeline.table_is_new(op):
+            if column is None or not fails_with_rows(op, timeline):
                 continue
             fix = None
             if column.name is not None and table_of(op) is not None:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from alembic_ls.analysis.op_args import added_column, arg, column_name, sql_text, strings, table_of
 from alembic_ls.analysis.revision_file import ArgValue, OpCall, RevisionFile, StatementKind
-from alembic_ls.analysis.schema_history import earlier_column_type, timeline_for
+from alembic_ls.analysis.schema_history import dialect_name, earlier_column_type, timeline_for
 from alembic_ls.analysis.sql_types import could_hold_same_data, read_type
 from alembic_ls.fixes.rename_column import RenameColumn
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
+from alembic_ls.rules.empty_table_only import FILLS_IMPLICITLY, tables_found_empty
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,18 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
     copied = [text.lower() for text in (sql_text(o) for o in timeline.ops) if text]
     created = {table_of(o) for o in timeline.ops if o.name == "create_table"}
     dropped_tables = {table_of(o) for o in timeline.ops if o.name == "drop_table"}
+    # An upgrade that gets past a NOT NULL add without a default found its table empty (except on
+    # MySQL, which fills the column): no value was there for the drop to lose (pepys 4899e94653f1).
+    found_empty = set() if dialect_name(ctx, rev) in FILLS_IMPLICITLY else tables_found_empty(timeline)
     pairs: list[RenamePair] = []
     for table, table_drops in drops.items():
+        if table in found_empty:
+            continue
         table_adds = adds.get(table, [])
         unambiguous = len(table_drops) == 1 and len(table_adds) == 1
         candidates: list[tuple[float, int, int]] = []
+        # Per drop, every new column whose type could take its values, before the other tests.
+        fitting: dict[int, set[int]] = {}
         for d, (drop, old) in enumerate(table_drops):
             old_type = read_type(_dropped_type(rev, ctx, table, old))
             for a, (add, new, new_type_arg) in enumerate(table_adds):
@@ -59,6 +67,7 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
                         continue
                 elif not unambiguous:
                     continue
+                fitting.setdefault(d, set()).add(a)
                 if any(_mentions(sql, old) and _mentions(sql, new) for sql in copied):
                     continue  # the upgrade copies old into new itself: a deliberate replacement
                 if _data_step_between(rev, add, drop) or _explained(rev, drop):
@@ -71,8 +80,13 @@ def rename_pairs(rev: RevisionFile, ctx: CheckContext) -> list[RenamePair]:
         # Closest names pair first (`table` -> `destination_table`), then in the order written.
         used_drops: set[int] = set()
         used_adds: set[int] = set()
-        for _score, d, a in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        for score, d, a in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
             if d in used_drops or a in used_adds:
+                continue
+            if score == 0 and fitting[d] - used_adds - {a}:
+                # Names sharing nothing, and another new column could as well have taken the
+                # values (ckan 027: `url` dropped; `guid`, `source_id`, `package_id` added): which
+                # one, if any, is the rename would be a guess.
                 continue
             used_drops.add(d)
             used_adds.add(a)

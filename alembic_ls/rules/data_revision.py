@@ -5,6 +5,10 @@ saying why". A revision whose upgrade() changes no schema exists for what its st
 data, and its message (`alembic revision -m "backfill the slugs of existing posts"`) is that comment
 for all of them. A revision written by hand as a whole has its message as the account of each step
 of the change it names; a helper's descriptive name says what the helper is for.
+
+A revision that rewrites the rows it finds (a backfill before NOT NULL, a dedup before UNIQUE, a
+copy before a drop) is that data migration too, schema steps and all: the rule book's own example
+adds a column nullable, fills it, then sets it NOT NULL, an order autogenerate never writes.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.parser import is_meaningful_comment
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
+from alembic_ls.analysis.sql_kind import construct_rewrites_rows, rewrites_rows
 from alembic_ls.analysis.sql_statements import parsed_sql
 
 # Messages tools write when none was given (Flask-Migrate's `flask db migrate`).
@@ -105,3 +110,16 @@ def name_explains(function: str) -> bool:
     the call to it)."""
     words = [w for w in re.split(r"_+", function.lower()) if w]
     return len(words) >= 2 and any(w not in _GENERIC_WORDS for w in words)
+
+
+def rewrites_existing_rows(rev: RevisionFile) -> bool:
+    """Does any function of the revision change or copy rows already in a table, with SQL it spells
+    out or an update()/delete() construct? Seeding new rows (bulk_insert, INSERT ... VALUES) does not
+    count, and neither does a statement whose text cannot be read."""
+    return any(_rewrites(call) for call in rev.sql_calls)
+
+
+def _rewrites(call: SqlCall) -> bool:
+    if call.construct is not None:
+        return construct_rewrites_rows(call.construct)
+    return call.sql is not None and rewrites_rows(call.sql)

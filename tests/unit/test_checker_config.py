@@ -12,7 +12,9 @@ from alembic_ls.rules.base import Severity
 from alembic_ls.rules.registry import RULES
 from alembic_ls.settings import ConfigError, Settings
 
-SQL = "    op.execute('UPDATE t SET c = 1 WHERE c IS NULL')"
+# Seeds a row: a data statement AM104 asks a comment for, in a revision AM101 still calls hand-written
+# (rewriting the existing rows would make it a data migration).
+SQL = "    op.execute(\"INSERT INTO t (c) VALUES ('x')\")"
 BARE = "    op.create_table('tag', sa.Column('id', sa.Integer()))"
 
 

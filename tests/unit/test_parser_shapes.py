@@ -356,3 +356,33 @@ def test_ops_inside_control_flow_are_found() -> None:
     rev = parse_revision("v.py", text)
     assert [o.name for o in rev.ops] == ["create_index", "drop_column", "drop_table"]
     assert [s.kind for s in rev.upgrade.statements] == [StatementKind.OP] * 3  # type: ignore[union-attr]
+
+
+def test_ops_under_a_test_or_a_loop_are_conditional() -> None:
+    """quay's `if not "artifact_type" in [c["name"] for c in inspector.get_columns("manifest")]:`,
+    CTFd's loop over information_schema rows: what runs them is decided when the migration runs."""
+    text = (
+        "from alembic import op\nrevision = 'a'\ndown_revision = None\n\n"
+        "def upgrade():\n"
+        "    op.add_column('t', sa.Column('a', sa.Integer(), nullable=True))\n"
+        "    if not inspector.has_table('x'):\n"
+        "        op.create_table('x', sa.Column('id', sa.Integer(), nullable=False))\n"
+        "    if op.get_bind().dialect.name == 'mysql':\n"
+        "        op.alter_column('t', 'a', type_=sa.BigInteger())\n"
+        "    for table, column in rows:\n"
+        "        with op.batch_alter_table(table) as batch_op:\n"
+        "            batch_op.drop_column(column)\n"
+        "    with op.batch_alter_table('t') as batch_op:\n"
+        "        batch_op.drop_column('a')\n"
+    )
+    rev = parse_revision("v.py", text)
+    found = [(o.name, o.conditional) for o in rev.ops if o.name != "get_bind"]
+    assert found == [
+        ("add_column", False),
+        ("create_table", True),
+        ("alter_column", True),
+        ("batch_alter_table", True),
+        ("drop_column", True),
+        ("batch_alter_table", False),  # a `with` decides nothing
+        ("drop_column", False),
+    ]
