@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from alembic_ls.analysis.revision_file import (
@@ -55,23 +56,29 @@ class UnexplainedManualEdit(Rule):
                 if written and not any(s.explained for s in function.statements):
                     yield self._damaged(rev, function.name, written, MarkerKind.END in kinds)
                 continue
-            for paragraph in _paragraphs(unexplained):
-                yield self._paragraph(rev, function.name, paragraph)
+            hand = {id(s) for s in unexplained}
+            comment_lines = sorted(c.line for c in rev.comments)
+            for section in _sections(function.statements):
+                for run in _uncovered_runs(section, hand, comment_lines):
+                    yield self._run(rev, function.name, run)
 
-    def _paragraph(self, rev: RevisionFile, function: str, statements: list[Statement]) -> Finding:
-        """One finding per paragraph: the comment its fix puts above the first statement explains all."""
+    def _run(self, rev: RevisionFile, function: str, statements: list[Statement]) -> Finding:
+        """One finding per run of hand-added code no comment covers: the comment its fix puts over
+        the first statement covers the rest of the run too."""
         span = statements[0].span
         what = (
             "Hand-added statement"
             if len(statements) == 1
-            else f"{len(statements)} hand-added statements (one paragraph)"
+            else f"{len(statements)} hand-added statements (lines {span.line + 1}-"
+            f"{statements[-1].span.end_line + 1})"
         )
         return self.finding(
             rev,
             _first_line(span),
             f"{what} in {function}() outside the autogenerate block, with "
             'no comment saying why. The rule book: "NEVER manually ... edit migration files '
-            '(except data migrations)" — and then "Add comment explaining manual edit".',
+            '(except data migrations)" — and then "Add comment explaining manual edit"; one comment '
+            "over the first explains the rest of the section.",
             _explain(span),
         )
 
@@ -101,15 +108,52 @@ class UnexplainedManualEdit(Rule):
         )
 
 
-def _paragraphs(statements: list[Statement]) -> list[list[Statement]]:
-    """Runs of statements on consecutive lines (a blank or comment line between starts a new run)."""
+def _sections(statements: tuple[Statement, ...]) -> list[list[Statement]]:
+    """Runs of consecutive statements outside the autogenerate block (before it, after it)."""
     runs: list[list[Statement]] = []
+    inside = True
     for statement in statements:
-        if runs and statement.span.line == runs[-1][-1].span.end_line + 1:
-            runs[-1].append(statement)
-        else:
-            runs.append([statement])
+        if statement.in_autogen_block:
+            inside = True
+            continue
+        if inside:
+            runs.append([])
+            inside = False
+        runs[-1].append(statement)
     return runs
+
+
+def _uncovered_runs(
+    section: list[Statement], hand: set[int], comment_lines: list[int]
+) -> list[list[Statement]]:
+    """The hand-added statements of a section that no comment covers, in runs.
+
+    A comment that explains a statement covers the statements after it in the section, blank lines
+    and all (dispatch 479024506e05: one backfill in three paragraphs), until the next comment line:
+    a section's end (`# ### end population of test data ### #`) or a comment that explains nothing
+    stops it. A run ends where a covered statement starts.
+    """
+    runs: list[list[Statement]] = []
+    covering = False
+    previous_end: int | None = None
+    for statement in section:
+        if previous_end is not None and _comment_between(comment_lines, previous_end, statement.span.line):
+            covering = False
+        covering = covering or statement.explained
+        previous_end = statement.span.end_line
+        if covering or id(statement) not in hand:
+            if covering and runs and runs[-1]:
+                runs.append([])
+            continue
+        if not runs:
+            runs.append([])
+        runs[-1].append(statement)
+    return [run for run in runs if run]
+
+
+def _comment_between(comment_lines: list[int], after: int, before: int) -> bool:
+    at = bisect.bisect_right(comment_lines, after)
+    return at < len(comment_lines) and comment_lines[at] < before
 
 
 def _marker_kinds(rev: RevisionFile, function: FunctionInfo) -> set[MarkerKind]:
