@@ -175,7 +175,15 @@ class ProjectIndex:
         for _batch in self.analyse_in_batches(paths, jobs):
             pass
 
-    def analyse_in_batches(self, paths: Sequence[str], jobs: int | None = None) -> Iterator[list[str]]:
+    def unanalysed_count(self, paths: Sequence[str]) -> int:
+        """How many of `paths` still wait for their full analysis from the file (not from a cache)."""
+        return sum(
+            1 for s in (self.get(p) for p in paths) if isinstance(s, StoredRevisionFile) and s.unanalysed
+        )
+
+    def analyse_in_batches(
+        self, paths: Sequence[str], jobs: int | None = None, batches_per_worker: int = 8
+    ) -> Iterator[list[str]]:
         """Fill the summaries of `paths`, handing back (in the order of `paths`, each once) the
         ones that are ready as worker processes deliver them, so a check can start on the first
         files while the workers parse the rest. Without workers (few files, one CPU, or workers
@@ -186,7 +194,7 @@ class ProjectIndex:
         ]
         handed = 0  # summaries[:handed] are handed back
         filled = 0  # pending[:filled] are filled
-        batches = parse_batches_in_workers([s.path for _at, s in pending], jobs, batches_per_worker=8)
+        batches = parse_batches_in_workers([s.path for _at, s in pending], jobs, batches_per_worker)
         if batches is not None:
             try:
                 for batch in batches:

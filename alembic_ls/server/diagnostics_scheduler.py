@@ -19,7 +19,7 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 from lsprotocol import types
 
 from alembic_ls.analysis.collector import BIG_TEXT, collector_paused
+from alembic_ls.analysis.parse_workers import PARALLEL_MIN_FILES, worker_count
 from alembic_ls.rules.base import Finding
 from alembic_ls.server.findings_as_diagnostics import to_diagnostic
 from alembic_ls.server.paths import uri_to_path
@@ -40,6 +41,11 @@ logger = logging.getLogger("alembic_ls.server")
 # at most one chunk (each file's first check includes its full analysis, ~2 ms).
 RECHECK_CHUNK = 25
 FIRST_CHUNK = 5
+# Files to analyse before worker processes pay off in a language server, whose workers start from
+# a fresh interpreter (forkserver: a threaded process cannot fork safely); and how many batches
+# each worker hands over (~40 files each for 5,000 files on two CPUs: a short wait per batch).
+AHEAD_MIN_FILES = 4 * PARALLEL_MIN_FILES
+AHEAD_BATCHES = 60
 
 
 @dataclass
@@ -260,15 +266,30 @@ class DiagnosticsEngine:
         await server.ready.wait()
         while self._rechecks.get(project_name):
             paths = list(self._rechecks.pop(project_name))
-            start = 0
-            while start < len(paths):
-                # A small first chunk: the newest files' diagnostics should not wait for 25.
-                size = RECHECK_CHUNK if start else FIRST_CHUNK
-                chunk = paths[start : start + size]
-                start += size
-                publications = await server.analyse(partial(self._recheck_job, project_name, chunk))
-                for publication in publications:
-                    self._publish(publication)
+            # A small first chunk: the newest files' diagnostics should not wait for 25.
+            await self._recheck_in_chunks(project_name, paths[:FIRST_CHUNK])
+            rest = paths[FIRST_CHUNK:]
+            ahead = await server.analyse(partial(self._analysed_ahead, project_name, rest))
+            while (ready := await server.analyse(partial(next, ahead, None))) is not None:
+                await self._recheck_in_chunks(project_name, ready)
+
+    async def _recheck_in_chunks(self, project_name: str, paths: list[str]) -> None:
+        for start in range(0, len(paths), RECHECK_CHUNK):
+            chunk = paths[start : start + RECHECK_CHUNK]
+            publications = await self.server.analyse(partial(self._recheck_job, project_name, chunk))
+            for publication in publications:
+                self._publish(publication)
+
+    def _analysed_ahead(self, project_name: str, paths: list[str]) -> Iterator[list[str]]:
+        """Analysis thread: `paths` in runs whose files are analysed, in order. Files no cache holds,
+        when there are many (a first start), are parsed by worker processes, as `check` does, while
+        this thread checks the runs already parsed; each run waits for one small batch at most, so
+        a keystroke's analysis never waits long behind it. Otherwise one run: each file's check
+        analyses it (a chunk at a time)."""
+        state = next((p for p in self.server.state.projects if p.name == project_name), None)
+        if state is None or state.index.unanalysed_count(paths) < AHEAD_MIN_FILES or worker_count() < 2:
+            return iter([paths])
+        return _covering(paths, state.index.analyse_in_batches(paths, batches_per_worker=AHEAD_BATCHES))
 
     def _recheck_job(self, project_name: str, paths: list[str]) -> list[Publication]:
         """Analysis thread: re-check files and return those whose findings changed."""
@@ -346,3 +367,18 @@ def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         engine.document_closed(params.text_document.uri)
+
+
+def _covering(paths: list[str], ready_runs: Iterator[list[str]]) -> Iterator[list[str]]:
+    """Every one of `paths`, in order, in runs that end where each run of `ready_runs` (analysed
+    summaries, in the same order, without the paths no longer in the index) ends."""
+    position = {path: at for at, path in enumerate(paths)}
+    start = 0
+    for ready in ready_runs:
+        if ready:
+            end = position[ready[-1]] + 1
+            if end > start:
+                yield paths[start:end]
+                start = end
+    if start < len(paths):
+        yield paths[start:]
