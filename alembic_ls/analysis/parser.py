@@ -759,6 +759,13 @@ class _Analyzer:
         node: ast.expr | None = call.args[0] if call.args else None
         if node is None:
             return None, None, False
+        while (
+            type(node) is ast.Call
+            and type(node.func) is ast.Attribute
+            and node.func.attr in _TEXT_OPTIONS
+            and type(node.func.value) is ast.Call
+        ):
+            node = node.func.value  # text("SELECT ... :name").bindparams(name=...): the text says it
         if type(node) is ast.Call:
             if _sql_call_name(node.func, set()) in ("text", "sa.text", "sqlalchemy.text", "sql.text"):
                 node = node.args[0] if node.args else None  # op.execute(sa.text("..."))
@@ -1098,6 +1105,9 @@ def _split_revises(value: str) -> tuple[str, ...]:
         return ()
     return tuple(v.strip().strip("'\"") for v in re.split(r"[,\s]+", value) if v.strip("'\" "))
 
+
+# What a TextClause is told besides its SQL: `text("...").bindparams(...)` runs the same SQL.
+_TEXT_OPTIONS = frozenset(("bindparams", "columns", "execution_options", "params"))
 
 # Expressions a name can be built with from module-level constants (`f"uniq_{TABLE}0{COLUMN}"`).
 _FOLDABLE = frozenset((ast.Name, ast.JoinedStr, ast.BinOp))

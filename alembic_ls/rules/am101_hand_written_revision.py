@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
-from alembic_ls.analysis.revision_file import OpCall, RevisionFile
+from alembic_ls.analysis.revision_file import MarkerKind, OpCall, RevisionFile
 from alembic_ls.env_metadata import offers_no_metadata
 from alembic_ls.rules.autogenerate_output import autogenerate_writes, rendered_by_autogenerate
 from alembic_ls.rules.base import CheckContext, Finding, Rule, Severity, call_head_span
@@ -54,8 +54,9 @@ def history_keeps_markers(rev: RevisionFile, ctx: CheckContext) -> bool:
         neighbour = graph.revisions[rid]
         if not _schema_ops(neighbour):
             continue
-        if neighbour.has_markers:
-            return True
+        if any(marker.kind is MarkerKind.START for marker in neighbour.markers):
+            return True  # an opening marker: a stray end marker alone is left from the template
+
         changing += 1
     return changing < HABIT_MINIMUM
 

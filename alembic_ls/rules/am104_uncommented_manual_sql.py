@@ -96,6 +96,7 @@ class UncommentedManualSql(Rule):
     def check(self, rev: RevisionFile, ctx: CheckContext) -> Iterator[Finding]:
         if not rev.is_revision:
             return
+        reported: list[tuple[SqlCall, str]] = []
         for call in _unexplained(rev):
             kind, words = what_it_runs(call)
             if kind in (SqlKind.READ, SqlKind.SETTING) or (
@@ -112,15 +113,39 @@ class UncommentedManualSql(Rule):
                 if kind is SqlKind.DDL and words
                 else "is a manual data change"
             )
+            reported.append((call, what))
+        for paragraph in _paragraphs(reported):
+            first, what = paragraph[0]
+            more = ""
+            if len(paragraph) > 1:
+                lines = ", ".join(str(call.span.line + 1) for call, _what in paragraph[1:])
+                more = f" (and so do the SQL calls on lines {lines} in its paragraph)"
             yield self.finding(
                 rev,
-                call_head_span(call.span, call.what),
-                f"`{call.what}` {what} with no comment saying why. The rule book "
+                call_head_span(first.span, first.what),
+                f"`{first.what}` {what}{more} with no comment saying why. The rule book "
                 'allows hand edits only for data migrations: "Add comment explaining manual edit". '
                 f"{EXPLAINING_COMMENT}",
                 Fix(
                     "Add a `# MANUAL: <why>` comment above",
-                    ExplainComment(call.stmt_span.line),
+                    ExplainComment(first.stmt_span.line),
                     safe=False,
                 ),
             )
+
+
+def _paragraphs(calls: list[tuple[SqlCall, str]]) -> list[list[tuple[SqlCall, str]]]:
+    """The calls in runs of statements on consecutive lines of one function: one comment heading
+    the paragraph explains them all (ckan 088: two `conn.execute` one under the other)."""
+    runs: list[list[tuple[SqlCall, str]]] = []
+    for call, what in calls:
+        if runs:
+            last = runs[-1][-1][0]
+            same = last.function == call.function
+            if same and (
+                call.stmt_span == last.stmt_span or call.stmt_span.line == last.stmt_span.end_line + 1
+            ):
+                runs[-1].append((call, what))
+                continue
+        runs.append([(call, what)])
+    return runs

@@ -63,6 +63,20 @@ def test_a_read_only_query_is_not_a_data_change(lab, make_revision: Callable[...
     assert _am104(lab, make_revision, body) == []
 
 
+def test_a_read_only_query_with_bound_parameters_is_not_a_data_change(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """lemur 7f71c0cea31a: `text("select id ... like :name").bindparams(name=...)` said a data change."""
+    body = (
+        "    conn = op.get_bind()\n"
+        "    rows = conn.execute(sa.text('SELECT id FROM certificates WHERE name LIKE :name')"
+        ".bindparams(name='x').columns(id=sa.Integer)).fetchall()"
+    )
+    assert _am104(lab, make_revision, body) == []
+    updating = body.replace("SELECT id FROM certificates WHERE", "UPDATE certificates SET name = NULL WHERE")
+    assert len(_am104(lab, make_revision, updating)) == 1
+
+
 def test_a_schema_construct_is_not_sql_text(lab, make_revision: Callable[..., str]) -> None:
     """indico: `op.execute(sa.schema.DropSequence(sa.Sequence('x_id_seq')))`."""
     assert _am104(lab, make_revision, "    op.execute(sa.schema.DropSequence(sa.Sequence('x_id_seq')))") == []
@@ -83,3 +97,23 @@ def test_data_changes_are_still_reported(lab, make_revision: Callable[..., str])
     ):
         (message,) = _am104(lab, make_revision, body)
         assert "is a manual data change" in message, body
+
+
+def test_a_paragraph_of_sql_is_one_finding_one_comment_explains(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """ckan 088: two `conn.execute` one under the other were two findings for one comment."""
+    body = (
+        "    conn = op.get_bind()\n"
+        "    conn.execute(sa.text(\"DELETE FROM package_extra WHERE state = 'deleted'\"))\n"
+        "    conn.execute(sa.text(\"DELETE FROM group_extra WHERE state = 'deleted'\"))\n\n"
+        "    op.execute('UPDATE package SET state = NULL')"
+    )
+    text = make_revision("b2", None, upgrade=body, downgrade="    pass")
+    findings = [f for f in lab.check(text) if f.code == "AM104"]
+    assert len(findings) == 2  # the paragraph, and the statement after the blank line
+    first = text.splitlines().index(body.splitlines()[1])
+    assert findings[0].span.line == first
+    assert f"(and so do the SQL calls on lines {first + 2} in its paragraph)" in findings[0].message
+    fixed = lab.apply(text, findings[0]).replace("<why>", "deleted extras are never read again")
+    assert [f.span.line for f in lab.check(fixed) if f.code == "AM104"] == [first + 4]

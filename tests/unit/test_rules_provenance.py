@@ -152,6 +152,17 @@ def test_am101_fires_where_neighbours_keep_markers(write_history) -> None:
     assert "Later revisions build on it" in by_name["r4_change.py"]
 
 
+def test_am101_a_stray_end_marker_is_not_a_habit_of_keeping_markers(write_history) -> None:
+    """quay ba263f9be4a6: the neighbour that stopped the habit check had only a leftover
+    `# ### end Alembic commands ###` (a32e17bfad20), no opening marker."""
+    revisions = _chain(6, markers_at=set())
+    options = revisions[3][2]
+    assert isinstance(options, dict)
+    options["upgrade"] = str(options["upgrade"]) + "\n    # ### end Alembic commands ###"
+    history = write_history(*revisions)
+    assert history.findings(codes=["AM101"]) == []
+
+
 def test_am101_quiet_on_autogenerate_output_with_the_markers_taken_out(
     lab, make_revision: Callable[..., str]
 ) -> None:
