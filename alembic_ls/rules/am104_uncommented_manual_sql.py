@@ -114,7 +114,8 @@ class UncommentedManualSql(Rule):
                 else "is a manual data change"
             )
             reported.append((call, what))
-        for paragraph in _paragraphs(reported):
+        silenced = {s.line for s in rev.suppressions if not s.file_level and self.code in s.codes}
+        for paragraph in _paragraphs(reported, silenced):
             first, what = paragraph[0]
             more = ""
             if len(paragraph) > 1:
@@ -134,12 +135,15 @@ class UncommentedManualSql(Rule):
             )
 
 
-def _paragraphs(calls: list[tuple[SqlCall, str]]) -> list[list[tuple[SqlCall, str]]]:
+def _paragraphs(calls: list[tuple[SqlCall, str]], silenced: set[int]) -> list[list[tuple[SqlCall, str]]]:
     """The calls in runs of statements on consecutive lines of one function: one comment heading
-    the paragraph explains them all (ckan 088: two `conn.execute` one under the other)."""
+    the paragraph explains them all (ckan 088: two `conn.execute` one under the other). A call
+    whose own line silences AM104 stands alone: the suppression is for that line only."""
     runs: list[list[tuple[SqlCall, str]]] = []
+    alone = False
     for call, what in calls:
-        if runs:
+        was_alone, alone = alone, any(call.span.line <= line <= call.span.end_line for line in silenced)
+        if runs and not alone and not was_alone:
             last = runs[-1][-1][0]
             same = last.function == call.function
             if same and (
