@@ -166,7 +166,7 @@ def _order_problems(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
             continue
         table_members.setdefault(_table_of(change, up), []).append(position)
         if change.kind in ("index", "constraint") and change.action == "drop":
-            made = up.find(change.kind, "create", change.name)
+            made = _created_by(up, change)
             if made is not None:
                 for column in dict.fromkeys(made.columns):
                     covering_drops.setdefault((made.table, column), []).append(position)
@@ -431,6 +431,20 @@ def _recreated_both_ways(upgrade: list[Change], downgrade: list[Change]) -> set[
     dropped = named(upgrade, "drop").keys() | named(downgrade, "drop").keys()
     both = (up_created.keys() & down_created.keys()) - dropped
     return {id(c) for key in both for c in (*up_created[key], *down_created[key])}
+
+
+def _created_by(up: _Side, drop: Change) -> Change | None:
+    """The upgrade's create that `drop` undoes: by name; dropped unnamed (`drop_constraint(None,
+    "case")`), the one unnamed create of that kind on the same table, none when several could be it
+    (dispatch e4b4991dddcd: the foreign key *to* `case` is not the one *on* it)."""
+    if drop.name is not None:
+        return up.find(drop.kind, "create", drop.name)
+    candidates = [
+        c
+        for c in up.changes
+        if c.kind == drop.kind and c.action == "create" and c.name is None and c.table == drop.table
+    ]
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _unnamed(change: Change) -> bool:

@@ -78,6 +78,18 @@ def _find_by_scan(side: _Side, kind: str, action: str, name: str | None) -> Chan
     return next((c for c in side.changes if c.kind == kind and c.action == action and c.name == name), None)
 
 
+def _created_by_scan(up: _Side, drop: Change) -> Change | None:
+    """A drop names its create; an unnamed drop undoes the one unnamed create on its table, if one."""
+    if drop.name is not None:
+        return _find_by_scan(up, drop.kind, "create", drop.name)
+    same = [
+        c
+        for c in up.changes
+        if (c.kind, c.action, c.name, c.table) == (drop.kind, "create", None, drop.table)
+    ]
+    return same[0] if len(same) == 1 else None
+
+
 def _order_problems_by_scan(up: _Side, down: _Side) -> Iterator[tuple[OpCall, str]]:
     changes = down.changes
     for position, change in enumerate(changes):
@@ -91,7 +103,7 @@ def _order_problems_by_scan(up: _Side, down: _Side) -> Iterator[tuple[OpCall, st
             for later in changes[position + 1 :]:
                 if later.kind not in ("index", "constraint") or later.action != "drop":
                     continue
-                made = _find_by_scan(up, later.kind, "create", later.name)
+                made = _created_by_scan(up, later)
                 if made is not None and made.table == change.table and change.name in made.columns:
                     yield later.op, f"column {change.op.span.line}"
     for made in up.changes:

@@ -111,6 +111,36 @@ def test_am202_reports_dropping_a_table_before_its_index(
     assert f"after line {dropped_at} dropped table `post`" in finding.message
 
 
+FK_BOTH_WAYS_UP = (
+    "    op.add_column('participant', sa.Column('case_id', sa.Integer(), nullable=True))\n"
+    "    op.create_foreign_key(None, 'participant', 'case', ['case_id'], ['id'])\n"
+    "    op.add_column('case', sa.Column('assignee_id', sa.Integer(), nullable=True))\n"
+    "    op.create_foreign_key(None, 'case', 'participant', ['assignee_id'], ['id'])"
+)
+
+
+def test_am202_an_unnamed_drop_undoes_the_constraint_on_its_own_table(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """dispatch e4b4991dddcd: `drop_constraint(None, "case")` after dropping `participant.case_id` was
+    said to come too late, as if it were the foreign key *to* `case`."""
+    down = (
+        "    op.drop_constraint(None, 'participant', type_='foreignkey')\n"
+        "    op.drop_column('participant', 'case_id')\n"
+        "    op.drop_constraint(None, 'case', type_='foreignkey')\n"
+        "    op.drop_column('case', 'assignee_id')"
+    )
+    assert am202(lab, make_revision("b2", None, upgrade=FK_BOTH_WAYS_UP, downgrade=down)) == []
+    # Its own table's column dropped first: that does take it along.
+    late = down.replace(
+        "    op.drop_constraint(None, 'case', type_='foreignkey')\n    op.drop_column('case', 'assignee_id')",
+        "    op.drop_column('case', 'assignee_id')\n    op.drop_constraint(None, 'case', type_='foreignkey')",
+    )
+    text = make_revision("b2", None, upgrade=FK_BOTH_WAYS_UP, downgrade=late)
+    (finding,) = am202(lab, text)
+    assert "dropped column `case.assignee_id`" in finding.message
+
+
 def test_am202_reports_dropping_a_column_before_its_index(lab, make_revision: Callable[..., str]) -> None:
     up = ADD_SLUG + "\n    op.create_index('ix_post_slug', 'post', ['slug'])"
     down = "    op.drop_column('post', 'slug')\n    op.drop_index('ix_post_slug', table_name='post')"
