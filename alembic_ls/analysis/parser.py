@@ -12,7 +12,7 @@ import builtins
 import functools
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from alembic_ls.analysis import prefilter
@@ -116,6 +116,7 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
     result.comments = tuple(lexed.comments)
     result.markers = tuple(_markers(lexed.comments))
     result.suppressions = tuple(_suppressions(lexed.comments))
+    result.comment_message = comment_header_message(lexed.comments)
     try:
         tree = incremental.parse(text) if incremental else parse_python(text)
     except (SyntaxError, ValueError) as exc:
@@ -1148,6 +1149,31 @@ def folded_string(node: ast.expr, constants: dict[str, str]) -> str | None:
         except (TypeError, ValueError):
             return None
     return None
+
+
+_COMMENT_REVISION_ID = re.compile(r"#\s*Revision ID\s*:")
+
+
+def comment_header_message(comments: Sequence[Comment]) -> str | None:
+    """The message of a header written as comments, as OpenStack's template writes it:
+
+        # Make "tag" resources case sensitive
+        #
+        # Revision ID: d553edeb540f
+
+    the first words of the comment block that ends at `# Revision ID:`; None without one."""
+    at = next((i for i, c in enumerate(comments) if _COMMENT_REVISION_ID.match(c.text)), None)
+    if at is None:
+        return None
+    block: list[str] = []
+    line = comments[at].line
+    for comment in reversed(comments[:at]):
+        if comment.line != line - 1 or comment.col != comments[at].col:
+            break
+        line = comment.line
+        block.append(comment.text.lstrip("#").strip())
+    words = [text for text in reversed(block) if text]
+    return words[0] if words else None
 
 
 def _literal_str(node: ast.expr) -> str | None:

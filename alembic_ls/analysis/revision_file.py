@@ -302,6 +302,9 @@ class RevisionFile:
     table_variables: tuple[TableVariable, ...] = ()
     parse_error: ParseError | None = None
     line_count: int = 0
+    # The message of a header written as comments (`# <message>` ... `# Revision ID: ...`), for a
+    # file without a header docstring.
+    comment_message: str | None = None
 
     @property
     def revision_id(self) -> str | None:
@@ -334,7 +337,7 @@ class RevisionFile:
 
     @property
     def message(self) -> str | None:
-        return self.header.message if self.header else None
+        return self.header.message if self.header else self.comment_message
 
     @property
     def has_markers(self) -> bool:

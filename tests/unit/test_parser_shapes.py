@@ -386,3 +386,47 @@ def test_ops_under_a_test_or_a_loop_are_conditional() -> None:
         ("batch_alter_table", False),  # a `with` decides nothing
         ("drop_column", False),
     ]
+
+
+OPENSTACK_HEADER = """\
+# Copyright 2025 OpenStack Foundation
+#
+#    Licensed under the Apache License, Version 2.0
+
+from alembic import op
+
+
+# Make "tag" resources case sensitive, using collate/charset
+# "utf8mb4_bin/utf8mb4"
+#
+# Revision ID: d553edeb540f
+# Revises: ad80a9f07c5c
+# Create Date: 2025-06-17 23:13:24.272747
+
+# revision identifiers, used by Alembic.
+revision = 'd553edeb540f'
+down_revision = 'ad80a9f07c5c'
+
+
+def upgrade():
+    op.execute('ALTER TABLE tags CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin')
+"""
+
+
+def test_a_header_written_as_comments_gives_the_message() -> None:
+    """neutron's template: the message and Revision ID are comments, not a docstring."""
+    rev = parse_revision("v.py", OPENSTACK_HEADER)
+    assert rev.header is None
+    assert rev.message == 'Make "tag" resources case sensitive, using collate/charset'
+    # Without the `# Revision ID:` line, a comment block is just comments.
+    assert (
+        parse_revision("v.py", OPENSTACK_HEADER.replace("# Revision ID: d553edeb540f\n", "")).message is None
+    )
+
+
+def test_a_comment_header_message_explains_ddl_written_by_hand(lab) -> None:
+    """neutron d553edeb540f: DDL in a revision written by hand, its message saying what for."""
+    text = OPENSTACK_HEADER.replace("revision = 'd553edeb540f'", "revision = 'b2c3d4e5f6a7'")
+    assert "AM104" not in lab.codes(text)
+    without_message = text.replace('# Make "tag" resources case sensitive, using collate/charset\n', "")
+    assert "AM104" in lab.codes(without_message.replace('# "utf8mb4_bin/utf8mb4"\n#\n', ""))
