@@ -29,7 +29,7 @@ _BIND = re.compile(r"(?<![:\w]):[A-Za-z_]\w*|%\([A-Za-z_]\w*\)s|%s")
 class SqlAction:
     """One thing a statement does that a rule judges."""
 
-    # create_index, create_table, add_column, set_not_null, add_constraint, update, delete,
+    # create_index, create_table, add_column, set_not_null, add_constraint, update, delete, insert,
     # drop_column, drop_table
     kind: str
     table: str | None
@@ -44,6 +44,7 @@ class SqlAction:
     index: str | None = None  # the index USING INDEX makes the constraint (it is then the constraint's)
     temporary: bool = False  # CREATE TEMP TABLE: no other session sees it
     has_where: bool = False  # UPDATE/DELETE ... WHERE
+    reads: tuple[str, ...] = ()  # UPDATE ... FROM / DELETE ... USING: the other tables it names
     words: str = ""  # how a message names the statement: `ALTER TABLE ... ADD COLUMN`
 
 
@@ -121,6 +122,11 @@ def _relation(node: Any) -> tuple[str | None, str | None]:
     return relation.relname, relation.schemaname
 
 
+def _tables_read(clause: Any) -> tuple[str, ...]:
+    """The tables an UPDATE ... FROM / DELETE ... USING names (not its subqueries)."""
+    return tuple(str(item.relname) for item in clause or () if type(item).__name__ == "RangeVar")
+
+
 def _actions(stmt: Any) -> Iterator[SqlAction]:
     kind = type(stmt).__name__
     table, schema = _relation(stmt)
@@ -155,7 +161,10 @@ def _actions(stmt: Any) -> Iterator[SqlAction]:
             schema,
             has_where=stmt.whereClause is not None,
             words="UPDATE" if kind == "UpdateStmt" else "DELETE",
+            reads=_tables_read(getattr(stmt, "fromClause", None) or getattr(stmt, "usingClause", None)),
         )
+    elif kind == "InsertStmt":
+        yield SqlAction("insert", table, schema, words="INSERT")
     elif kind == "AlterTableStmt":
         for command in stmt.cmds or ():
             action = _alter_table_action(command, table, schema)

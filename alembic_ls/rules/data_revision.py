@@ -49,28 +49,39 @@ def message_accounts_for_every_step(rev: RevisionFile) -> bool:
 
 
 def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
-    """Is the call an UPDATE or DELETE on a table that a schema op of the same function changes, in a
-    revision written by hand as a whole (no autogenerate markers) whose message says what for?
-    (indico ff49d8d05ce7 "Disallow empty rejection reasons": `UPDATE ... SET rejection_reason =
-    NULL WHERE rejection_reason = ''` before the check constraint.)
+    """Is the call an UPDATE, DELETE or INSERT on a table that a schema op of the same function
+    changes, in a revision written by hand as a whole (no autogenerate markers) whose message says
+    what for? (indico ff49d8d05ce7 "Disallow empty rejection reasons": `UPDATE ... SET
+    rejection_reason = NULL WHERE rejection_reason = ''` before the check constraint.)
 
     The data step is part of the change the message names: the rows made fit for the new constraint
-    or type, the new column filled, the rows of a removed kind deleted. Read with PostgreSQL's parser;
-    without it, nothing is assumed.
+    or type, the new column filled, a new table filled from an old one, the rows of a removed kind
+    deleted, and the rows a move read deleted from where they came (indico 0acf26d68434: settings
+    copied into a column by `UPDATE ... FROM settings`, then deleted). Read with PostgreSQL's
+    parser; without it, nothing is assumed.
     """
     if not message_accounts_for_every_step(rev):
         return False
-    tables = {
-        action.table
+    changed = {table_of(op) for op in rev.ops_in(call.function) if op.name in SCHEMA_OPS}
+    moved_from = {
+        source
+        for parsed in parsed_sql(rev)
+        if parsed.call.function == call.function and parsed.call.span.line < call.span.line
+        for action in parsed.actions
+        if action.kind == "update" and action.table in changed
+        for source in action.reads
+    }
+    actions = [
+        action
         for parsed in parsed_sql(rev)
         if parsed.call is call
         for action in parsed.actions
-        if action.kind in ("update", "delete")
-    }
-    if not tables or None in tables:
-        return False
-    changed = {table_of(op) for op in rev.ops_in(call.function) if op.name in SCHEMA_OPS}
-    return tables <= changed
+        if action.kind in ("update", "delete", "insert")
+    ]
+    return bool(actions) and all(
+        action.table in changed or (action.kind == "delete" and action.table in moved_from)
+        for action in actions
+    )
 
 
 # Words that name no purpose: a helper called `run_migration` says nothing `upgrade` does not.

@@ -167,3 +167,36 @@ def test_ddl_still_needs_its_comment_beside_alembics_output_or_without_a_message
 ) -> None:
     text = make_revision("b2", None, upgrade=up, downgrade="    pass", message=message)
     assert _am104_lines(lab, text) == [text.splitlines().index(RENAME_INDEX)]
+
+
+@pytest.mark.parametrize(
+    ("up", "quiet"),
+    [
+        # indico da06d8f50342 "Separate authorized scopes from tokens": a new table filled from an old one.
+        (
+            "    op.create_table('links', sa.Column('id', sa.Integer(), primary_key=True))\n"
+            "    op.execute('INSERT INTO links (id) SELECT id FROM tokens')",
+            True,
+        ),
+        # indico 0acf26d68434: settings moved into a column, then deleted from where they came.
+        (
+            ADD + "\n"
+            "    op.execute('UPDATE users u SET name_format = s.value FROM settings s WHERE s.user_id = u.id')\n"
+            "    op.execute(\"DELETE FROM settings WHERE name = 'name_format'\")",
+            True,
+        ),
+        # A delete from a table the move did not read is another change.
+        (
+            ADD + "\n"
+            "    op.execute('UPDATE users u SET name_format = s.value FROM settings s WHERE s.user_id = u.id')\n"
+            "    op.execute(\"DELETE FROM sessions WHERE name = 'name_format'\")",
+            False,
+        ),
+    ],
+    ids=["fill-new-table", "delete-what-was-moved", "delete-elsewhere"],
+)
+def test_the_message_explains_the_steps_of_a_move(
+    lab, make_revision: Callable[..., str], up: str, quiet: bool
+) -> None:
+    text = make_revision("b2", None, upgrade=up, downgrade="    pass", message="Move name formats into users")
+    assert (_am104_lines(lab, text) == []) is quiet
