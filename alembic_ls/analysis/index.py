@@ -21,7 +21,7 @@ from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.identifiers import scan_graph_fields
 from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache, default_cache_dir
-from alembic_ls.analysis.parse_workers import WorkersFailed, parse_batches_in_workers
+from alembic_ls.analysis.parse_workers import SharedWorkers, WorkersFailed, parse_batches_in_workers
 from alembic_ls.analysis.parser import parse_revision, parse_revision_bytes, read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source
@@ -182,7 +182,11 @@ class ProjectIndex:
         )
 
     def analyse_in_batches(
-        self, paths: Sequence[str], jobs: int | None = None, batches_per_worker: int = 8
+        self,
+        paths: Sequence[str],
+        jobs: int | None = None,
+        batches_per_worker: int = 8,
+        shared: SharedWorkers | None = None,
     ) -> Iterator[list[str]]:
         """Fill the summaries of `paths`, handing back (in the order of `paths`, each once) the
         ones that are ready as worker processes deliver them, so a check can start on the first
@@ -194,7 +198,7 @@ class ProjectIndex:
         ]
         handed = 0  # summaries[:handed] are handed back
         filled = 0  # pending[:filled] are filled
-        batches = parse_batches_in_workers([s.path for _at, s in pending], jobs, batches_per_worker)
+        batches = parse_batches_in_workers([s.path for _at, s in pending], jobs, batches_per_worker, shared)
         if batches is not None:
             try:
                 for batch in batches:

@@ -21,6 +21,7 @@ from alembic_ls.analysis.parser import read_revision_file
 from alembic_ls.analysis.stored_summary import dumps, graph_fields
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 # Below this many files to parse, worker processes cost more than they save (with fork; other
@@ -77,25 +78,70 @@ class WorkersFailed(Exception):
     """The worker processes died or could not start: what they did not return is still to parse."""
 
 
+class SharedWorkers:
+    """Worker processes kept from one call to the next: a language server checking one project
+    after another would otherwise start fresh interpreters for each (forkserver: ~0.2 s apiece).
+    Started on first use, with as many workers as that call asks; `close()` ends them."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self, workers: int, context: BaseContext) -> ProcessPoolExecutor:
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return self._pool
+
+    @property
+    def running(self) -> bool:
+        return self._pool is not None
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def parse_batches_in_workers(
-    paths: list[str], jobs: int | None = None, batches_per_worker: int = 2
+    paths: list[str],
+    jobs: int | None = None,
+    batches_per_worker: int = 2,
+    shared: SharedWorkers | None = None,
 ) -> Iterator[list[tuple[GraphFields, bytes]]] | None:
     """Like `parse_in_workers`, but each batch of consecutive paths is handed over as soon as it
     is parsed (in order), so the caller can work on the first ones while the workers parse the
     rest; more batches per worker hand them over sooner. Iterating raises WorkersFailed when the
-    workers fail part way."""
+    workers fail part way. With `shared`, its workers do the work and stay for the next call."""
     available = jobs or worker_count()
     if len(paths) < PARALLEL_MIN_FILES or available < 2:
         return None
     context = process_context()
-    # Forking costs ~20 ms; other start methods re-import the program in each worker.
-    minimum = PARALLEL_MIN_FILES * (1 if context.get_start_method() == "fork" else 4)
+    # Forking costs ~20 ms; other start methods re-import the program in each worker (unless
+    # shared workers already did).
+    cheap = context.get_start_method() == "fork" or (shared is not None and shared.running)
+    minimum = PARALLEL_MIN_FILES * (1 if cheap else 4)
     workers = min(available, len(paths) // (minimum // 2))
     if workers < 2:
         return None
     per_batch = -(-len(paths) // (workers * batches_per_worker))
     batches = [paths[i : i + per_batch] for i in range(0, len(paths), per_batch)]
+    if shared is not None:
+        return _shared_batches(batches, shared.pool(workers, context), shared)
     return _parsed_batches(batches, workers, context)
+
+
+def _shared_batches(
+    batches: list[list[str]], pool: ProcessPoolExecutor, shared: SharedWorkers
+) -> Iterator[list[tuple[GraphFields, bytes]]]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        for result in pool.map(_parse_chunk, batches):
+            yield pickle.loads(result)
+    except (OSError, BrokenProcessPool) as exc:
+        shared.close()
+        raise WorkersFailed(str(exc)) from exc
 
 
 def _parsed_batches(

@@ -27,7 +27,7 @@ from typing import Any
 from lsprotocol import types
 
 from alembic_ls.analysis.collector import BIG_TEXT, collector_paused
-from alembic_ls.analysis.parse_workers import PARALLEL_MIN_FILES, worker_count
+from alembic_ls.analysis.parse_workers import PARALLEL_MIN_FILES, SharedWorkers, worker_count
 from alembic_ls.rules.base import Finding
 from alembic_ls.server.findings_as_diagnostics import to_diagnostic
 from alembic_ls.server.paths import uri_to_path
@@ -62,6 +62,8 @@ class DiagnosticsEngine:
         # project -> paths waiting to be re-checked, in the order they should be (a dict as an ordered set)
         self._rechecks: dict[str, dict[str, None]] = {}
         self._recheck_tasks: dict[str, Any] = {}
+        # Parse processes for first checks, kept while re-checks of several projects run.
+        self._workers = SharedWorkers()
         self._reload_task: Any = None
         self._reload_again = False
         # Versions the client holds, readable from the analysis thread (plain dict reads).
@@ -272,6 +274,9 @@ class DiagnosticsEngine:
             ahead = await server.analyse(partial(self._analysed_ahead, project_name, rest))
             while (ready := await server.analyse(partial(next, ahead, None))) is not None:
                 await self._recheck_in_chunks(project_name, ready)
+        others = [t for name, t in self._recheck_tasks.items() if name != project_name and not t.done()]
+        if self._workers.running and not others:
+            await server.analyse(self._workers.close)  # idle worker processes would hold memory
 
     async def _recheck_in_chunks(self, project_name: str, paths: list[str]) -> None:
         for start in range(0, len(paths), RECHECK_CHUNK):
@@ -289,7 +294,10 @@ class DiagnosticsEngine:
         state = next((p for p in self.server.state.projects if p.name == project_name), None)
         if state is None or state.index.unanalysed_count(paths) < AHEAD_MIN_FILES or worker_count() < 2:
             return iter([paths])
-        return _covering(paths, state.index.analyse_in_batches(paths, batches_per_worker=AHEAD_BATCHES))
+        batches = state.index.analyse_in_batches(
+            paths, batches_per_worker=AHEAD_BATCHES, shared=self._workers
+        )
+        return _covering(paths, batches)
 
     def _recheck_job(self, project_name: str, paths: list[str]) -> list[Publication]:
         """Analysis thread: re-check files and return those whose findings changed."""

@@ -61,3 +61,26 @@ def test_runs_cover_paths_the_index_no_longer_holds() -> None:
     paths = ["a", "b", "c", "d", "e"]
     assert list(_covering(paths, iter([["a", "b"], [], ["d"]]))) == [["a", "b"], ["c", "d"], ["e"]]
     assert list(_covering(paths, iter([]))) == [paths]
+
+
+def test_shared_workers_serve_one_call_after_another(write_history) -> None:
+    """20 projects of 250 revisions: one set of worker processes, not one per project."""
+    from alembic_ls.analysis.parse_workers import SharedWorkers, parse_batches_in_workers
+
+    shared = SharedWorkers()
+    pools = []
+    try:
+        for _ in range(2):
+            history = _long_history(write_history, AHEAD_MIN_FILES)
+            paths = sorted(str(p) for p in history.files.values())
+            batches = parse_batches_in_workers(paths, jobs=2, batches_per_worker=4, shared=shared)
+            assert batches is not None
+            revisions = [fields[0] for batch in batches for fields, _stored in batch]
+            assert [r.values[0] if r and r.values else None for r in revisions] == [
+                p.rsplit("/", 1)[1].split("_")[0] for p in paths
+            ]
+            pools.append(shared.pool(2, None))  # type: ignore[arg-type]  # running: no context needed
+        assert pools[0] is pools[1] and shared.running
+    finally:
+        shared.close()
+    assert not shared.running

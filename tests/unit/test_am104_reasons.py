@@ -181,14 +181,14 @@ def test_ddl_still_needs_its_comment_beside_alembics_output_or_without_a_message
         # indico 0acf26d68434: settings moved into a column, then deleted from where they came.
         (
             ADD + "\n"
-            "    op.execute('UPDATE users u SET name_format = s.value FROM settings s WHERE s.user_id = u.id')\n"
+            "    op.execute('UPDATE users u SET name_format = s.v FROM settings s WHERE s.uid = u.id')\n"
             "    op.execute(\"DELETE FROM settings WHERE name = 'name_format'\")",
             True,
         ),
         # A delete from a table the move did not read is another change.
         (
             ADD + "\n"
-            "    op.execute('UPDATE users u SET name_format = s.value FROM settings s WHERE s.user_id = u.id')\n"
+            "    op.execute('UPDATE users u SET name_format = s.v FROM settings s WHERE s.uid = u.id')\n"
             "    op.execute(\"DELETE FROM sessions WHERE name = 'name_format'\")",
             False,
         ),
