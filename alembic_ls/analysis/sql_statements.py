@@ -106,13 +106,13 @@ def _parse_all(rev: RevisionFile) -> Iterator[ParsedSql]:
         return
     for call in candidates:
         assert call.sql is not None
-        text = _BIND.sub("$1", _IN_BIND.sub("IN ($1)", call.sql))
+        text = as_postgres_sees_it(call.sql)
         try:
             statements = pglast.parse_sql(text)
         except pglast.parser.ParseError as error:
             yield ParsedSql(call, (), str(error))
             continue
-        actions = [action for raw in statements for action in _actions(raw.stmt)]
+        actions = [action for raw in statements for action in statement_actions(raw.stmt)]
         yield ParsedSql(call, tuple(actions))
 
 
@@ -128,7 +128,13 @@ def _tables_read(clause: Any) -> tuple[str, ...]:
     return tuple(str(item.relname) for item in clause or () if type(item).__name__ == "RangeVar")
 
 
-def _actions(stmt: Any) -> Iterator[SqlAction]:
+def as_postgres_sees_it(sql: str) -> str:
+    """The SQL with the parameters a driver fills in written as PostgreSQL's own (`$1`)."""
+    return _BIND.sub("$1", _IN_BIND.sub("IN ($1)", sql))
+
+
+def statement_actions(stmt: Any) -> Iterator[SqlAction]:
+    """What one parsed statement (a pglast node) does that a rule judges."""
     kind = type(stmt).__name__
     table, schema = _relation(stmt)
     if kind == "IndexStmt":

@@ -18,6 +18,7 @@ import re
 from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.parser import is_meaningful_comment
+from alembic_ls.analysis.partial_sql import partially_read_sql
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import construct_rewrites_rows, rewrites_rows
 from alembic_ls.analysis.sql_statements import parsed_sql
@@ -58,14 +59,17 @@ def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
     or type, the new column filled, a new table filled from an old one, the rows of a removed kind
     deleted, and the rows a move read deleted from where they came (indico 0acf26d68434: settings
     copied into a column by `UPDATE ... FROM settings`, then deleted). Read with PostgreSQL's
-    parser; without it, nothing is assumed.
+    parser; without it, nothing is assumed. SQL in an f-string counts when its literal text names
+    the table (indico 577e564cf0ae: `UPDATE event_registration.form_items SET internal_name = CASE
+    ... {case_expr} END`; see analysis.partial_sql).
     """
     if not message_accounts_for_every_step(rev):
         return False
+    readable = [*parsed_sql(rev), *partially_read_sql(rev)]
     changed = {table_of(op) for op in rev.ops_in(call.function) if op.name in SCHEMA_OPS}
     moved_from = {
         source
-        for parsed in parsed_sql(rev)
+        for parsed in readable
         if parsed.call.function == call.function and parsed.call.span.line < call.span.line
         for action in parsed.actions
         if action.kind == "update" and action.table in changed
@@ -73,7 +77,7 @@ def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
     }
     actions = [
         action
-        for parsed in parsed_sql(rev)
+        for parsed in readable
         if parsed.call is call
         for action in parsed.actions
         if action.kind in ("update", "delete", "insert")
