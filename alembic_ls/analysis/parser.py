@@ -46,6 +46,13 @@ from alembic_ls.analysis.revision_file import (
 )
 from alembic_ls.analysis.source_text import Positions, decode_source, lex, split_lines
 from alembic_ls.analysis.table_variables import table_variable
+from alembic_ls.analysis.text_variables import (
+    TEXT_OPTIONS,
+    TextBindings,
+    held_text,
+    is_text_function,
+    rebound,
+)
 
 SQL_METHODS = frozenset({"execute", "bulk_insert", "exec_driver_sql"})
 
@@ -311,6 +318,8 @@ class _Analyzer:
         self.sql_calls: list[SqlCall] = []
         # Simple statements per function that are neither an op, SQL, nor a no-op.
         self.unrecognised: dict[str, list[Span]] = {}
+        # Names holding a `text(...)` in the function walked (see text_variables).
+        self.text_bindings: TextBindings = ()
         # Names assigned a table, per function (None: at module level), in order.
         self.table_variables: dict[str | None, list[TableVariable]] = {}
         self._explained_memo: dict[int, bool] = {}
@@ -464,6 +473,7 @@ class _Analyzer:
         aliases = set(self.op_aliases)
         if "op" in params:
             aliases.add("op")
+        self.text_bindings = ()
         for stmt in node.body:
             self._walk_statement(stmt, node.name, aliases, None, None)
         statements = tuple(self._statement(stmt, node.name) for stmt in node.body)
@@ -586,9 +596,13 @@ class _Analyzer:
                     self._walk_statement(child, function, aliases, batch, outer)
             self.conditional = was_conditional
             return
-        if type(stmt) is ast.Assign or type(stmt) is ast.AnnAssign:
+        assigns = type(stmt) is ast.Assign or type(stmt) is ast.AnnAssign
+        if assigns:
             self._note_table_variable(stmt, function, aliases)
         recognised = self._record_calls(stmt, stmt, function, aliases, batch)
+        if assigns:
+            # After the calls: `stmt = conn.execute(stmt)` runs the text it held before.
+            self.text_bindings = rebound(stmt, self.text_bindings)
         is_noop = isinstance(stmt, ast.Pass) or (
             isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
         )
@@ -643,6 +657,7 @@ class _Analyzer:
             self._in_autogen(stmt.lineno - 1),
             self._may_call_sql(node),
             self.ascii,
+            self.text_bindings,
         )
         earlier = self.earlier_calls.get(id(node))
         if earlier is not None and earlier[0] is node and earlier[1] == key:
@@ -718,7 +733,11 @@ class _Analyzer:
                 what = None
             if what and not sql_recorded:
                 sql_recorded = True
-                sql, construct, partial = self._sql_argument(call)
+                # `conn.execute(stmt)` with `stmt = text("...")` above: the text's own call holds the SQL.
+                runs = held_text(call.args[0] if call.args else None, self.text_bindings)
+                sql, construct, partial = (
+                    (None, None, False) if runs is not None else self._sql_argument(call)
+                )
                 self.sql_calls.append(
                     SqlCall(
                         span=self.pos.span(call),
@@ -730,6 +749,7 @@ class _Analyzer:
                         construct=construct,
                         sql_partial=partial,
                         dialect_guards=self.guards,
+                        runs_text_at=runs,
                     )
                 )
         return op_recorded or sql_recorded
@@ -763,12 +783,12 @@ class _Analyzer:
         while (
             type(node) is ast.Call
             and type(node.func) is ast.Attribute
-            and node.func.attr in _TEXT_OPTIONS
+            and node.func.attr in TEXT_OPTIONS
             and type(node.func.value) is ast.Call
         ):
             node = node.func.value  # text("SELECT ... :name").bindparams(name=...): the text says it
         if type(node) is ast.Call:
-            if _sql_call_name(node.func, set()) in ("text", "sa.text", "sqlalchemy.text", "sql.text"):
+            if is_text_function(node.func):
                 node = node.args[0] if node.args else None  # op.execute(sa.text("..."))
             else:
                 return None, _call_chain(node), False
@@ -1107,9 +1127,6 @@ def _split_revises(value: str) -> tuple[str, ...]:
     return tuple(v.strip().strip("'\"") for v in re.split(r"[,\s]+", value) if v.strip("'\" "))
 
 
-# What a TextClause is told besides its SQL: `text("...").bindparams(...)` runs the same SQL.
-_TEXT_OPTIONS = frozenset(("bindparams", "columns", "execution_options", "params"))
-
 # Expressions a name can be built with from module-level constants (`f"uniq_{TABLE}0{COLUMN}"`).
 _FOLDABLE = frozenset((ast.Name, ast.JoinedStr, ast.BinOp))
 
@@ -1212,7 +1229,7 @@ def _sql_call_name(func: ast.expr, aliases: set[str]) -> str | None:
                 if isinstance(inner, ast.Call):
                     receiver = (_dotted(inner.func) or "") + "()"
             return f"{receiver}.{func.attr}" if receiver else func.attr
-        if func.attr == "text" and _dotted(func.value) in ("sa", "sqlalchemy", "sql"):
+        if is_text_function(func):
             return f"{_dotted(func.value)}.text"
     elif isinstance(func, ast.Name) and func.id == "text":
         return "text"

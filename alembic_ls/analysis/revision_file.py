@@ -250,6 +250,9 @@ class SqlCall:
     construct: str | None = None  # a SQLAlchemy construct passed instead: its call chain
     sql_partial: bool = False  # `sql` has holes (an f-string's `{...}` read as "?")
     dialect_guards: tuple[DialectGuard, ...] = ()  # the dialect branches around the call
+    # `conn.execute(stmt)` where the function bound `stmt = text("...")` above: the 0-based line of
+    # that `text(...)` call, recorded as a SqlCall of its own (see analysis.text_variables).
+    runs_text_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +356,19 @@ class RevisionFile:
 
     def ops_in(self, function: str) -> tuple[OpCall, ...]:
         return tuple(op for op in self.ops if op.function == function)
+
+    def text_run_by(self, call: SqlCall) -> SqlCall | None:
+        """The `text(...)` call whose SQL `call` runs through the name it was bound to, if any."""
+        if call.runs_text_at is None:
+            return None
+        return next(
+            (
+                text
+                for text in self.sql_calls
+                if text.function == call.function and text.span.line == call.runs_text_at and text is not call
+            ),
+            None,
+        )
 
     def table_variable(self, name: str, function: str, line: int) -> TableVariable | None:
         """The assignment `name` holds on `line` of `function`: the function's last one above that

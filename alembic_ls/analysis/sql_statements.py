@@ -45,6 +45,7 @@ class SqlAction:
     temporary: bool = False  # CREATE TEMP TABLE: no other session sees it
     has_where: bool = False  # UPDATE/DELETE ... WHERE
     reads: tuple[str, ...] = ()  # UPDATE ... FROM / DELETE ... USING: the other tables it names
+    seeds: bool = False  # INSERT ... VALUES / DEFAULT VALUES, no subquery: rows written out, none read
     words: str = ""  # how a message names the statement: `ALTER TABLE ... ADD COLUMN`
 
 
@@ -105,13 +106,13 @@ def _parse_all(rev: RevisionFile) -> Iterator[ParsedSql]:
         return
     for call in candidates:
         assert call.sql is not None
-        text = _BIND.sub("$1", _IN_BIND.sub("IN ($1)", call.sql))
+        text = as_postgres_sees_it(call.sql)
         try:
             statements = pglast.parse_sql(text)
         except pglast.parser.ParseError as error:
             yield ParsedSql(call, (), str(error))
             continue
-        actions = [action for raw in statements for action in _actions(raw.stmt)]
+        actions = [action for raw in statements for action in statement_actions(raw.stmt)]
         yield ParsedSql(call, tuple(actions))
 
 
@@ -127,7 +128,13 @@ def _tables_read(clause: Any) -> tuple[str, ...]:
     return tuple(str(item.relname) for item in clause or () if type(item).__name__ == "RangeVar")
 
 
-def _actions(stmt: Any) -> Iterator[SqlAction]:
+def as_postgres_sees_it(sql: str) -> str:
+    """The SQL with the parameters a driver fills in written as PostgreSQL's own (`$1`)."""
+    return _BIND.sub("$1", _IN_BIND.sub("IN ($1)", sql))
+
+
+def statement_actions(stmt: Any) -> Iterator[SqlAction]:
+    """What one parsed statement (a pglast node) does that a rule judges."""
     kind = type(stmt).__name__
     table, schema = _relation(stmt)
     if kind == "IndexStmt":
@@ -164,12 +171,45 @@ def _actions(stmt: Any) -> Iterator[SqlAction]:
             reads=_tables_read(getattr(stmt, "fromClause", None) or getattr(stmt, "usingClause", None)),
         )
     elif kind == "InsertStmt":
-        yield SqlAction("insert", table, schema, words="INSERT")
+        yield SqlAction("insert", table, schema, words="INSERT", seeds=_writes_out_its_rows(stmt))
     elif kind == "AlterTableStmt":
         for command in stmt.cmds or ():
             action = _alter_table_action(command, table, schema)
             if action is not None:
                 yield action
+
+
+def _writes_out_its_rows(insert: Any) -> bool:
+    """INSERT ... VALUES (...) or DEFAULT VALUES, with no WITH and no subquery in the values: the
+    rows are in the statement, none is copied from a table (INSERT ... SELECT is)."""
+    select = insert.selectStmt
+    if insert.withClause is not None:
+        return False
+    if select is None:
+        return True  # DEFAULT VALUES
+    if not select.valuesLists or select.withClause is not None:
+        return False
+    return not _holds_subquery(select.valuesLists)
+
+
+def _holds_subquery(node: Any) -> bool:
+    finder = _subquery_finder()()
+    finder(node)
+    return bool(finder.found)
+
+
+@cache
+def _subquery_finder() -> Any:
+    """A pglast visitor noting a subquery (made once: pglast is imported only when SQL is read)."""
+    visitor: Any = importlib.import_module("pglast.visitors").Visitor
+
+    class SubqueryFinder(visitor):  # type: ignore[misc]
+        found = False
+
+        def visit_SubLink(self, _ancestors: Any, _node: Any) -> None:
+            self.found = True
+
+    return SubqueryFinder
 
 
 # A column these give a value to every existing row: a DEFAULT, an identity, a generated column.

@@ -6,8 +6,9 @@ the revision's own message, when the revision exists for its SQL (its upgrade() 
 a data migration, the one hand edit the rule book allows), or for an UPDATE or DELETE that is a
 step of the schema change the message names (on a table the same function's ops change); a helper
 function's descriptive name (`clear_duplicate_values`); for downgrade(), the upgrade's reason,
-when the downgrade undoes SQL the upgrade ran; and the evident one of a bulk_insert that seeds a
-table the same function creates.
+when the downgrade undoes SQL the upgrade ran; and the evident one of a bulk_insert (or an
+INSERT ... VALUES) that seeds a table the same function creates. A call running a name bound to a
+`text(...)` is judged with that text, as one statement.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from alembic_ls.analysis.op_args import arg, table_of
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import SqlKind, classify, classify_construct
+from alembic_ls.analysis.sql_statements import parsed_sql
 from alembic_ls.fixes.comments import ExplainComment
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 from alembic_ls.rules.data_revision import (
@@ -47,9 +49,10 @@ def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
     """`op.bulk_insert(tables.quotatype, [...])` after `op.create_table("quotatype", ...)` in the same
     function: the rows a new lookup table starts with, not a change to data that exists. The table
     may come through a name: `t = table("tagkind", ...)` or `t = op.create_table("tagkind", ...)`,
-    then `op.bulk_insert(t, [...])` (quay, neutron)."""
+    then `op.bulk_insert(t, [...])` (quay, neutron). The same rows written as SQL text are the same
+    seed (see `_inserts_first_rows`)."""
     if not call.what.endswith("bulk_insert"):
-        return False
+        return _inserts_first_rows(rev, call)
     ops = rev.ops_in(call.function)
     inserted = next((o for o in ops if o.name == "bulk_insert" and o.span == call.span), None)
     target = arg(inserted, "table") if inserted is not None else None
@@ -57,6 +60,26 @@ def _seeds_new_table(rev: RevisionFile, call: SqlCall) -> bool:
         return False
     name = _inserted_table(rev, call, target.source.strip())
     return name is not None and any(o.name == "create_table" and table_of(o) == name for o in ops)
+
+
+def _inserts_first_rows(rev: RevisionFile, call: SqlCall) -> bool:
+    """`INSERT INTO ConfigOptions (...) VALUES (:name, ...)` after `op.create_table("ConfigOptions",
+    ...)` in the same function (pepys a7f75ead6204): rows the statement writes out, into a table
+    created above it. INSERT ... SELECT copies rows that exist and is not a seed. Read with
+    PostgreSQL's parser, which folds an unquoted name to lower case: the names are compared without
+    case, as the databases that accept both spellings for one table do."""
+    created = {
+        name.casefold()
+        for op in rev.ops_in(call.function)
+        if op.name == "create_table" and op.span.line < call.span.line and (name := table_of(op))
+    }
+    if not created:
+        return False
+    actions = [action for parsed in parsed_sql(rev) if parsed.call is call for action in parsed.actions]
+    return bool(actions) and all(
+        action.kind == "insert" and action.seeds and (action.table or "").casefold() in created
+        for action in actions
+    )
 
 
 def _inserted_table(rev: RevisionFile, call: SqlCall, source: str) -> str | None:
@@ -72,10 +95,20 @@ def _unexplained(rev: RevisionFile) -> list[SqlCall]:
     if message_explains(rev):
         return []
     upgrade_runs_sql = any(c.function == "upgrade" for c in rev.sql_calls)
+    # `session.execute(insert_sql, row)` runs the `insert_sql = text("INSERT ...")` written above:
+    # one statement, judged where its SQL is written, and explained by a comment on either line.
+    runners: dict[int, list[SqlCall]] = {}
+    for call in rev.sql_calls:
+        text = rev.text_run_by(call)
+        if text is not None:
+            runners.setdefault(id(text), []).append(call)
+    run_texts = {id(call) for runs in runners.values() for call in runs}
     return [
         call
         for call in rev.sql_calls
-        if not call.explained
+        if id(call) not in run_texts
+        and not call.explained
+        and not any(runner.explained for runner in runners.get(id(call), ()))
         and not (call.function == "downgrade" and upgrade_runs_sql)
         and not (call.function not in ("upgrade", "downgrade") and name_explains(call.function))
         and not _seeds_new_table(rev, call)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 
-from alembic_ls.analysis.op_args import table_of
+from alembic_ls.analysis.op_args import arg, name_text, table_of
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.parser import is_meaningful_comment
+from alembic_ls.analysis.partial_sql import partially_read_sql
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_kind import construct_rewrites_rows, rewrites_rows
 from alembic_ls.analysis.sql_statements import parsed_sql
@@ -58,14 +59,23 @@ def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
     or type, the new column filled, a new table filled from an old one, the rows of a removed kind
     deleted, and the rows a move read deleted from where they came (indico 0acf26d68434: settings
     copied into a column by `UPDATE ... FROM settings`, then deleted). Read with PostgreSQL's
-    parser; without it, nothing is assumed.
+    parser; without it, nothing is assumed. SQL in an f-string counts when its literal text names
+    the table (indico 577e564cf0ae: `UPDATE event_registration.form_items SET internal_name = CASE
+    ... {case_expr} END`; see analysis.partial_sql).
+
+    Dropping a foreign key changes the table it points at too (PostgreSQL keeps the key's triggers
+    on both): a DELETE or UPDATE of the rows the dropped key guarded is a step of that drop (ckan
+    088 "delete extrase which are deleted state": the `*_revision` tables' keys to `package_extra`
+    and `group_extra` dropped, then `DELETE FROM package_extra WHERE state='deleted'`).
     """
     if not message_accounts_for_every_step(rev):
         return False
+    readable = [*parsed_sql(rev), *partially_read_sql(rev)]
     changed = {table_of(op) for op in rev.ops_in(call.function) if op.name in SCHEMA_OPS}
+    guarded = _guarded_by_dropped_keys(rev, call.function)
     moved_from = {
         source
-        for parsed in parsed_sql(rev)
+        for parsed in readable
         if parsed.call.function == call.function and parsed.call.span.line < call.span.line
         for action in parsed.actions
         if action.kind == "update" and action.table in changed
@@ -73,15 +83,38 @@ def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
     }
     actions = [
         action
-        for parsed in parsed_sql(rev)
+        for parsed in readable
         if parsed.call is call
         for action in parsed.actions
         if action.kind in ("update", "delete", "insert")
     ]
     return bool(actions) and all(
-        action.table in changed or (action.kind == "delete" and action.table in moved_from)
+        action.table in changed
+        or (action.kind == "delete" and action.table in moved_from)
+        or (action.kind in ("delete", "update") and action.table in guarded)
         for action in actions
     )
+
+
+def _guarded_by_dropped_keys(rev: RevisionFile, function: str) -> set[str]:
+    """The tables the foreign keys `function` drops point at, read from a `create_foreign_key` of
+    the same name in the revision (the downgrade restoring it, most often): `drop_constraint`
+    names only the key's own table."""
+    dropped = {
+        name
+        for op in rev.ops_in(function)
+        if op.name == "drop_constraint" and (name := name_text(arg(op, "constraint_name")))
+    }
+    if not dropped:
+        return set()
+    return {
+        referent.text
+        for op in rev.ops
+        if op.name == "create_foreign_key"
+        and name_text(arg(op, "constraint_name")) in dropped
+        and (referent := arg(op, "referent_table")) is not None
+        and referent.text
+    }
 
 
 # Words that name no purpose: a helper called `run_migration` says nothing `upgrade` does not.
