@@ -18,7 +18,7 @@ from alembic_ls.analysis.reversal import (
     upgrade_index,
 )
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
-from alembic_ls.analysis.schema_history import earlier_column_not_null, upgrade_sql_actions
+from alembic_ls.analysis.schema_history import upgrade_sql_actions
 from alembic_ls.analysis.sql_statements import parsed_sql
 from alembic_ls.fixes.downgrade import DeriveDowngrade, plan_downgrade
 from alembic_ls.fixes.edits import FixRefused
@@ -92,7 +92,7 @@ class DowngradeMismatch(Rule):
                 continue
             if change.kind == "index" and change.action == "create" and change.name in adopted:
                 continue  # USING INDEX made it the constraint downgrade() drops, index and all
-            if id(change) in settled or _relaxes_unknown(ctx, rev, change) or _unnamed(change):
+            if id(change) in settled or _relaxes(change) or _unnamed(change):
                 continue
             missing.setdefault(change.op.span, []).append(change)
         for changes in missing.values():
@@ -455,15 +455,15 @@ def _unnamed(change: Change) -> bool:
     return change.table is None
 
 
-def _relaxes_unknown(ctx: CheckContext, rev: RevisionFile, change: Change) -> bool:
-    """`nullable=True` where nothing says the column was NOT NULL before (no `existing_nullable`,
-    no history): the change may be nothing at all (redash restates it beside type changes)."""
-    if change.kind != "alter" or change.action != "nullable" or change.table is None or change.name is None:
+def _relaxes(change: Change) -> bool:
+    """`nullable=True`: a downgrade that leaves the column nullable works (the next upgrade's
+    `nullable=True` changes nothing), and restoring NOT NULL would fail on every row the new code
+    wrote NULL (quay 49e1138ed12d); nor may the change have done anything (redash restates it beside
+    type changes). Not asked back."""
+    if change.kind != "alter" or change.action != "nullable":
         return False
-    nullable, existing = change.op.kwarg("nullable"), change.op.kwarg("existing_nullable")
-    if nullable is None or nullable.value is not True or existing is not None:
-        return False
-    return earlier_column_not_null(ctx, rev, change.table, change.name) is not True
+    nullable = change.op.kwarg("nullable")
+    return nullable is not None and nullable.value is True
 
 
 def _reverse_phrase(change: Change) -> str:

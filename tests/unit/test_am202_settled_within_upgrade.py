@@ -45,11 +45,21 @@ def test_nullable_true_with_nothing_known_before_is_not_a_change(lab, make_revis
     assert _am202(lab, make_revision, up, down) == []
 
 
-def test_nullable_true_on_a_column_known_not_null_is_still_missing(lab, make_revision) -> None:
+def test_relaxing_not_null_is_not_asked_back(lab, make_revision) -> None:
+    """quay 49e1138ed12d: columns made nullable for the new code; a downgrade that leaves them so
+    works, and restoring NOT NULL would fail on the NULLs the new code wrote."""
     up = (
         "    op.alter_column('q', 'options', existing_type=sa.Text(), existing_nullable=False, nullable=True)"
     )
-    assert any("nullability" in m for m in _am202(lab, make_revision, up, "    op.drop_column('q', 'x')"))
+    assert _am202(lab, make_revision, up, "    op.drop_column('q', 'x')") == [
+        "downgrade() drops column q.x, which undoes nothing upgrade() does: `alembic downgrade -1` fails "
+        "here or changes something this revision did not change."
+    ]
+    # Making it NOT NULL is still asked back.
+    tighten = up.replace("existing_nullable=False, nullable=True", "existing_nullable=True, nullable=False")
+    assert any(
+        "nullability" in m for m in _am202(lab, make_revision, tighten, "    op.drop_column('q', 'x')")
+    )
 
 
 def test_a_constraint_both_functions_re_create_undoes_itself(lab, make_revision) -> None:
