@@ -43,11 +43,7 @@ class DropTableOrColumn(Rule):
             else:
                 if timeline.column_is_new(op) or (op.span.line, op.span.col) in renames:
                     continue  # AM402 reports the drop half of a rename
-                what = (
-                    f"column `{shown_table(op)}.{shown_column(op)}`"
-                    if table_of(op) is not None
-                    else f"column `{shown_column(op)}` of {_table_named_by(op)}"
-                )
+                what = _column_phrase(op)
             head = call_head_span(op.span, f"{op.receiver}.{op.name}")
             if _replaced_later(op, position[id(op)], recreated):
                 yield self.finding(rev, head, _recreated_message(op, what))
@@ -94,6 +90,16 @@ class DropTableOrColumn(Rule):
             for call, found in per_call(drops):
                 if not stated_unused(rev, call.stmt_span):
                     yield self.finding(rev, call_head_span(call.span, call.what), message(call, found))
+
+
+def _column_phrase(op: OpCall) -> str:
+    """column `t.c`; column `c` of the table named by `table`; the column named by `column` of ..."""
+    literal_table, literal_column = table_of(op) is not None, column_name(op) is not None
+    if literal_table and literal_column:
+        return f"column `{shown_table(op)}.{shown_column(op)}`"
+    column = f"column `{shown_column(op)}`" if literal_column else f"the column named by `{shown_column(op)}`"
+    table = f"`{shown_table(op)}`" if literal_table else _table_named_by(op)
+    return f"{column} of {table}"
 
 
 def _table_named_by(op: OpCall) -> str:
@@ -146,7 +152,7 @@ def _names_recreated(ops: Sequence[OpCall]) -> dict[tuple[str | None, str], int]
     `add_column` of the same name."""
     recreated: dict[tuple[str | None, str], int] = {}
     for position, op in enumerate(ops):
-        table = table_of(op)
+        table = _table_key(op)
         if op.name == "add_column" and table is not None:
             column = added_column(op)
             if column is not None and column.name:
@@ -154,6 +160,14 @@ def _names_recreated(ops: Sequence[OpCall]) -> dict[tuple[str | None, str], int]
         elif op.name == "create_table" and table is not None:
             recreated[(None, table)] = position
     return recreated
+
+
+def _table_key(op: OpCall) -> str | None:
+    """The op's table, or the expression naming it when that is not a literal (ckan 018: `for table
+    in tables: op.drop_column(table, 'license_id'); op.add_column(table, ...)`): the same
+    expression in a drop and a later add of the same column is taken for the same table."""
+    table = table_of(op)
+    return table if table is not None else f"{shown_table(op)} (an expression)"
 
 
 def _recreated_message(op: OpCall, what: str) -> str:
@@ -183,7 +197,7 @@ def _replaced_later(op: OpCall, at: int, given: dict[tuple[str | None, str], int
         key: tuple[str | None, str] | None = (None, table_of(op) or "")
     else:
         column = column_name(op)
-        key = (table_of(op), column) if column else None
+        key = (_table_key(op), column) if column else None
     if key is None or not key[1]:
         return False
     return given.get(key, -1) > at

@@ -381,3 +381,29 @@ def test_tables_held_in_variables_are_said_to_be_variables_when_dropped(
     up = "    for table in continuity:\n        op.drop_table(table)"
     finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM408")
     assert finding.message.startswith("Drops the table named by `table`:")
+
+
+def test_a_column_dropped_and_added_back_in_a_loop_keeps_its_name(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """ckan 018: `for table in tables: drop_column(table, 'license_id'); add_column(table, ...)` said
+    code "fails on its next query" (judged wrong): the name comes straight back, the values do not."""
+    up = (
+        "    for table in tables:\n"
+        "        op.drop_column(table, 'license_id')\n"
+        "        op.add_column(table, sa.Column('license_id', sa.UnicodeText))"
+    )
+    finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM408")
+    assert finding.message.startswith(
+        "Drops column `license_id` of the table named by `table` and adds it back under the same name"
+    )
+    other = up.replace("op.add_column(table,", "op.add_column(other,")
+    finding = lab.one(make_revision("b2", None, upgrade=other, downgrade="    pass"), "AM408")
+    assert "fails on its next query" in finding.message
+
+
+def test_a_column_held_in_a_variable_is_said_to_be_one(lab, make_revision: Callable[..., str]) -> None:
+    """ckan 016: `op.drop_column(table, column)` said "Drops column `column`"."""
+    up = "    for table, column in pairs:\n        op.drop_column(table, column)"
+    finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM408")
+    assert finding.message.startswith("Drops the column named by `column` of the table named by `table`:")
