@@ -787,13 +787,15 @@ class _Analyzer:
             and type(node.func.value) is ast.Call
         ):
             node = node.func.value  # text("SELECT ... :name").bindparams(name=...): the text says it
-        if type(node) is ast.Call:
-            if is_text_function(node.func):
-                node = node.args[0] if node.args else None  # op.execute(sa.text("..."))
-            else:
-                return None, _call_chain(node), False
+        if type(node) is ast.Call and is_text_function(node.func):
+            node = node.args[0] if node.args else None  # op.execute(sa.text("..."))
         if node is None:
             return None, None, False
+        formatted = _formatted_sql(node, self.constants)
+        if formatted is not None:
+            return formatted[0], None, formatted[1]
+        if type(node) is ast.Call:
+            return None, _call_chain(node), False
         if type(node) is ast.JoinedStr:
             parts = [p.value if isinstance(p, ast.Constant) else "?" for p in node.values]
             holes = any(not isinstance(p, ast.Constant) for p in node.values)
@@ -1191,6 +1193,34 @@ def comment_header_message(comments: Sequence[Comment]) -> str | None:
         block.append(comment.text.lstrip("#").strip())
     words = [text for text in reversed(block) if text]
     return words[0] if words else None
+
+
+# A placeholder of %-formatting (`%s`, `%(name)s`, `%d`) or of str.format (`{}`, `{name}`).
+_PERCENT_HOLE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifgeErxXc]")
+_FORMAT_HOLE = re.compile(r"\{[^{}]*\}")
+
+
+def _formatted_sql(node: ast.expr, constants: dict[str, str]) -> tuple[str, bool] | None:
+    """SQL text built by `"..." % args` or `"...".format(...)` (indico f37d509e221c): the text, and
+    whether it has holes (each read as `?`, as an f-string's are); None for anything else."""
+    if type(node) is ast.BinOp and type(node.op) is ast.Mod and type(node.left) is ast.Constant:
+        template = node.left.value
+        if not isinstance(template, str):
+            return None
+        folded = folded_string(node, constants)
+        if folded is not None:
+            return folded, False
+        return _PERCENT_HOLE.sub("?", template).replace("%%", "%"), True
+    if (
+        type(node) is ast.Call
+        and type(node.func) is ast.Attribute
+        and node.func.attr == "format"
+        and type(node.func.value) is ast.Constant
+        and isinstance(node.func.value.value, str)
+    ):
+        template = node.func.value.value
+        return _FORMAT_HOLE.sub("?", template).replace("{{", "{").replace("}}", "}"), True
+    return None
 
 
 def _literal_str(node: ast.expr) -> str | None:

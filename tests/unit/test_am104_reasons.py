@@ -200,3 +200,34 @@ def test_the_message_explains_the_steps_of_a_move(
 ) -> None:
     text = make_revision("b2", None, upgrade=up, downgrade="    pass", message="Move name formats into users")
     assert (_am104_lines(lab, text) == []) is quiet
+
+
+@pytest.mark.parametrize(
+    "execute",
+    [
+        "    op.execute('UPDATE users SET name_format = %s WHERE name_format IS NULL' % default)",
+        "    op.execute('UPDATE users SET name_format = {} WHERE name_format IS NULL'.format(default))",
+    ],
+    ids=["percent", "format"],
+)
+def test_sql_built_by_formatting_is_read_as_far_as_its_text_goes(
+    lab, make_revision: Callable[..., str], execute: str
+) -> None:
+    """indico f37d509e221c: `'''UPDATE users.users SET ... '%s' ...''' % http_date(...)` was unread."""
+    text = make_revision(
+        "b2", None, upgrade=ADD + "\n" + execute, downgrade="    pass", message="Add name formats"
+    )
+    assert _am104_lines(lab, text) == []
+    other = execute.replace("UPDATE users", "UPDATE accounts")
+    text = make_revision(
+        "b2", None, upgrade=ADD + "\n" + other, downgrade="    pass", message="Add name formats"
+    )
+    assert len(_am104_lines(lab, text)) == 1
+
+
+def test_sql_formatted_from_module_constants_is_complete(lab) -> None:
+    from alembic_ls.analysis.parser import parse_revision
+
+    text = "TABLE = 'users'\n\ndef upgrade():\n    op.execute('UPDATE %s SET a = 1' % TABLE)\n"
+    (call,) = parse_revision("v.py", text).sql_calls
+    assert (call.sql, call.sql_partial) == ("UPDATE users SET a = 1", False)
