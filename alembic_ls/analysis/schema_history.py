@@ -88,8 +88,6 @@ class UpgradeTimeline:
         # name -> [first position that sees it as new, last position that does]
         self._tables: dict[str, list[tuple[int, int]]] = {}
         self._columns: dict[tuple[str, str], int] = {}
-        # (table, column) -> position of an add_column that leaves every existing row NULL
-        self._null_columns: dict[tuple[str, str], int] = {}
         # lines of upgrade()'s SQL and data calls: any of them may fill a column added before it
         self._writes = tuple(call.span.line for call in rev.sql_calls if call.function == "upgrade")
         open_tables: dict[str, int] = {}
@@ -113,8 +111,6 @@ class UpgradeTimeline:
             column = added_column(op)
             if column is not None and column.name:
                 self._columns.setdefault((table, column.name), index + 1)
-                if _leaves_rows_null(column):
-                    self._null_columns.setdefault((table, column.name), index)
         elif op.name == "alter_column" and table is not None:
             old_name, new_name = column_name(op), op.kwarg("new_column_name")
             if old_name and new_name is not None and new_name.text and (table, old_name) in self._columns:
@@ -162,10 +158,14 @@ class UpgradeTimeline:
         """
         table = table_of(op)
         position = self._position.get(_key(op))
-        added = self._null_columns.get((table, column)) if table is not None else None
-        if added is None or position is None or added >= position:
+        seen = self._columns.get((table, column)) if table is not None else None
+        if seen is None or position is None or seen > position:
             return False
-        after, before = self.ops[added].span.line, op.span.line
+        adding = self.ops[seen - 1]  # asked rarely (a foreign key's columns): judged here, not for every add
+        added = added_column(adding) if adding.name == "add_column" else None
+        if added is None or not _leaves_rows_null(added):
+            return False
+        after, before = adding.span.line, op.span.line
         return not any(after < line < before for line in self._writes)
 
 
