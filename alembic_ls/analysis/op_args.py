@@ -215,7 +215,9 @@ def table_columns(op: OpCall) -> list[ColumnDef]:
 
 
 def table_foreign_keys(op: OpCall) -> tuple[str, ...]:
-    """Tables a `create_table` references (column ForeignKeys and ForeignKeyConstraints)."""
+    """Tables a `create_table` references (column ForeignKeys and ForeignKeyConstraints). A key with
+    `use_alter=True` is not one: SQLAlchemy leaves it out of CREATE TABLE, to be added by ALTER
+    TABLE later, which `op.create_table` never does (mealie's `recipes` -> `users`)."""
     targets: list[str] = []
     for value in op.args[1:]:
         kind = (value.call_name or "").split(".")[-1]
@@ -223,11 +225,16 @@ def table_foreign_keys(op: OpCall) -> tuple[str, ...]:
             for part in value.call_args:
                 if (part.call_name or "").split(".")[-1] == "ForeignKey" and part.call_args:
                     target = part.call_args[0].text
-                    if target and "." in target:
+                    if target and "." in target and not _altered_later(part):
                         targets.append(target)
-        elif kind == "ForeignKeyConstraint" and len(value.call_args) > 1:
+        elif kind == "ForeignKeyConstraint" and len(value.call_args) > 1 and not _altered_later(value):
             targets.extend(t for t in strings(value.call_args[1]) if "." in t)
     return tuple(target.rsplit(".", 1)[0].split(".")[-1] for target in targets)
+
+
+def _altered_later(key: ArgValue) -> bool:
+    value = key.kwarg("use_alter")
+    return value is not None and value.value is True
 
 
 def sql_text(op: OpCall) -> str | None:

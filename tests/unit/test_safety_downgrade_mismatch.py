@@ -293,3 +293,21 @@ AUTOGEN_CREATE_DOWN = """\
 )
 def test_am202_quiet(lab, make_revision: Callable[..., str], upgrade: str, downgrade: str) -> None:
     assert am202(lab, make_revision("b2", None, upgrade=upgrade, downgrade=downgrade)) == []
+
+
+def test_am202_a_use_alter_key_inside_create_table_is_not_created(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """mealie: `sa.ForeignKeyConstraint(['user_id'], ['users.id'], use_alter=True)` in create_table is
+    left out of CREATE TABLE, so dropping `users` first is no problem (it was "PostgreSQL refuses")."""
+    up = (
+        "    op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True))\n"
+        "    op.create_table('recipes', sa.Column('id', sa.Integer(), primary_key=True),\n"
+        "                    sa.Column('user_id', sa.Integer()),\n"
+        "                    sa.ForeignKeyConstraint(['user_id'], ['users.id'], use_alter=True))"
+    )
+    down = "    op.drop_table('users')\n    op.drop_table('recipes')"
+    assert am202(lab, make_revision("b2", None, upgrade=up, downgrade=down)) == []
+    kept = up.replace(", use_alter=True", "")
+    (finding,) = am202(lab, make_revision("b2", None, upgrade=kept, downgrade=down))
+    assert "PostgreSQL refuses" in finding.message
