@@ -131,17 +131,23 @@ def _uncovered_runs(
     A comment that explains a statement covers the statements after it in the section, blank lines
     and all (dispatch 479024506e05: one backfill in three paragraphs), until the next comment line:
     a section's end (`# ### end population of test data ### #`) or a comment that explains nothing
-    stops it. A run ends where a covered statement starts.
+    stops it. A run ends where a covered statement starts. `session.commit()` after other work is
+    judged with that work (mealie: after two helpers that say what they do, it needs nothing more);
+    on its own it is reported (it commits the migration's transaction half way).
     """
     runs: list[list[Statement]] = []
     covering = False
     previous_end: int | None = None
+    after_work = False  # the statement before this one (not set-up) did work
     for statement in section:
         if previous_end is not None and _comment_between(comment_lines, previous_end, statement.span.line):
             covering = False
         covering = covering or statement.explained
         previous_end = statement.span.end_line
-        if covering or id(statement) not in hand:
+        ends_work = after_work and _housekeeping(statement)
+        if not statement.defines:
+            after_work = statement.kind is not StatementKind.PASS
+        if covering or id(statement) not in hand or (ends_work and not (runs and runs[-1])):
             if covering and runs and runs[-1]:
                 runs.append([])
             continue
@@ -149,6 +155,11 @@ def _uncovered_runs(
             runs.append([])
         runs[-1].append(statement)
     return [run for run in runs if run]
+
+
+def _housekeeping(statement: Statement) -> bool:
+    callee = statement.callee
+    return callee is not None and callee.count(".") == 1 and callee.rsplit(".", 1)[1] in _HOUSEKEEPING
 
 
 def _comment_between(comment_lines: list[int], after: int, before: int) -> bool:
@@ -161,6 +172,10 @@ def _marker_kinds(rev: RevisionFile, function: FunctionInfo) -> set[MarkerKind]:
     later = [f.span.line for f in rev.functions.values() if f.span.line > function.span.line]
     end = min(later, default=max(rev.line_count, function.span.end_line + 1))
     return {m.kind for m in rev.markers if function.span.line <= m.line < end}
+
+
+# What a session or connection is told after the work it holds (mealie, dispatch backfills).
+_HOUSEKEEPING = frozenset(("commit", "flush", "close", "rollback"))
 
 
 def _speaks_for_itself(rev: RevisionFile, function: FunctionInfo, statement: Statement) -> bool:

@@ -102,11 +102,11 @@ TITLED_SECTION = (
 
 def test_a_framed_section_is_explained_by_its_title(lab, make_revision: Callable[..., str]) -> None:
     """quay: `# ### population of test data ### #` ... `# ### end population of test data ### #`."""
-    up = TITLED_SECTION + "    # ### end population of test data ### #\n\n    session.commit()\n"
+    up = TITLED_SECTION + "    # ### end population of test data ### #\n\n    session.add(Post())\n"
     text = make_revision("b2", None, upgrade=up, downgrade=AUTOGEN_DOWN)
     findings = [f for f in lab.check(text) if f.code == "AM103"]
     # The framed section is explained; the statement after it is not.
-    assert [text.splitlines()[f.span.line].strip() for f in findings] == ["session.commit()"]
+    assert [text.splitlines()[f.span.line].strip() for f in findings] == ["session.add(Post())"]
 
 
 def test_a_section_title_explains_the_section_until_the_next_comment(
@@ -142,6 +142,7 @@ def test_a_hand_written_paragraph_is_one_finding(lab, make_revision: Callable[..
     lines = text.splitlines()
     # Binding a session sets up (what uses it is judged): one finding, for the backfill paragraph.
     assert [lines[f.span.line].strip()[:15] for f in findings] == ["for incident in"]
+    # `session.commit()` ends the backfill: judged with it, one finding for both.
     assert findings[0].message.startswith("2 hand-added statements (lines 23-25) in upgrade()")
     explained = text.replace("    bind", "    # MANUAL: backfill the new NOT NULL column\n    bind")
     # The comment heads a paragraph that only sets up (binds a session): it speaks for the backfill
@@ -285,3 +286,14 @@ def test_a_backfill_in_several_paragraphs_is_one_finding_its_fix_clears(
     # The template explains nothing until someone says why; then it covers the whole section.
     assert "AM103" in lab.codes(fixed)
     assert "AM103" not in lab.codes(fixed.replace("<why>", "resolutions must be set before NOT NULL"))
+
+
+def test_a_commit_after_work_that_speaks_for_itself_needs_nothing_more(
+    lab, make_revision: Callable[..., str]
+) -> None:
+    """mealie: two descriptive helpers after the block, then `session.commit()`; alone it is reported."""
+    after = "\n    migrate_recipe_ratings(session)\n    fix_dangling_links(session)\n    session.commit()"
+    text = make_revision("b2", None, upgrade=AUTOGEN_UP + after, downgrade=AUTOGEN_DOWN)
+    assert "AM103" not in lab.codes(text)
+    alone = make_revision("b2", None, upgrade=AUTOGEN_UP + "\n    session.commit()", downgrade=AUTOGEN_DOWN)
+    assert "AM103" in lab.codes(alone)
