@@ -65,10 +65,31 @@ def _about_the_database(node: ast.expr) -> bool:
     return "dialect" in text or "url" in text or "driver" in text or text.endswith("engine.name")
 
 
-def guard_of(test: ast.expr) -> DialectGuard | None:
+def guard_helpers(module: ast.Module) -> dict[str, DialectGuard]:
+    """Module-level functions that only test the database, by name: mealie's
+
+        def is_postgres():
+            return op.get_context().dialect.name == "postgresql"
+
+    so that `if is_postgres():` guards its body as the comparison would."""
+    found: dict[str, DialectGuard] = {}
+    for node in module.body:
+        if not isinstance(node, ast.FunctionDef) or node.args.args or node.args.posonlyargs:
+            continue
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+            guard = guard_of(body[0].value)
+            if guard is not None:
+                found[node.name] = guard
+    return found
+
+
+def guard_of(test: ast.expr, helpers: dict[str, DialectGuard] | None = None) -> DialectGuard | None:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = guard_of(test.operand)
+        inner = guard_of(test.operand, helpers)
         return inner.negated() if inner is not None else None
+    if helpers and isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and not test.args:
+        return helpers.get(test.func.id)
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         left, right, operator = test.left, test.comparators[0], test.ops[0]
         subject, names = (left, _names(right)) if _about_the_database(left) else (right, _names(left))

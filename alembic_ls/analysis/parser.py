@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from alembic_ls.analysis import prefilter
-from alembic_ls.analysis.dialect_guard import DialectGuard, guard_of
+from alembic_ls.analysis.dialect_guard import DialectGuard, guard_helpers, guard_of
 from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import ArgKey, Calls, FunctionResult, IncrementalParser
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
@@ -327,6 +327,7 @@ class _Analyzer:
         self.autogen_ranges = self._autogen_ranges()
         # `TABLE = "user"` at module level, bound once: an op argument `TABLE` is that string.
         self.constants = module_constants(tree)
+        self.guard_helpers = guard_helpers(tree)
         self.sql_lines = prefilter.sql_word_lines(lines)
 
     # -- module level -------------------------------------------------------------------------
@@ -454,6 +455,7 @@ class _Analyzer:
             tuple((a, b) for a, b in self.autogen_ranges if a <= last and b >= first),
             frozenset(line for line in self._framed_lines if first <= line <= last),
             self._module_table_names(),
+            tuple(self.guard_helpers.items()),
         )
         earlier = self.earlier_functions.get(node.name)
         if earlier is not None and earlier[0] == key:
@@ -573,7 +575,7 @@ class _Analyzer:
             self.autocommit = was_autocommit
             return
         if isinstance(stmt, ast.If):
-            guard = guard_of(stmt.test)
+            guard = guard_of(stmt.test, self.guard_helpers)
             if guard is not None:
                 self._record_calls(stmt.test, stmt, function, aliases, batch)
                 outside, was_conditional = self.guards, self.conditional

@@ -123,6 +123,33 @@ def test_the_else_branch_of_a_postgresql_test_never_runs_on_postgresql(
     assert "AM405" not in lab.codes(make_revision("b2", None, upgrade=up, downgrade="    pass"))
 
 
+IS_POSTGRES = (
+    'def is_postgres():\n    """Which database."""\n'
+    '    return op.get_context().dialect.name == "postgresql"\n\n\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("test", "fires"),
+    [
+        ("if is_postgres():\n        pass\n    else:", False),
+        ("if not is_postgres():", False),
+        ("if is_postgres():", True),
+    ],
+)
+def test_a_helper_that_tests_the_database_guards_like_the_test(
+    lab, make_revision: Callable[..., str], test: str, fires: bool
+) -> None:
+    """mealie: `def is_postgres(): return op.get_context().dialect.name == "postgresql"`, then
+    `if is_postgres(): ... else: <SQLite's way>`: the else branch never runs on PostgreSQL."""
+    up = f"    {test}\n        op.alter_column('t', 'c', existing_type=sa.Integer(), type_=sa.String())"
+    text = make_revision("b2", None, upgrade=up, downgrade="    pass").replace(
+        "def upgrade()",
+        IS_POSTGRES + "def upgrade()",
+    )
+    assert ("AM405" in lab.codes(text)) is fires
+
+
 def test_module_constants_name_tables_in_messages_and_logic(lab, make_revision: Callable[..., str]) -> None:
     """neutron: `PF_TABLE_NAME = 'portforwardings'` then `op.add_column(PF_TABLE_NAME, ...)`."""
     text = make_revision(
