@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 
+from alembic_ls.analysis.op_args import column_name
 from alembic_ls.analysis.revision_file import (
     FunctionInfo,
     MarkerKind,
@@ -38,6 +40,7 @@ class UnexplainedManualEdit(Rule):
                 and not s.explained
                 and not s.defines  # setting up is not editing: what uses it is judged
                 and not _speaks_for_itself(rev, function, s)
+                and not _message_names_its_column(rev, function.name, s)
                 and s.kind in (StatementKind.OP, StatementKind.OTHER)
             ]
             if not unexplained:
@@ -190,6 +193,25 @@ def _speaks_for_itself(rev: RevisionFile, function: FunctionInfo, statement: Sta
     if "." in callee:
         return receiver in function.params and receiver != "op" and receiver not in rev.op_aliases
     return name_explains(callee)
+
+
+def _message_names_its_column(rev: RevisionFile, function: str, statement: Statement) -> bool:
+    """An op on a column whose name of two words or more the revision's message spells out: redash
+    fd4fc850d7ea "... move user profile image url into details column" then
+    `op.drop_column("users", "profile_image_url")`. The message says why that column goes (or
+    comes); a one-word name (`slug`) says too little to tell."""
+    message = " ".join(re.split(r"[^a-z0-9]+", (rev.message or "").lower()))
+    if statement.kind is not StatementKind.OP or not message:
+        return False
+    span = statement.span
+    ops = [op for op in rev.ops_in(function) if span.line <= op.span.line <= span.end_line]
+    names = [column_name(op) for op in ops]
+    return bool(names) and all(
+        name is not None
+        and "_" in name.strip("_")
+        and f" {' '.join(name.lower().split('_'))} " in f" {message} "
+        for name in names
+    )
 
 
 def _autogenerate_could_write(rev: RevisionFile, function: str, statement: Statement) -> bool:

@@ -297,3 +297,20 @@ def test_a_commit_after_work_that_speaks_for_itself_needs_nothing_more(
     assert "AM103" not in lab.codes(text)
     alone = make_revision("b2", None, upgrade=AUTOGEN_UP + "\n    session.commit()", downgrade=AUTOGEN_DOWN)
     assert "AM103" in lab.codes(alone)
+
+
+@pytest.mark.parametrize(
+    ("message", "column", "quiet"),
+    [
+        ("Move user profile image url into details column", "profile_image_url", True),
+        ("Convert user details to jsonb", "profile_image_url", False),  # the message names other things
+        ("Add slug to post", "slug", False),  # one word says too little to tell
+    ],
+)
+def test_a_message_that_spells_out_the_column_explains_the_op(
+    lab, make_revision: Callable[..., str], message: str, column: str, quiet: bool
+) -> None:
+    """redash fd4fc850d7ea: `op.drop_column("users", "profile_image_url")` after the end marker."""
+    up = AUTOGEN_UP + f"\n    op.drop_column('users', '{column}')"
+    text = make_revision("b2", None, upgrade=up, downgrade=AUTOGEN_DOWN, message=message)
+    assert ("AM103" not in lab.codes(text)) is quiet
