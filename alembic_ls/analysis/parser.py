@@ -1131,6 +1131,9 @@ def _split_revises(value: str) -> tuple[str, ...]:
     return tuple(v.strip().strip("'\"") for v in re.split(r"[,\s]+", value) if v.strip("'\" "))
 
 
+# A %-format whose only directives are `%s` and `%%`.
+_PLAIN_PERCENT = re.compile(r"(?:[^%]|%s|%%)*", re.DOTALL)
+
 # Expressions a name can be built with from module-level constants (`f"uniq_{TABLE}0{COLUMN}"`).
 _FOLDABLE = frozenset((ast.Name, ast.JoinedStr, ast.BinOp))
 
@@ -1161,6 +1164,8 @@ def folded_string(node: ast.expr, constants: dict[str, str]) -> str | None:
         if type(node.op) is ast.Add:
             right = folded_string(node.right, constants)
             return left + right if right is not None else None
+        if _PLAIN_PERCENT.fullmatch(left) is None:
+            return None  # only `%s` (a width like `%999999999s` would build a huge string)
         items = node.right.elts if type(node.right) is ast.Tuple else [node.right]
         values = [folded_string(item, constants) for item in items]
         if any(value is None for value in values):

@@ -434,3 +434,12 @@ def test_a_column_held_in_a_variable_is_said_to_be_one(lab, make_revision: Calla
     up = "    for table, column in pairs:\n        op.drop_column(table, column)"
     finding = lab.one(make_revision("b2", None, upgrade=up, downgrade="    pass"), "AM408")
     assert finding.message.startswith("Drops the column named by `column` of the table named by `table`:")
+
+
+def test_a_wide_percent_format_is_not_built(lab, make_revision: Callable[..., str]) -> None:
+    """Bad input never costs the server its memory: `'%999999999s' % TABLE` is shown as written."""
+    up = "    op.create_unique_constraint('%999999999s' % TABLE, TABLE, ['id'])"
+    text = make_revision("b2", None, upgrade=up, downgrade="    pass").replace(
+        "depends_on = None", "depends_on = None\nTABLE = 'users'"
+    )
+    assert "named by `'%999999999s' % TABLE`" in lab.one(text, "AM411").message
