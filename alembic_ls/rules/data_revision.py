@@ -89,9 +89,12 @@ def prepares_schema_change(rev: RevisionFile, call: SqlCall) -> bool:
         if action.kind in ("update", "delete", "insert")
     ]
     return bool(actions) and all(
-        action.table in changed
-        or (action.kind == "delete" and action.table in moved_from)
-        or (action.kind in ("delete", "update") and action.table in guarded)
+        action.table is not None
+        and (
+            action.table in changed
+            or (action.kind == "delete" and action.table in moved_from)
+            or (action.kind in ("delete", "update") and action.table in guarded)
+        )
         for action in actions
     )
 
