@@ -8,6 +8,7 @@ from alembic_ls.analysis.op_args import column_name
 from alembic_ls.analysis.revision_file import (
     FunctionInfo,
     MarkerKind,
+    OpCall,
     RevisionFile,
     Span,
     Statement,
@@ -200,12 +201,10 @@ def _message_names_its_column(rev: RevisionFile, function: str, statement: State
     fd4fc850d7ea "... move user profile image url into details column" then
     `op.drop_column("users", "profile_image_url")`. The message says why that column goes (or
     comes); a one-word name (`slug`) says too little to tell."""
-    message = " ".join(re.split(r"[^a-z0-9]+", (rev.message or "").lower()))
-    if statement.kind is not StatementKind.OP or not message:
+    if statement.kind is not StatementKind.OP or not rev.message:
         return False
-    span = statement.span
-    ops = [op for op in rev.ops_in(function) if span.line <= op.span.line <= span.end_line]
-    names = [column_name(op) for op in ops]
+    message = " ".join(re.split(r"[^a-z0-9]+", rev.message.lower()))
+    names = [column_name(op) for op in _ops_of(rev, function, statement)]
     return bool(names) and all(
         name is not None
         and "_" in name.strip("_")
@@ -218,9 +217,14 @@ def _autogenerate_could_write(rev: RevisionFile, function: str, statement: State
     """Is the statement schema ops alone, each of a kind autogenerate writes?"""
     if statement.kind is not StatementKind.OP:
         return False
-    span = statement.span
-    ops = [op for op in rev.ops_in(function) if span.line <= op.span.line <= span.end_line]
+    ops = _ops_of(rev, function, statement)
     return bool(ops) and all(autogenerate_writes(op, rev) for op in ops)
+
+
+def _ops_of(rev: RevisionFile, function: str, statement: Statement) -> list[OpCall]:
+    """The op calls a statement of `function` makes (a batch block's, all of them)."""
+    span = statement.span
+    return [op for op in rev.ops_in(function) if span.line <= op.span.line <= span.end_line]
 
 
 def _first_line(span: Span) -> Span:
