@@ -12,7 +12,7 @@ from alembic_ls.analysis.schema_history import (
 )
 from alembic_ls.fixes.concurrent_index import ConcurrentIndex
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.sql_findings import listed, per_call
+from alembic_ls.rules.sql_findings import listed, named, per_call
 
 
 class IndexNotConcurrent(Rule):
@@ -68,9 +68,8 @@ class IndexNotConcurrent(Rule):
         ]
         for call, actions in per_call(locking):
             if len(actions) == 1:
-                what = (
-                    f"`{actions[0].words}` {_index(actions[0].name)} on existing table `{actions[0].table}`"
-                )
+                index = named("index", actions[0].name)
+                what = f"`{actions[0].words}` {index} on existing table `{actions[0].table}`"
             else:
                 what = f"`CREATE INDEX` {len(actions)} times, on {listed([str(a.table) for a in actions])}"
             yield self.finding(
@@ -80,7 +79,3 @@ class IndexNotConcurrent(Rule):
                 "table while it builds the index, so every INSERT, UPDATE and DELETE waits until it is "
                 "done. Write `CREATE INDEX CONCURRENTLY`, inside `op.get_context().autocommit_block()`.",
             )
-
-
-def _index(name: str | None) -> str:
-    return f"index `{name}`" if name is not None else "an unnamed index"

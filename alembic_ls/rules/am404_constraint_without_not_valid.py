@@ -21,7 +21,7 @@ from alembic_ls.analysis.schema_history import (
 )
 from alembic_ls.fixes.not_valid_constraint import NotValidConstraint
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.sql_findings import listed, per_call
+from alembic_ls.rules.sql_findings import listed, named, per_call
 
 # What PostgreSQL locks while it checks every existing row against the new constraint.
 _LOCKS = {
@@ -78,7 +78,7 @@ class ConstraintWithoutNotValid(Rule):
             first = actions[0]
             assert first.constraint is not None
             if len(actions) == 1:
-                what = f"{_named(first.constraint, first.name)} to existing table `{first.table}`"
+                what = f"{named(first.constraint, first.name)} to existing table `{first.table}`"
                 lock = _SQL_LOCKS[first.constraint]
             else:
                 what = f"{len(actions)} constraints ({listed([a.name or '?' for a in actions])})"
@@ -103,7 +103,3 @@ def _references_only_null_columns(op: OpCall, timeline: UpgradeTimeline) -> bool
         return False
     columns = strings(arg(op, "local_cols"))
     return bool(columns) and all(timeline.column_is_null(op, column) for column in columns)
-
-
-def _named(kind: str, name: str | None) -> str:
-    return f"{kind} `{name}`" if name is not None else f"an unnamed {kind}"

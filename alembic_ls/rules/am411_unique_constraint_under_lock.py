@@ -12,7 +12,7 @@ from alembic_ls.analysis.schema_history import (
 )
 from alembic_ls.fixes.unique_index_first import UniqueIndexFirst
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
-from alembic_ls.rules.sql_findings import listed, per_call
+from alembic_ls.rules.sql_findings import listed, named, per_call
 
 _KINDS = {"create_unique_constraint": "unique constraint", "create_primary_key": "primary key"}
 
@@ -71,10 +71,7 @@ class UniqueConstraintUnderLock(Rule):
         for call, actions in per_call(building):
             first = actions[0]
             if len(actions) == 1:
-                named = (
-                    f"{first.constraint} `{first.name}`" if first.name else f"an unnamed {first.constraint}"
-                )
-                what = f"{named} to existing table `{first.table}`"
+                what = f"{named(str(first.constraint), first.name or None)} to existing table `{first.table}`"
             else:
                 what = f"{len(actions)} unique constraints or primary keys to existing tables "
                 what += listed([str(a.table) for a in actions])

@@ -24,3 +24,8 @@ def listed(names: list[str], limit: int = 3) -> str:
         rest = len(shown) - limit
         shown = [*shown[:limit], f"{rest} more"]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def named(kind: str, name: str | None) -> str:
+    """How a message names what SQL text creates: constraint `ck_a`; an unnamed constraint."""
+    return f"{kind} `{name}`" if name is not None else f"an unnamed {kind}"
