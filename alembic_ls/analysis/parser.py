@@ -11,6 +11,7 @@ import ast
 import builtins
 import functools
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -1020,20 +1021,29 @@ class _Analyzer:
     def _explained_above(self, start: int) -> bool:
         """Walk up from `start` through the paragraph to its heading comment.
 
-        Memoised per line: every statement of a long paragraph shares the same walk, which would
-        otherwise be quadratic in the paragraph's length.
+        Only the lines that can end the walk are visited (`_walk_stops`): a line of code is
+        passed over either way. Memoised per line: every statement of a long paragraph shares the
+        same walk, which would otherwise be quadratic in the paragraph's length.
         """
-        path: list[int] = []
-        line = start
+        if start < 0:
+            return False
+        memo = self._explained_memo
+        known = memo.get(start)
+        if known is not None:
+            return known
+        stops = self._walk_stops
+        path = [start]
         result = False
-        while line >= 0:
-            known = self._explained_memo.get(line)
+        at = bisect_right(stops, start) - 1
+        while at >= 0:
+            line = stops[at]
+            at -= 1
+            known = memo.get(line)
             if known is not None:
                 result = known
                 break
             path.append(line)
             if line in self.string_lines:
-                line -= 1
                 continue
             text = self.lines[line].strip()
             if not text:
@@ -1049,10 +1059,20 @@ class _Analyzer:
             elif text.startswith(("def", "async")) and _DEF_LINE.match(text):
                 result = line in self._documented_defs
                 break
-            line -= 1
         for visited in path:
-            self._explained_memo[visited] = result
+            memo[visited] = result
         return result
+
+    @functools.cached_property
+    def _walk_stops(self) -> list[int]:
+        """Lines where walking up a paragraph may stop, in order: blank lines, lines that start
+        with a comment, `def` lines (a superset: `_explained_above` judges each)."""
+        starts = ("#", "def", "async")
+        return [
+            number
+            for number, text in enumerate(map(str.lstrip, self.lines))
+            if not text or text.startswith(starts)
+        ]
 
     # -- names --------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from alembic_ls.analysis import sql_statements
+from alembic_ls.analysis.last_memo import LastMemo
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 from alembic_ls.analysis.sql_statements import ParsedSql, SqlAction, as_postgres_sees_it, statement_actions
 
@@ -31,18 +32,11 @@ from alembic_ls.analysis.sql_statements import ParsedSql, SqlAction, as_postgres
 PLACEHOLDER = "alembic_ls_hole"
 _HOLE = "?"
 
-_last: tuple[RevisionFile, list[ParsedSql]] | None = None
-
 
 def partially_read_sql(rev: RevisionFile) -> list[ParsedSql]:
     """The f-string SQL texts of `rev`, with the actions whose table their literal text names
     (shared by the rules that check the revision one after another). Empty without pglast."""
-    global _last
-    if _last is not None and _last[0] is rev:
-        return _last[1]
-    found = list(_read_all(rev))
-    _last = (rev, found)
-    return found
+    return _read(rev)
 
 
 def _read_all(rev: RevisionFile) -> Iterator[ParsedSql]:
@@ -145,3 +139,6 @@ def _identifier(token: str) -> str:
     if token.startswith('"') and token.endswith('"') and len(token) > 1:
         return token[1:-1].replace('""', '"')
     return token.lower()
+
+
+_read: LastMemo[RevisionFile, list[ParsedSql]] = LastMemo(lambda rev: list(_read_all(rev)))

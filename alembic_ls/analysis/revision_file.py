@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 
 from alembic_ls.analysis.dialect_guard import DialectGuard
+from alembic_ls.analysis.last_memo import LastMemo
 
 
 # Span and ArgValue are built by the thousand per file (every op argument has both), and a frozen
@@ -355,7 +356,7 @@ class RevisionFile:
         return self.functions.get("downgrade")
 
     def ops_in(self, function: str) -> tuple[OpCall, ...]:
-        return tuple(op for op in self.ops if op.function == function)
+        return _ops_by_function(self.ops).get(function, ())
 
     def text_run_by(self, call: SqlCall) -> SqlCall | None:
         """The `text(...)` call whose SQL `call` runs through the name it was bound to, if any."""
@@ -381,3 +382,14 @@ class RevisionFile:
             return above[-1] if above else None
         module = [v for v in self.table_variables if v.name == name]
         return module[-1] if module else None
+
+
+def _group_by_function(ops: tuple[OpCall, ...]) -> dict[str, tuple[OpCall, ...]]:
+    grouped: dict[str, list[OpCall]] = {}
+    for op in ops:
+        grouped.setdefault(op.function, []).append(op)
+    return {function: tuple(found) for function, found in grouped.items()}
+
+
+# Rules ask a revision for its upgrade() ops one after another (31 places): grouped once per file.
+_ops_by_function: LastMemo[tuple[OpCall, ...], dict[str, tuple[OpCall, ...]]] = LastMemo(_group_by_function)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from alembic_ls.analysis.dialect_guard import runs_on
+from alembic_ls.analysis.last_memo import LastMemo
 from alembic_ls.analysis.op_args import (
     ColumnDef,
     added_column,
@@ -181,18 +182,12 @@ def _leaves_rows_null(column: ColumnDef) -> bool:
     )
 
 
-_last: tuple[RevisionFile, UpgradeTimeline] | None = None
+_timelines: LastMemo[RevisionFile, UpgradeTimeline] = LastMemo(UpgradeTimeline)
 
 
 def timeline_for(rev: RevisionFile) -> UpgradeTimeline:
     """The timeline of `rev`, shared by the rules that check it one after another."""
-    global _last
-    cached = _last
-    if cached is not None and cached[0] is rev:
-        return cached[1]
-    timeline = UpgradeTimeline(rev)
-    _last = (rev, timeline)
-    return timeline
+    return _timelines(rev)
 
 
 def earlier_column_type(ctx: ProjectView, rev: RevisionFile, table: str, column: str) -> ArgValue | None:
@@ -315,16 +310,22 @@ def _not_null(nullable: bool | None, primary_key: bool) -> bool:
     return nullable is False or (nullable is None and primary_key)
 
 
-def upgrade_sql_actions(rev: RevisionFile) -> Iterator[tuple[SqlCall, SqlAction]]:
+def upgrade_sql_actions(rev: RevisionFile) -> tuple[tuple[SqlCall, SqlAction], ...]:
     """What upgrade()'s SQL text does to tables that exist before it, on PostgreSQL: not to a table
     created earlier in the same upgrade (by an op or by SQL), not to a temporary table, not in a
-    branch for another database."""
+    branch for another database. (Eight rules ask: the first one pays.)"""
+    return _sql_actions(rev)
+
+
+def _upgrade_sql_actions(rev: RevisionFile) -> Iterator[tuple[SqlCall, SqlAction]]:
+    parsed = [p for p in parsed_sql(rev) if p.call.function == "upgrade" and not p.error]
+    if not parsed:
+        return
     created: dict[str, int] = {}  # table -> line of the first CREATE TABLE in this upgrade
     for op in rev.ops_in("upgrade"):
         table = table_of(op)
         if op.name == "create_table" and table is not None:
             created.setdefault(table, op.span.line)
-    parsed = [p for p in parsed_sql(rev) if p.call.function == "upgrade" and not p.error]
     for item in parsed:
         for action in item.actions:
             if action.kind == "create_table" and action.table is not None:
@@ -342,3 +343,8 @@ def upgrade_sql_actions(rev: RevisionFile) -> Iterator[tuple[SqlCall, SqlAction]
             ):
                 continue
             yield item.call, action
+
+
+_sql_actions: LastMemo[RevisionFile, tuple[tuple[SqlCall, SqlAction], ...]] = LastMemo(
+    lambda rev: tuple(_upgrade_sql_actions(rev))
+)

@@ -16,6 +16,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
+from alembic_ls.analysis.last_memo import LastMemo
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
 
 # Bound parameters a driver fills in (`:name` for text(), `%(name)s` / `%s` for the DBAPI): PostgreSQL
@@ -83,18 +84,10 @@ def sql_reader_location() -> str | None:
     return spec.origin if spec is not None and spec.origin else None
 
 
-_last: tuple[RevisionFile, list[ParsedSql]] | None = None
-
-
 def parsed_sql(rev: RevisionFile) -> list[ParsedSql]:
     """The complete SQL texts of `rev` (not f-strings with holes), parsed (shared by the rules that
     check the revision one after another). Empty without pglast."""
-    global _last
-    if _last is not None and _last[0] is rev:
-        return _last[1]
-    found = list(_parse_all(rev))
-    _last = (rev, found)
-    return found
+    return _parsed(rev)
 
 
 def _parse_all(rev: RevisionFile) -> Iterator[ParsedSql]:
@@ -265,3 +258,6 @@ def _alter_table_action(command: Any, table: str | None, schema: str | None) -> 
             words=f"ADD CONSTRAINT ... {kind.upper()}",
         )
     return None
+
+
+_parsed: LastMemo[RevisionFile, list[ParsedSql]] = LastMemo(lambda rev: list(_parse_all(rev)))

@@ -129,7 +129,7 @@ def test_am413_leaves_a_bare_text_expression_alone(lab, make_revision) -> None:
 
 def test_without_pglast_sql_is_left_unread_and_check_says_so(write_history, monkeypatch) -> None:
     monkeypatch.setattr(sql_statements, "_pglast", lambda: None)
-    monkeypatch.setattr(sql_statements, "_last", None)
+    monkeypatch.setattr(sql_statements._parsed, "_last", None)  # what an earlier test parsed
     monkeypatch.setitem(sys.modules, "pglast", None)  # what the note asks (without importing it)
     history = write_history(("a1", None, {"upgrade": _execute("CREATE INDEX ix_a ON post (a)")}))
     result = run_check([history.root], Settings(dialect="postgresql"), use_cache=False)
