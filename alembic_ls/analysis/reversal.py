@@ -17,7 +17,8 @@ blurs them), where a state cannot say what an upgrade left behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from alembic_ls.analysis import naming_convention
@@ -254,6 +255,10 @@ def _down_key(down: Change) -> Key:
     return (down.table, down.name)
 
 
+def _down_keys(down: Change) -> tuple[Key, ...]:
+    return (_down_key(down),)
+
+
 def _up_keys(up: Change) -> tuple[Key, ...]:
     """The keys (`_down_key`) a downgrade change may carry to undo `up`, None matching anything."""
     if up.kind == "rename_table":
@@ -284,30 +289,47 @@ class ChangeIndex:
     """
 
     def __init__(self, changes: list[Change], keys: Callable[[Change], tuple[Key, ...]]) -> None:
+        self._changes = changes
         self._named: dict[tuple[str, Key], list[Change]] = {}
         self._unnamed: dict[str, list[Change]] = {}
-        self._all: dict[str, list[Change]] = {}
+        # Built per keystroke for every change of a side (thousands in a big revision): the common
+        # case, one key of literal names, takes the short way.
+        named, unnamed = self._named, self._unnamed
         for change in changes:
-            self._all.setdefault(change.kind, []).append(change)
             own = keys(change)
-            if any(None in key for key in own):
-                self._unnamed.setdefault(change.kind, []).append(change)
-                continue
-            for key in dict.fromkeys(own):
-                self._named.setdefault((change.kind, key), []).append(change)
+            if len(own) == 1 and None not in own[0]:
+                named.setdefault((change.kind, own[0]), []).append(change)
+            elif any(None in key for key in own):
+                unnamed.setdefault(change.kind, []).append(change)
+            else:
+                for key in dict.fromkeys(own):
+                    named.setdefault((change.kind, key), []).append(change)
 
-    def candidates(self, kind: str, keys: tuple[Key, ...]) -> Iterator[Change]:
+    @functools.cached_property
+    def _all(self) -> dict[str, list[Change]]:
+        """Every change by kind: the candidates for a lookup whose own names are not literals."""
+        found: dict[str, list[Change]] = {}
+        for change in self._changes:
+            found.setdefault(change.kind, []).append(change)
+        return found
+
+    def candidates(self, kind: str, keys: tuple[Key, ...]) -> Sequence[Change]:
+        if len(keys) == 1:  # all but a renaming alter_column: no generator, no copy when avoidable
+            key = keys[0]
+            if None in key:
+                return self._all.get(kind, ())
+            named = self._named.get((kind, key), ())
+            unnamed = self._unnamed.get(kind)
+            return [*named, *unnamed] if unnamed else named
         if any(None in key for key in keys):
-            yield from self._all.get(kind, ())
-            return
-        for key in dict.fromkeys(keys):
-            yield from self._named.get((kind, key), ())
-        yield from self._unnamed.get(kind, ())
+            return self._all.get(kind, ())
+        found = [change for key in dict.fromkeys(keys) for change in self._named.get((kind, key), ())]
+        return found + self._unnamed.get(kind, [])
 
 
 def downgrade_index(down: list[Change]) -> ChangeIndex:
     """Downgrade changes, for finding what undoes an upgrade change: `undone(up, index)`."""
-    return ChangeIndex(down, lambda change: (_down_key(change),))
+    return ChangeIndex(down, _down_keys)
 
 
 def upgrade_index(up: list[Change]) -> ChangeIndex:
@@ -317,9 +339,16 @@ def upgrade_index(up: list[Change]) -> ChangeIndex:
 
 def undone(up: Change, downgrade: ChangeIndex) -> bool:
     """`any(undoes(up, d) for d in downgrade changes)`, looking only at candidates."""
-    return any(undoes(up, d) for d in downgrade.candidates(up.kind, _up_keys(up)))
+    # A plain loop: asked per change on every keystroke, and `any(<genexpr>)` costs twice as much.
+    for down in downgrade.candidates(up.kind, _up_keys(up)):  # noqa: SIM110
+        if undoes(up, down):
+            return True
+    return False
 
 
 def undoes_any(upgrade: ChangeIndex, down: Change) -> bool:
     """`any(undoes(u, down) for u in upgrade changes)`, looking only at candidates."""
-    return any(undoes(u, down) for u in upgrade.candidates(down.kind, (_down_key(down),)))
+    for up in upgrade.candidates(down.kind, (_down_key(down),)):  # noqa: SIM110
+        if undoes(up, down):
+            return True
+    return False

@@ -32,8 +32,9 @@ class _Side:
         ops = [o for o in rev.ops_in(function) if o.name != "batch_alter_table"]
         self.changes: list[Change] = [change for op in ops for change in describe(op)]
         self._first: dict[tuple[str, str, str | None], Change] | None = None
-        self.sql = [text.lower() for text in (sql_text(o) for o in ops) if text]
-        readable = {o.span for o in ops if o.name == "bulk_insert" or sql_text(o) is not None}
+        texts = [(o, sql_text(o)) for o in ops if o.name in ("execute", "bulk_insert")]
+        self.sql = [text.lower() for _op, text in texts if text]
+        readable = {o.span for o, text in texts if o.name == "bulk_insert" or text is not None}
         info = rev.functions.get(function)
         # Statements that are neither ops nor literal SQL may do anything (helpers, loops over
         # tables, connection.execute with built strings): nothing is reported against them.
@@ -72,19 +73,26 @@ class DowngradeMismatch(Rule):
         if not rev.is_revision or rev.upgrade is None or downgrade is None or downgrade.is_empty:
             return  # no downgrade, or one that does nothing: AM201's business
         up, down = _Side(rev, "upgrade"), _Side(rev, "downgrade")
-        found = [*self._missing(rev, ctx, up, down), *self._extra(rev, up, down), *self._order(rev, up, down)]
+        symmetric = _recreated_both_ways(up.changes, down.changes)
+        found = [
+            *self._missing(rev, ctx, up, down, symmetric),
+            *self._extra(rev, up, down, symmetric),
+            *self._order(rev, up, down),
+        ]
         if not found:
             return
         fix = _derived_downgrade(rev)  # planned only when needed: most files match
         for finding in found:
             yield replace(finding, fix=fix)
 
-    def _missing(self, rev: RevisionFile, ctx: CheckContext, up: _Side, down: _Side) -> Iterator[Finding]:
+    def _missing(
+        self, rev: RevisionFile, ctx: CheckContext, up: _Side, down: _Side, symmetric: set[int]
+    ) -> Iterator[Finding]:
         if down.opaque:
             return
         implied = _Implied(rev, up, down)
         undoing = downgrade_index(down.changes)
-        settled = _settled_within(up.changes, down.changes)
+        settled = _settled_within(up.changes, down.changes, symmetric)
         adopted = _adopted_indexes(rev, down)
         missing: dict[Span, list[Change]] = {}
         for change in up.changes:
@@ -106,7 +114,7 @@ class DowngradeMismatch(Rule):
                 related=((rev.path, downgrade_name(rev), "downgrade()"),),
             )
 
-    def _extra(self, rev: RevisionFile, up: _Side, down: _Side) -> Iterator[Finding]:
+    def _extra(self, rev: RevisionFile, up: _Side, down: _Side, symmetric: set[int]) -> Iterator[Finding]:
         if up.opaque:
             return
         excuses = _Excuses(up)
@@ -119,7 +127,6 @@ class DowngradeMismatch(Rule):
         redropped = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "drop"}
         redefined = altered & readded & redropped
         reported: set[Span] = set()
-        symmetric = _recreated_both_ways(up.changes, down.changes)
         for change in down.changes:
             if change.op.span in reported or id(change) in symmetric or _unnamed(change):
                 continue
@@ -363,7 +370,7 @@ def _adopted_indexes(rev: RevisionFile, down: _Side) -> set[str | None]:
     }
 
 
-def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
+def _settled_within(changes: list[Change], downgrade: list[Change], symmetric: set[int]) -> set[int]:
     """Changes upgrade() itself takes back, so the object is there before and after it: an index or
     constraint dropped and re-created under its name (a foreign key re-created with ON DELETE), or
     created and dropped again (a CHECK that only lets SET NOT NULL skip its scan), a
@@ -372,7 +379,7 @@ def _settled_within(changes: list[Change], downgrade: list[Change]) -> set[int]:
     inside is not judged — unless downgrade() handles that name itself (quay re-creates the index
     there without dropping the new one first, which fails): then the usual matching judges it."""
     handled = {(c.kind, c.name) for c in downgrade}
-    settled = _recreated_both_ways(changes, downgrade)
+    settled = set(symmetric)  # (`_recreated_both_ways`)
     dropped: dict[tuple[str, str | None], Change] = {}
     scaffolding: dict[tuple[str, str | None], Change] = {}  # created by this upgrade, not yet dropped
     created_tables = {c.name: c for c in changes if c.kind == "table" and c.action == "create"}
