@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
+from alembic_ls.analysis.incremental_lex import IncrementalLexer
 from alembic_ls.analysis.python_parse import first_line, parse_python
 from alembic_ls.analysis.revision_file import ArgValue, FunctionInfo, OpCall, SqlCall
 
@@ -54,6 +55,8 @@ class IncrementalParser:
         self.functions: dict[str, FunctionResult] = {}
         # The names each statement's text may read, by that text (prefilter.all_names_bound).
         self.segment_names: dict[str, set[str] | None] = {}
+        # Comments and strings, found again only around each edit.
+        self.lexer = IncrementalLexer()
 
     def parse(self, text: str) -> ast.Module:
         """`parse_python(text)`, raising what it raises."""

@@ -119,7 +119,7 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
     """The summary of `text`; `incremental` holds the previous version of the same document."""
     text = python_source(text)  # positions stay those of the caller's text, byte order mark included
     lines = split_lines(text)
-    lexed = lex(text)
+    lexed = incremental.lexer.lex(text) if incremental else lex(text)
     result = RevisionFile(path=path, line_count=len(lines))
     result.comments = tuple(lexed.comments)
     result.markers = tuple(_markers(lexed.comments))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from alembic_ls.analysis.regex_compat import compile_possessive
@@ -157,12 +158,36 @@ def lex(text: str) -> LexResult:
     """Find comments and multi-line-string lines; tolerant of unterminated strings."""
     comments: list[Comment] = []
     string_lines: set[int] = set()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    scan(normalised_breaks(text), 0, 0, comments, string_lines)
+    return LexResult(comments, string_lines)
+
+
+def normalised_breaks(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def scan(
+    text: str,
+    pos: int,
+    line: int,
+    comments: list[Comment],
+    string_lines: set[int],
+    resume_at: Callable[[int], int] | None = None,
+) -> int:
+    """Lex `text` from `pos`, the start of line `line` outside any string, adding what it finds.
+
+    `resume_at(end)` (incremental lexing) gives the first offset at or after `end` from which the
+    caller already knows the rest: lexing stops at the first token that starts there, or asks
+    again when a string runs past it. Returns where lexing stopped (the length of `text` at the end).
+    """
     # Lines are counted only up to where a comment or a multi-line string needs its number.
-    line = counted = pos = 0
+    counted = pos
     token = _TOKEN.match
+    limit = resume_at(pos) if resume_at is not None else len(text) + 1
     while (match := token(text, pos)) is not None:
         start, pos = match.span(1)
+        if start >= limit:
+            return limit
         first = text[start]
         if first == "\\":
             continue  # the newline a continuation escapes is code
@@ -179,7 +204,9 @@ def lex(text: str) -> LexResult:
             string_lines.update(range(line + 1, line + inner_newlines + 1))
             line += inner_newlines
             counted = pos
-    return LexResult(comments, string_lines)
+            if resume_at is not None and pos > limit:
+                limit = resume_at(pos)
+    return len(text)
 
 
 def _unclosed_end(text: str, start: int, quote: str) -> int:
