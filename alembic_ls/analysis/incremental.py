@@ -19,6 +19,7 @@ import ast
 from collections.abc import Sequence
 
 from alembic_ls.analysis.incremental_lex import IncrementalLexer
+from alembic_ls.analysis.prefilter import SegmentNames
 from alembic_ls.analysis.python_parse import first_line, parse_python
 from alembic_ls.analysis.revision_file import ArgValue, FunctionInfo, OpCall, SqlCall
 
@@ -53,8 +54,8 @@ class IncrementalParser:
         self.calls: dict[int, Calls] = {}
         # Each function's summary, by name, reused while its text and context are the same.
         self.functions: dict[str, FunctionResult] = {}
-        # The names each statement's text may read, by that text (prefilter.all_names_bound).
-        self.segment_names: dict[str, set[str] | None] = {}
+        # The names each statement's text may read (prefilter.all_names_bound).
+        self.segment_names = SegmentNames()
         # Comments and strings, found again only around each edit.
         self.lexer = IncrementalLexer()
 

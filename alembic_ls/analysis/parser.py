@@ -13,7 +13,7 @@ import functools
 import re
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 
 from alembic_ls.analysis import prefilter
@@ -140,9 +140,10 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
         _recover_identifiers(result, text, lines)
         return result
     analyzer = _Analyzer(result, tree, lines, lexed.comments, lexed.string_lines)
+    seen_names = None
     if incremental is not None:
         analyzer.earlier_segment_names = incremental.segment_names
-        analyzer.segment_names_seen = {}
+        analyzer.segment_names_seen = seen_names = prefilter.SegmentNames()
     if incremental is not None and incremental.constants == analyzer.constants:
         analyzer.earlier_args = incremental.arguments
         analyzer.earlier_calls = incremental.calls
@@ -152,8 +153,8 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
         incremental.arguments = analyzer.args_seen
         incremental.calls = analyzer.calls_seen
         incremental.functions = analyzer.functions_seen
-        if analyzer.segment_names_seen:  # (empty when the prefilter did not run)
-            incremental.segment_names = analyzer.segment_names_seen
+        if seen_names is not None and seen_names.by_text:  # (empty when the prefilter did not run)
+            incremental.segment_names = seen_names
         incremental.constants = analyzer.constants
     return result
 
@@ -473,9 +474,8 @@ class _Analyzer:
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
         params = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args))
-        aliases = set(self.op_aliases)
-        if "op" in params:
-            aliases.add("op")
+        # Frozen once here: every statement's reuse key holds it.
+        aliases = frozenset(self.op_aliases | {"op"} if "op" in params else self.op_aliases)
         self.text_bindings = ()
         for stmt in node.body:
             self._walk_statement(stmt, node.name, aliases, None, None)
@@ -545,7 +545,7 @@ class _Analyzer:
         self,
         stmt: ast.stmt,
         function: str,
-        aliases: set[str],
+        aliases: frozenset[str],
         batch: Batch | None,
         outer: Span | None,
     ) -> None:
@@ -612,7 +612,7 @@ class _Analyzer:
         if not recognised and not is_noop:
             self.unrecognised.setdefault(function, []).append(self.pos.span(stmt))
 
-    def _note_table_variable(self, stmt: ast.stmt, function: str | None, aliases: set[str]) -> None:
+    def _note_table_variable(self, stmt: ast.stmt, function: str | None, aliases: Collection[str]) -> None:
         # A name assigned a table before, here or at module level, that the statement assigns
         # something else no longer stands for it (in a function: a local shadowing the module's).
         known = [v.name for v in self.table_variables.get(function, ())]
@@ -640,7 +640,7 @@ class _Analyzer:
         node: ast.AST,
         stmt: ast.stmt,
         function: str,
-        aliases: set[str],
+        aliases: frozenset[str],
         batch: Batch | None,
     ) -> bool:
         """Record op and SQL calls; True when the statement is one of them."""
@@ -652,7 +652,7 @@ class _Analyzer:
             stmt.end_lineno,
             stmt.end_col_offset,
             function,
-            frozenset(aliases),
+            aliases,
             batch,
             self.guards,
             self.autocommit,
@@ -688,7 +688,7 @@ class _Analyzer:
         node: ast.AST,
         stmt: ast.stmt,
         function: str,
-        aliases: set[str],
+        aliases: frozenset[str],
         batch: Batch | None,
     ) -> bool:
         stmt_span = self.pos.span(stmt)
@@ -1276,7 +1276,7 @@ def _dotted(node: ast.expr) -> str | None:
     return None
 
 
-def _sql_call_name(func: ast.expr, aliases: set[str]) -> str | None:
+def _sql_call_name(func: ast.expr, aliases: Collection[str]) -> str | None:
     if isinstance(func, ast.Attribute):
         if func.attr in SQL_METHODS:
             receiver = _dotted(func.value)

@@ -13,6 +13,7 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from alembic_ls.analysis.python_parse import first_line
 from alembic_ls.analysis.regex_compat import compile_possessive
@@ -91,12 +92,24 @@ def all_names_bound(
     if code is None:
         return False
     candidates: set[str] = set()
-    for segment in _segments(code, tree):
-        names = known.get(segment, _UNSEEN) if known is not None else _UNSEEN
+    for node, first, last in _segments(tree):
+        names: set[str] | None = _UNSEEN
+        segment: str | None = None
+        if known is not None:
+            # A body statement the splice left in place has the same text wherever it moved.
+            reused = known.by_node.get(id(node)) if node is not None else None
+            if reused is not None and reused[0] is node:
+                _node, segment, names = reused
+            else:
+                segment = _text(code, node, first, last)
+                names = known.by_text.get(segment, _UNSEEN)
         if names is _UNSEEN:
+            segment = segment if segment is not None else _text(code, node, first, last)
             names = possible_name_loads(segment)
-        if seen is not None:
-            seen[segment] = names
+        if seen is not None and segment is not None:
+            seen.by_text[segment] = names
+            if node is not None:
+                seen.by_node[id(node)] = (node, segment, names)
         if names is None:
             return False
         candidates |= names
@@ -107,25 +120,39 @@ def all_names_bound(
     return not candidates - bound
 
 
-# The names each statement's text may read (None: cannot tell), by that text.
-SegmentNames = dict[str, set[str] | None]
+@dataclass
+class SegmentNames:
+    """The names each statement's text may read (None: cannot tell), by that text; and for a body
+    statement, by its node (kept, so that its id is not reused), which an edit elsewhere in the
+    function leaves in place: its text is neither joined again nor hashed."""
+
+    by_text: dict[str, set[str] | None] = field(default_factory=dict)
+    by_node: dict[int, tuple[ast.stmt, str, set[str] | None]] = field(default_factory=dict)
+
+
 _UNSEEN: set[str] = set()
 
 
-def _segments(code: list[str], tree: ast.Module) -> Iterator[str]:
-    """The text of each module-level statement, a function split into its header and each body
-    statement. Every string literal lies inside one statement, so no piece cuts one in two; the
-    lines between statements hold only comments and blank space, which read no name."""
+def _segments(tree: ast.Module) -> Iterator[tuple[ast.stmt | None, int, int]]:
+    """The lines of each module-level statement, a function split into its header and each body
+    statement (a body statement as its node, whose lines `_text` reads only when asked). Every
+    string literal lies inside one statement, so no piece cuts one in two; the lines between
+    statements hold only comments and blank space, which read no name."""
     for stmt in tree.body:
         first, last = _lines_of(stmt)
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.body:
             body_first = stmt.body[0].lineno - 1
-            yield "\n".join(code[first : max(body_first, first + 1)])
+            yield None, first, max(body_first, first + 1) - 1
             for child in stmt.body:
-                child_first, child_last = _lines_of(child)
-                yield "\n".join(code[child_first : child_last + 1])
+                yield child, -1, -1
         else:
-            yield "\n".join(code[first : last + 1])
+            yield None, first, last
+
+
+def _text(code: list[str], node: ast.stmt | None, first: int, last: int) -> str:
+    if node is not None:
+        first, last = _lines_of(node)
+    return "\n".join(code[first : last + 1])
 
 
 def _lines_of(stmt: ast.stmt) -> tuple[int, int]:
