@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from lsprotocol import types
-from pygls.workspace import Workspace
+from pygls.workspace import PositionCodec, TextDocument, Workspace
 
 from alembic_ls.server.text_sync import LspTextDocument, use_lsp_line_breaks
 
@@ -60,3 +62,40 @@ def test_an_edit_after_a_character_splitlines_breaks_on_lands_in_place(separator
 )
 def test_lines_keep_their_breaks_and_break_only_where_lsp_does(text: str, lines: tuple[str, ...]) -> None:
     assert LspTextDocument("file:///w/a.py", text).lines == lines
+
+
+class _PyglsLoopDocument(LspTextDocument):
+    """The same document with pygls's own way of applying an edit (every line into a buffer)."""
+
+    def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
+        TextDocument._apply_incremental_change(self, change)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_edits_spliced_by_offset_give_what_pygls_gives(encoding: str) -> None:
+    """Random texts (every kind of line break, characters outside the BMP) and random ranges, in
+    range or past a line's or the text's end, even ending before they start."""
+    rng = random.Random(encoding)
+    alphabet = ["a", "b", " ", "\n", "\r\n", "\r", "é", "😀", "\x0c", "\u2028", "#"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        codec = PositionCodec(types.PositionEncodingKind(encoding))
+        fast = LspTextDocument(
+            "file:///w/a.py", text, sync_kind=types.TextDocumentSyncKind.Incremental, position_codec=codec
+        )
+        slow = _PyglsLoopDocument(
+            "file:///w/a.py", text, sync_kind=types.TextDocumentSyncKind.Incremental, position_codec=codec
+        )
+        for _ in range(5):
+            lines = max(len(fast.lines), 1)
+            start = types.Position(line=rng.randrange(lines + 1), character=rng.randrange(6))
+            end = types.Position(line=rng.randrange(lines + 1), character=rng.randrange(6))
+            if rng.random() < 0.8 and (end.line, end.character) < (start.line, start.character):
+                start, end = end, start
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=start, end=end), text=rng.choice(["", "x", "\n", "ab\r\ncd", "😀"])
+            )
+            fast.apply_change(change)
+            slow.apply_change(change)
+            assert fast.source == slow.source
+            assert fast.lines == slow.lines
