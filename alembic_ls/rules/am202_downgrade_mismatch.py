@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from alembic_ls.analysis.op_args import added_column, arg, sql_text
 from alembic_ls.analysis.op_catalog import CONSTRAINT_CREATORS
 from alembic_ls.analysis.reversal import (
     Change,
+    ChangeIndex,
     conventional_names,
     describe,
     downgrade_index,
@@ -25,26 +27,46 @@ from alembic_ls.fixes.edits import FixRefused
 from alembic_ls.rules.base import CheckContext, Finding, Fix, Rule, Severity, call_head_span
 
 
-class _Side:
-    """One of upgrade()/downgrade(): its schema changes in order, and what it does we cannot read."""
+class _Changes:
+    """What one function's ops change, and the lookups made against them. Kept while the function's
+    ops are the very same objects: typing in upgrade() leaves downgrade()'s ops, so their changes,
+    index and answers are not rebuilt on every keystroke (see `_changes_of`)."""
 
-    def __init__(self, rev: RevisionFile, function: str) -> None:
-        ops = [o for o in rev.ops_in(function) if o.name != "batch_alter_table"]
-        self.changes: list[Change] = [change for op in ops for change in describe(op)]
-        self._first: dict[tuple[str, str, str | None], Change] | None = None
-        texts = [(o, sql_text(o)) for o in ops if o.name in ("execute", "bulk_insert")]
+    def __init__(self, ops: tuple[OpCall, ...]) -> None:
+        self.ops = ops
+        kept = [o for o in ops if o.name != "batch_alter_table"]
+        self.changes: list[Change] = [change for op in kept for change in describe(op)]
+        texts = [(o, sql_text(o)) for o in kept if o.name in ("execute", "bulk_insert")]
         self.sql = [text.lower() for _op, text in texts if text]
-        readable = {o.span for o, text in texts if o.name == "bulk_insert" or text is not None}
-        info = rev.functions.get(function)
-        # Statements that are neither ops nor literal SQL may do anything (helpers, loops over
-        # tables, connection.execute with built strings): nothing is reported against them.
-        self.opaque = bool(info is not None and info.unrecognised) or any(
-            call.span not in readable for call in rev.sql_calls if call.function == function
-        )
+        self.readable = {o.span for o, text in texts if o.name == "bulk_insert" or text is not None}
+        self._first: dict[tuple[str, str, str | None], Change] | None = None
+        self._as_downgrade: ChangeIndex | None = None
+        self._as_upgrade: ChangeIndex | None = None
+        # Answers by the asking change's id, with the change itself: its id is not reused meanwhile.
+        self._undone: dict[int, tuple[Change, bool]] = {}
+        self._undoing: dict[int, tuple[Change, bool]] = {}
 
-    def mentions(self, change: Change) -> bool:
-        """Does hand-written SQL here name the changed object (so it may do the reverse itself)?"""
-        return any(re.search(rf"\b{re.escape(n.lower())}\b", sql) for sql in self.sql for n in change.names)
+    def undo(self, up: Change) -> bool:
+        """Is `up` (an upgrade change) undone by one of these (downgrade changes)?"""
+        known = self._undone.get(id(up))
+        if known is not None and known[0] is up:
+            return known[1]
+        if self._as_downgrade is None:
+            self._as_downgrade = downgrade_index(self.changes)
+        answer = undone(up, self._as_downgrade)
+        _remember(self._undone, up, answer, len(self.changes))
+        return answer
+
+    def undone_by(self, down: Change) -> bool:
+        """Does `down` (a downgrade change) undo one of these (upgrade changes)?"""
+        known = self._undoing.get(id(down))
+        if known is not None and known[0] is down:
+            return known[1]
+        if self._as_upgrade is None:
+            self._as_upgrade = upgrade_index(self.changes)
+        answer = undoes_any(self._as_upgrade, down)
+        _remember(self._undoing, down, answer, len(self.changes))
+        return answer
 
     def find(self, kind: str, action: str, name: str | None) -> Change | None:
         """The first change of this kind, action and name (a dict: the order rules ask per change).
@@ -58,6 +80,47 @@ class _Side:
                 for conventional in conventional_names(change):
                     self._first.setdefault((change.kind, change.action, conventional), change)
         return self._first.get((kind, action, name))
+
+
+def _remember(answers: dict[int, tuple[Change, bool]], change: Change, answer: bool, size: int) -> None:
+    # Each keystroke in the other function asks about a new change: the answers about the changes
+    # it replaced are dropped now and then, so that a long session does not keep them all.
+    if len(answers) > 2 * size + 64:
+        answers.clear()
+    answers[id(change)] = (change, answer)
+
+
+_last_changes: dict[str, _Changes] = {}  # by function: the last revision's
+
+
+def _changes_of(rev: RevisionFile, function: str) -> _Changes:
+    ops = rev.ops_in(function)
+    last = _last_changes.get(function)
+    if last is not None and len(last.ops) == len(ops) and all(map(operator.is_, last.ops, ops)):
+        return last
+    _last_changes[function] = found = _Changes(ops)
+    return found
+
+
+class _Side:
+    """One of upgrade()/downgrade(): its schema changes in order, and what it does we cannot read."""
+
+    def __init__(self, rev: RevisionFile, function: str) -> None:
+        self.of = _changes_of(rev, function)
+        self.changes = self.of.changes
+        self.find = self.of.find
+        info = rev.functions.get(function)
+        # Statements that are neither ops nor literal SQL may do anything (helpers, loops over
+        # tables, connection.execute with built strings): nothing is reported against them.
+        self.opaque = bool(info is not None and info.unrecognised) or any(
+            call.span not in self.of.readable for call in rev.sql_calls if call.function == function
+        )
+
+    def mentions(self, change: Change) -> bool:
+        """Does hand-written SQL here name the changed object (so it may do the reverse itself)?"""
+        return any(
+            re.search(rf"\b{re.escape(n.lower())}\b", sql) for sql in self.of.sql for n in change.names
+        )
 
 
 class DowngradeMismatch(Rule):
@@ -91,12 +154,11 @@ class DowngradeMismatch(Rule):
         if down.opaque:
             return
         implied = _Implied(rev, up, down)
-        undoing = downgrade_index(down.changes)
         settled = _settled_within(up.changes, down.changes, symmetric)
         adopted = _adopted_indexes(rev, down)
         missing: dict[Span, list[Change]] = {}
         for change in up.changes:
-            if undone(change, undoing) or implied.covers(change) or down.mentions(change):
+            if down.of.undo(change) or implied.covers(change) or down.mentions(change):
                 continue
             if change.kind == "index" and change.action == "create" and change.name in adopted:
                 continue  # USING INDEX made it the constraint downgrade() drops, index and all
@@ -118,7 +180,6 @@ class DowngradeMismatch(Rule):
         if up.opaque:
             return
         excuses = _Excuses(up)
-        undone_by = upgrade_index(up.changes)
         # A column downgrade() re-adds, then alters (a temporary server_default cleared for the rows
         # that exist): the alteration is part of re-creating it, not something to undo.
         readded = {(c.table, c.name) for c in down.changes if c.kind == "column" and c.action == "create"}
@@ -130,7 +191,7 @@ class DowngradeMismatch(Rule):
         for change in down.changes:
             if change.op.span in reported or id(change) in symmetric or _unnamed(change):
                 continue
-            if undoes_any(undone_by, change) or excuses.covers(change) or up.mentions(change):
+            if up.of.undone_by(change) or excuses.covers(change) or up.mentions(change):
                 continue
             if change.kind == "alter" and (change.table, change.name) in readded:
                 continue

@@ -1,0 +1,90 @@
+"""AM202 keeps one function's changes, index and answers while its ops are the very same objects
+(typing in upgrade() leaves downgrade()'s ops in place); what it finds must equal a fresh check."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from alembic_ls.analysis.index import IndexCache
+from alembic_ls.analysis.revision_file import OpCall
+from alembic_ls.rules import am202_downgrade_mismatch
+from alembic_ls.workspace.state import Folder, WorkspaceState
+from tests.conftest import FileLab, revision_source
+
+TABLES = ("a", "b", "c")
+NAMES = ("x", "y", "ix_1", "fk_1")
+
+
+def _ops(rng: random.Random, reverse: bool) -> list[str]:
+    lines = []
+    for _ in range(rng.randrange(3, 9)):
+        table, name = rng.choice(TABLES), rng.choice(NAMES)
+        lines.append(
+            rng.choice(
+                (
+                    f"    op.add_column('{table}', sa.Column('{name}', sa.Integer(), nullable=True))",
+                    f"    op.drop_column('{table}', '{name}')",
+                    f"    op.create_index('{name}', '{table}', ['{name}'])",
+                    f"    op.drop_index('{name}', table_name='{table}')",
+                    f"    op.create_table('{table}', sa.Column('{name}', sa.Integer()))",
+                    f"    op.drop_table('{table}')",
+                    f"    op.alter_column('{table}', '{name}', nullable={rng.choice(('True', 'False'))})",
+                )
+            )
+        )
+    return lines
+
+
+def _am202(findings: list) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
+    return sorted((f.span.line, f.span.col, f.message) for f in findings if f.code == "AM202")
+
+
+def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[object] = []
+    real_init = am202_downgrade_mismatch._Changes.__init__
+
+    def counting_init(self: am202_downgrade_mismatch._Changes, ops: tuple[OpCall, ...]) -> None:
+        built.append(self)
+        real_init(self, ops)
+
+    monkeypatch.setattr(am202_downgrade_mismatch._Changes, "__init__", counting_init)
+    rng = random.Random(202)
+    root = tmp_path / "typed"
+    lab = FileLab(tmp_path / "fresh")
+    lab.check(revision_source("a1", None))  # writes the fresh project's files
+    (root / "migrations" / "versions").mkdir(parents=True)
+    for name in ("alembic.ini",):
+        (root / name).write_text((lab.root / name).read_text())
+    up, down = _ops(rng, False), _ops(rng, True)
+    path = root / "migrations" / "versions" / lab.name
+    path.write_text(revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down)))
+    state = WorkspaceState(IndexCache(None))
+    state.load([Folder(None, root)])
+    typed_builds, found_any = 0, False
+    for version in range(2, 80):
+        side = up if rng.random() < 0.5 else down
+        at = rng.randrange(len(side))
+        if rng.random() < 0.7:  # a keystroke in a name
+            quote = side[at].index("'") + 1
+            side[at] = side[at][:quote] + rng.choice("xyz_") + side[at][quote:]
+        else:  # a line replaced
+            side[at] = _ops(rng, side is down)[0]
+        text = revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down))
+        before = len(built)
+        outcome = state.analyse_document(str(path.resolve()), version, text)
+        typed_builds += len(built) - before
+        assert outcome is not None and outcome.findings is not None
+        typed = _am202(outcome.findings)
+        kept = dict(am202_downgrade_mismatch._last_changes)
+        am202_downgrade_mismatch._last_changes.clear()  # the fresh check builds its own
+        assert typed == _am202(lab.check(text)), f"version {version}"
+        am202_downgrade_mismatch._last_changes.clear()
+        am202_downgrade_mismatch._last_changes.update(kept)  # as if it had not run in between
+        found_any = found_any or bool(typed)
+    assert found_any  # the edits made downgrade() miss something now and then
+    assert typed_builds < 1.2 * 78  # mostly one side rebuilt per keystroke, not both
