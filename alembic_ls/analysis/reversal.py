@@ -201,7 +201,7 @@ def undoes(up: Change, down: Change) -> bool:
     return _same(up.table, down.table) and _same(up.name, down.name)
 
 
-_CONVENTION_PREFIXES = ("ck", "uq", "fk", "pk", "ix")
+_CONVENTION_PREFIXES = frozenset(("ck", "uq", "fk", "pk", "ix"))
 
 
 def _matchable(change: Change) -> str | None:
@@ -211,10 +211,16 @@ def _matchable(change: Change) -> str | None:
     name, table = change.name, change.table
     if name is None or table is None or change.kind not in ("index", "constraint"):
         return name
-    for prefix in _CONVENTION_PREFIXES:
-        full = f"{prefix}_{table}_"
-        if name.startswith(full) and len(name) > len(full):
-            return name[len(full) :]
+    # `{prefix}_{table}_{rest}` with a two-letter prefix, tested without building each candidate.
+    end = 4 + len(table)
+    if (
+        len(name) > end
+        and name[:2] in _CONVENTION_PREFIXES
+        and name[2] == "_"
+        and name[end - 1] == "_"
+        and name.startswith(table, 3)
+    ):
+        return name[end:]
     return name
 
 

@@ -17,6 +17,7 @@ import pytest
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.reversal import (
     Change,
+    _matchable,
     downgrade_index,
     undoes,
     undoes_any,
@@ -168,3 +169,23 @@ def test_the_random_revisions_exercise_every_order_problem() -> None:
         for _op, reason in _order_problems_by_scan(*_sides(1000 + seed, size=12 + seed % 25))
     }
     assert kinds == {"table", "column", "fk"}
+
+
+def _matchable_by_building_each_prefix(name: str, table: str) -> str:
+    """The reference: try `{prefix}_{table}_` for each convention prefix."""
+    for prefix in ("ck", "uq", "fk", "pk", "ix"):
+        full = f"{prefix}_{table}_"
+        if name.startswith(full) and len(name) > len(full):
+            return name[len(full) :]
+    return name
+
+
+def test_names_are_made_comparable_as_building_each_prefix_would() -> None:
+    rng = random.Random(7)
+    parts = ("ck", "uq", "fk", "pk", "ix", "_", "t", "tt", "a", "x_", "")
+    op = parse_revision("v.py", "def upgrade():\n    op.create_index('i', 't', ['c'])\n").ops[0]
+    for _ in range(20_000):
+        table = rng.choice(("t", "tt", "a_b", "", "ck"))
+        name = "".join(rng.choice(parts) for _ in range(rng.randrange(6)))
+        change = Change(op, rng.choice(("index", "constraint")), "create", table, name)
+        assert _matchable(change) == _matchable_by_building_each_prefix(name, table), (name, table)
