@@ -77,7 +77,8 @@ class DiagnosticsEngine:
         # The first check builds every summary: hundreds of thousands of long-lived objects and
         # no garbage. Resumed between its chunks, the collector walked the growing heap again at
         # each full pass (a third of the time of a 5,000-revision first check); it waits for the
-        # end, where those objects are frozen out of its passes.
+        # end, where those objects are frozen out of its passes. (A reference cycle that became
+        # garbage meanwhile is frozen with them, as one at the moment of any freeze would be.)
         collecting = gc.isenabled()
         gc.disable()
         try:
