@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from alembic_ls.analysis.identity_memo import IdentityMemo
@@ -40,32 +41,38 @@ class _Changes:
         self.sql = [text.lower() for _op, text in texts if text]
         self.readable = {o.span for o, text in texts if o.name == "bulk_insert" or text is not None}
         self._first: dict[tuple[str, str, str | None], Change] | None = None
-        self._as_downgrade: ChangeIndex | None = None
-        self._as_upgrade: ChangeIndex | None = None
         # Answers by the asking change's id, with the change itself: its id is not reused meanwhile.
         self._undone: dict[int, tuple[Change, bool]] = {}
         self._undoing: dict[int, tuple[Change, bool]] = {}
 
+    @functools.cached_property
+    def _as_downgrade(self) -> ChangeIndex:
+        return downgrade_index(self.changes)
+
+    @functools.cached_property
+    def _as_upgrade(self) -> ChangeIndex:
+        return upgrade_index(self.changes)
+
     def undo(self, up: Change) -> bool:
         """Is `up` (an upgrade change) undone by one of these (downgrade changes)?"""
-        known = self._undone.get(id(up))
-        if known is not None and known[0] is up:
-            return known[1]
-        if self._as_downgrade is None:
-            self._as_downgrade = downgrade_index(self.changes)
-        answer = undone(up, self._as_downgrade)
-        _remember(self._undone, up, answer, len(self.changes))
-        return answer
+        return self._answer(self._undone, up, lambda: undone(up, self._as_downgrade))
 
     def undone_by(self, down: Change) -> bool:
         """Does `down` (a downgrade change) undo one of these (upgrade changes)?"""
-        known = self._undoing.get(id(down))
-        if known is not None and known[0] is down:
+        return self._answer(self._undoing, down, lambda: undoes_any(self._as_upgrade, down))
+
+    def _answer(
+        self, answers: dict[int, tuple[Change, bool]], change: Change, ask: Callable[[], bool]
+    ) -> bool:
+        known = answers.get(id(change))
+        if known is not None and known[0] is change:
             return known[1]
-        if self._as_upgrade is None:
-            self._as_upgrade = upgrade_index(self.changes)
-        answer = undoes_any(self._as_upgrade, down)
-        _remember(self._undoing, down, answer, len(self.changes))
+        # Each keystroke in the other function asks about a new change: the answers about the
+        # changes it replaced are dropped now and then, so that a long session does not keep them all.
+        if len(answers) > 2 * len(self.changes) + 64:
+            answers.clear()
+        answer = ask()
+        answers[id(change)] = (change, answer)
         return answer
 
     def find(self, kind: str, action: str, name: str | None) -> Change | None:
@@ -80,14 +87,6 @@ class _Changes:
                 for conventional in conventional_names(change):
                     self._first.setdefault((change.kind, change.action, conventional), change)
         return self._first.get((kind, action, name))
-
-
-def _remember(answers: dict[int, tuple[Change, bool]], change: Change, answer: bool, size: int) -> None:
-    # Each keystroke in the other function asks about a new change: the answers about the changes
-    # it replaced are dropped now and then, so that a long session does not keep them all.
-    if len(answers) > 2 * size + 64:
-        answers.clear()
-    answers[id(change)] = (change, answer)
 
 
 _last_changes: dict[str, _Changes] = {}  # by function: the last revision's
