@@ -1,3 +1,3 @@
-from alembic_ls.cli import main
+from alembic_ls.entry import main
 
 raise SystemExit(main())

@@ -20,12 +20,13 @@ from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.identifiers import scan_graph_fields
 from alembic_ls.analysis.incremental import IncrementalParser
-from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache, default_cache_dir
+from alembic_ls.analysis.index_cache import ANALYZER_FINGERPRINT, CacheEntry, IndexCache
 from alembic_ls.analysis.parse_workers import SharedWorkers, WorkersFailed, parse_batches_in_workers
 from alembic_ls.analysis.parser import parse_revision, parse_revision_bytes, read_revision_file
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source
 from alembic_ls.analysis.stored_summary import StoredLater, StoredRevisionFile, dumps, graph_fields, restore
+from alembic_ls.cache_dir import default_cache_dir
 from alembic_ls.project import Project
 
 __all__ = ["ANALYZER_FINGERPRINT", "IndexCache", "ProjectIndex", "default_cache_dir"]

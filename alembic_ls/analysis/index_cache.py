@@ -34,14 +34,6 @@ def _fingerprint() -> str:
 ANALYZER_FINGERPRINT = _fingerprint()
 
 
-def default_cache_dir() -> Path:
-    configured = os.environ.get("ALEMBIC_LS_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "alembic-ls"
-
-
 @dataclass(frozen=True, slots=True)
 class CacheEntry:
     mtime_ns: int

@@ -1,0 +1,170 @@
+"""The server's modules imported with kept generated code are the modules compiled from scratch."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import attr._make
+import attrs
+import pytest
+
+from alembic_ls.server import generated_code_cache
+from alembic_ls.server.generated_code_cache import REWRITE_AFTER_MISSES, cache_file, generated_code_kept
+
+# Every generated method of every attrs class and dataclass the server's modules define, as the
+# code Python would run: compared between a process that compiled them and one that did not.
+DESCRIBE_GENERATED = r"""
+import contextlib, dataclasses, json, sys, types
+from pathlib import Path
+
+def described(code):
+    consts = [described(c) if isinstance(c, types.CodeType) else repr(c) for c in code.co_consts]
+    return [code.co_code.hex(), consts, list(code.co_names), list(code.co_varnames),
+            code.co_flags, code.co_filename, code.co_name, code.co_firstlineno]
+
+cache = sys.argv[1]
+if cache == "-":
+    kept = contextlib.nullcontext()
+else:
+    from alembic_ls.server.generated_code_cache import generated_code_kept
+    kept = generated_code_kept(Path(cache))
+with kept as counts:
+    import lsprotocol.types
+    import alembic_ls.server.main
+methods = {}
+for name, module in list(sys.modules.items()):
+    if not (name.startswith(("alembic_ls", "lsprotocol", "pygls", "cattrs")) and module):
+        continue
+    for value in list(vars(module).values()):
+        if not isinstance(value, type) or getattr(value, "__module__", None) != name:
+            continue
+        if not (hasattr(value, "__attrs_attrs__") or dataclasses.is_dataclass(value)):
+            continue
+        for method, function in vars(value).items():
+            code = getattr(function, "__code__", None)
+            generated = code is not None and code.co_filename.startswith(("<string>", "<attrs generated"))
+            if generated:
+                methods[f"{value.__module__}.{value.__qualname__}.{method}"] = [
+                    described(code), repr(getattr(function, "__annotations__", None))
+                ]
+counted = {"hits": getattr(counts, "hits", 0), "misses": getattr(counts, "misses", 0)}
+print(json.dumps({"methods": methods, **counted}))
+"""
+
+
+def generated_methods(cache: str) -> dict[str, object]:
+    # A fixed hash seed: attrs salts a frozen class's __hash__ with a string's hash.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    run = subprocess.run(
+        [sys.executable, "-c", DESCRIBE_GENERATED, cache], capture_output=True, text=True, env=env, check=True
+    )
+    result: dict[str, object] = json.loads(run.stdout)
+    return result
+
+
+def test_methods_from_kept_code_are_the_methods_compiled_from_their_text(tmp_path: Path) -> None:
+    compiled = generated_methods("-")
+    first = generated_methods(str(tmp_path))  # compiles, and writes what it compiled
+    again = generated_methods(str(tmp_path))  # takes every method from the file
+
+    assert len(compiled["methods"]) > 1000  # type: ignore[arg-type]
+    assert first["hits"] == 0 and first["misses"] > 1000  # type: ignore[operator]
+    assert again["misses"] == 0 and again["hits"] == first["misses"]
+    assert first["methods"] == compiled["methods"]
+    assert again["methods"] == compiled["methods"]
+
+
+def define_classes(count: int) -> list[type]:
+    made: list[type] = []
+    for n in range(count):
+        made.append(attrs.define(type(f"Attrs{n}", (), {"__annotations__": {"x": "int"}})))
+        made.append(
+            dataclasses.dataclass(frozen=True)(type(f"Data{n}", (), {"__annotations__": {"y": "str"}}))
+        )
+    return made
+
+
+def test_kept_code_is_read_back_and_the_classes_work(tmp_path: Path) -> None:
+    with generated_code_kept(tmp_path) as first:
+        define_classes(REWRITE_AFTER_MISSES)
+    assert first.hits == 0 and first.misses >= REWRITE_AFTER_MISSES
+    assert cache_file(tmp_path).is_file()
+
+    with generated_code_kept(tmp_path) as again:
+        made = define_classes(REWRITE_AFTER_MISSES)
+    assert again.misses == 0 and again.hits == first.misses
+    attrs_class, data_class = made[0], made[1]
+    assert attrs_class(x=1) == attrs_class(x=1) and repr(attrs_class(x=2)) == "Attrs0(x=2)"
+    assert data_class(y="a") == data_class(y="a") and hash(data_class(y="a")) == hash(data_class(y="a"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        data_class(y="a").y = "b"  # type: ignore[misc]
+
+
+def test_a_few_misses_leave_the_file_as_it_is(tmp_path: Path) -> None:
+    with generated_code_kept(tmp_path):
+        define_classes(1)  # fewer texts than are worth a rewrite
+    assert not cache_file(tmp_path).exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe9\x01\x02", b"\x00" * 64])
+def test_an_unreadable_cache_file_is_compiled_over(tmp_path: Path, content: bytes) -> None:
+    path = cache_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    with generated_code_kept(tmp_path) as kept:
+        made = define_classes(REWRITE_AFTER_MISSES)
+    assert kept.hits == 0
+    assert made[0](x=3).x == 3
+    with generated_code_kept(tmp_path) as again:  # rewritten whole
+        define_classes(REWRITE_AFTER_MISSES)
+    assert again.misses == 0
+
+
+def test_entries_of_the_wrong_shape_are_ignored(tmp_path: Path) -> None:
+    import marshal
+
+    path = cache_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(marshal.dumps({("a", b"b"): "not code", "key": compile("1", "x", "eval"), 1: 2}))
+    with generated_code_kept(tmp_path) as kept:
+        define_classes(1)
+    assert kept.hits == 0
+
+
+def test_the_hooks_are_undone_after_the_block_even_when_it_fails(tmp_path: Path) -> None:
+    before = attr._make._compile_and_eval
+    with pytest.raises(RuntimeError), generated_code_kept(tmp_path):
+        assert attr._make._compile_and_eval is not before
+        assert "exec" in vars(dataclasses)
+        raise RuntimeError("import failed")
+    assert attr._make._compile_and_eval is before
+    assert "exec" not in vars(dataclasses)
+
+
+def test_an_attrs_without_the_expected_function_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def other(script: str, globs: dict[str, object]) -> None:  # another signature
+        raise AssertionError("not called here")
+
+    monkeypatch.setattr(attr._make, "_compile_and_eval", other)
+    with generated_code_kept(tmp_path):
+        assert attr._make._compile_and_eval is other
+
+
+def test_a_read_only_cache_directory_only_costs_the_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(generated_code_cache.tempfile, "mkstemp", refuse)
+    with generated_code_kept(tmp_path) as kept:
+        made = define_classes(REWRITE_AFTER_MISSES)
+    assert kept.misses >= REWRITE_AFTER_MISSES and made[0](x=1).x == 1
+    assert not cache_file(tmp_path).exists()
