@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from alembic_ls.analysis.incremental_lex import IncrementalLexer
 from alembic_ls.analysis.prefilter import SegmentNames
 from alembic_ls.analysis.python_parse import first_line, parse_python
-from alembic_ls.analysis.revision_file import ArgValue, FunctionInfo, OpCall, SqlCall
+from alembic_ls.analysis.revision_file import ArgValue, FunctionInfo, OpCall, SqlCall, Statement
 
 ArgKey = tuple[int, int, int, int, str]  # an op argument's span and source text
 # What the analyzer recorded for one statement (or the header of a compound one): the node it
@@ -31,6 +31,8 @@ Calls = tuple[ast.AST, CallsKey, tuple[OpCall, ...], tuple[SqlCall, ...]]
 # What the analyzer made of one function: its summary and its calls, with the function's lines and
 # the context they were read in.
 FunctionResult = tuple[tuple[object, ...], FunctionInfo, tuple[OpCall, ...], tuple[SqlCall, ...]]
+# A function's statements as the analyzer summarised them, by the node's id (the node is kept).
+StatementsById = dict[int, tuple[ast.stmt, Statement]]
 
 
 class IncrementalParser:
@@ -58,16 +60,26 @@ class IncrementalParser:
         self.segment_names = SegmentNames()
         # Comments and strings, found again only around each edit.
         self.lexer = IncrementalLexer()
+        # Parses so far, and the one whose analysis `statements` holds.
+        self.parses = 0
+        self.statements_parse = -1
+        # Each function's statement summaries for the version `statements_parse` parsed.
+        self.statements: dict[str, StatementsById] = {}
+        # The lines (0-based, first and last) of the statements the last edit replaced, when it
+        # changed nothing an explanation reads (`_quiet_region`); None otherwise.
+        self.quiet_region: tuple[int, int] | None = None
 
     def parse(self, text: str) -> ast.Module:
         """`parse_python(text)`, raising what it raises."""
+        self.parses += 1
+        self.quiet_region = None
         lines = text.split("\n")
         tree = None
         if self._tree is not None and self._lines is not None and "\r" not in text:
             try:
-                tree = _splice(self._tree, self._lines, lines)
+                tree, self.quiet_region = _splice(self._tree, self._lines, lines)
             except Exception:  # never trust a half-spliced tree: parse from scratch
-                tree = None
+                tree, self.quiet_region = None, None
             if tree is not None:
                 self.reused += 1
         self._tree = self._lines = None  # the old tree may be half updated until this succeeds
@@ -97,9 +109,12 @@ def _is_code_free(lines: Sequence[str]) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in lines)
 
 
-def _splice(tree: ast.Module, old: list[str], new: list[str]) -> ast.Module | None:
+Spliced = tuple[ast.Module | None, tuple[int, int] | None]
+
+
+def _splice(tree: ast.Module, old: list[str], new: list[str]) -> Spliced:
     if old == new:
-        return tree
+        return tree, None
     first, last, delta = _changed_lines(old, new)
     module = tree.body
     for position, function in enumerate(module):
@@ -111,7 +126,7 @@ def _splice(tree: ast.Module, old: list[str], new: list[str]) -> ast.Module | No
         if zone_start <= function.lineno or not zone_start <= first <= last <= zone_end:
             continue
         return _splice_body(tree, position, function, (first, last, delta), old, new)
-    return None
+    return None, None
 
 
 def _splice_body(
@@ -121,7 +136,7 @@ def _splice_body(
     change: tuple[int, int, int],
     old: list[str],
     new: list[str],
-) -> ast.Module | None:
+) -> Spliced:
     first, last, delta = change
     body = function.body
     indent = body[0].col_offset
@@ -140,21 +155,26 @@ def _splice_body(
         stop += 1
         region_last = max(region_last, body[stop - 1].end_lineno or 0)
     if region_first <= function.lineno or new[region_first - 2].rstrip().endswith("\\"):
-        return None  # a continuation line above would join the region to the statement before
+        return None, None  # a continuation line above would join the region to the statement before
     region = new[region_first - 1 : region_last + delta]
     text = "\n".join(region)
     if "\t" in text or "\x0c" in text:
-        return None  # indentation the `if 1:` block might read differently from the file
+        return None, None  # indentation the `if 1:` block might read differently from the file
     statements: list[ast.stmt] = []
     if not _is_code_free(region):
         wrapper = parse_python("\n" * (region_first - 2) + "if 1:\n" + text)
         if len(wrapper.body) != 1 or not isinstance(wrapper.body[0], ast.If):
-            return None
+            return None, None
         statements = wrapper.body[0].body
         if any(stmt.col_offset != indent for stmt in statements):
-            return None
+            return None, None
     if not statements and start == 0 and stop == len(body):
-        return None  # the function would be left without a body
+        return None, None  # the function would be left without a body
+    quiet = (
+        start > 0
+        and delta == 0
+        and _quiet_region(body[start:stop], statements, old[region_first - 1 : region_last], region)
+    )
     if delta:
         for stmt in body[stop:]:
             ast.increment_lineno(stmt, delta)
@@ -163,4 +183,47 @@ def _splice_body(
     body[start:stop] = statements
     function.end_lineno = body[-1].end_lineno
     function.end_col_offset = body[-1].end_col_offset
-    return tree
+    return tree, (region_first - 1, region_last - 1) if quiet else None
+
+
+def _quiet_region(before: list[ast.stmt], after: list[ast.stmt], old: list[str], new: list[str]) -> bool:
+    """Did replacing `before` (on lines `old`) with `after` (on as many lines `new`) change nothing
+    that says whether another statement is explained (parser.is_explained)?
+
+    That reads comments, blank lines, `def` lines, docstrings and the blocks statements sit in,
+    and, through a blank line, what the code of the two paragraphs beside it does (`_carried_over`).
+    So: simple statements on both sides (no block, no definition; not the docstring: the caller
+    asks for `start > 0`), and on every line of the region, before and after, code without a `#`
+    that starts no `def`. The paragraph holding the region and the one below it may still read
+    it; the analyzer summarises their statements again."""
+    if not before or not after:
+        return False
+    if any(type(stmt) not in _SIMPLE for stmt in (*before, *after)):
+        return False
+    for line in (*old, *new):
+        stripped = line.lstrip()
+        if not stripped or "#" in line or stripped.startswith(("def", "async")):
+            return False
+    return True
+
+
+# Statements with no body: replacing one opens or closes no block.
+_SIMPLE = frozenset(
+    {
+        ast.Expr,
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.Pass,
+        ast.Return,
+        ast.Delete,
+        ast.Raise,
+        ast.Assert,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Global,
+        ast.Nonlocal,
+        ast.Break,
+        ast.Continue,
+    }
+)

@@ -19,7 +19,7 @@ from dataclasses import replace
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.dialect_guard import DialectGuard, guard_helpers, guard_of
 from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
-from alembic_ls.analysis.incremental import ArgKey, Calls, FunctionResult, IncrementalParser
+from alembic_ls.analysis.incremental import ArgKey, Calls, FunctionResult, IncrementalParser, StatementsById
 from alembic_ls.analysis.op_catalog import SCHEMA_OPS
 from alembic_ls.analysis.python_parse import first_line, parse_python, python_source
 from alembic_ls.analysis.revision_file import (
@@ -144,15 +144,21 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
     if incremental is not None:
         analyzer.earlier_segment_names = incremental.segment_names
         analyzer.segment_names_seen = seen_names = prefilter.SegmentNames()
+        analyzer.keeps_statements = True
     if incremental is not None and incremental.constants == analyzer.constants:
         analyzer.earlier_args = incremental.arguments
         analyzer.earlier_calls = incremental.calls
         analyzer.earlier_functions = incremental.functions
+        if incremental.quiet_region is not None and incremental.statements_parse == incremental.parses - 1:
+            analyzer.earlier_statements = incremental.statements
+            analyzer.quiet_zone = analyzer.explanations_read(*incremental.quiet_region)
     analyzer.run()
     if incremental is not None:
         incremental.arguments = analyzer.args_seen
         incremental.calls = analyzer.calls_seen
         incremental.functions = analyzer.functions_seen
+        incremental.statements = analyzer.statements_seen
+        incremental.statements_parse = incremental.parses
         if seen_names is not None and seen_names.by_text:  # (empty when the prefilter did not run)
             incremental.segment_names = seen_names
         incremental.constants = analyzer.constants
@@ -247,6 +253,10 @@ def _fallback_identifiers(result: RevisionFile, lines: list[str]) -> None:
     result.id_refs = tuple(refs)
 
 
+# Two spans of lines (first, last), 0-based: where the statements are that an edit may have changed
+# the explanation of (`_Analyzer.explanations_read`).
+Zone = tuple[tuple[int, int], tuple[int, int]]
+
 # A `with op.batch_alter_table(...) as alias:` block: alias, table (when known), the with-statement's
 # span, and the table argument as written.
 Batch = tuple[str, str | None, Span, str | None]
@@ -309,6 +319,13 @@ class _Analyzer:
         # And what each function gave (see IncrementalParser.functions).
         self.earlier_functions: dict[str, FunctionResult] = {}
         self.functions_seen: dict[str, FunctionResult] = {}
+        # Each function's statement summaries in the previous version, when the edit since changed
+        # nothing an explanation reads outside `quiet_zone` (see IncrementalParser.quiet_region).
+        self.earlier_statements: dict[str, StatementsById] = {}
+        self.statements_seen: dict[str, StatementsById] = {}
+        self.quiet_zone: Zone | None = None
+        self.keeps_statements = False  # for the next version of an open document
+        self.calls_found = 0  # statements whose calls were found, not reused (a counter)
         self.comment_at: dict[int, Comment] = {c.line: c for c in comments}
         self.string_lines = string_lines
         self.op_aliases: set[str] = set()
@@ -465,6 +482,7 @@ class _Analyzer:
             self.ops.extend(ops)
             self.sql_calls.extend(sql_calls)
             self.unrecognised[node.name] = list(info.unrecognised)
+            self.statements_seen[node.name] = self.earlier_statements.get(node.name, {})
         else:
             ops_before, sql_before = len(self.ops), len(self.sql_calls)
             info = self._function(node)
@@ -477,9 +495,27 @@ class _Analyzer:
         # Frozen once here: every statement's reuse key holds it.
         aliases = frozenset(self.op_aliases | {"op"} if "op" in params else self.op_aliases)
         self.text_bindings = ()
-        for stmt in node.body:
-            self._walk_statement(stmt, node.name, aliases, None, None)
-        statements = tuple(self._statement(stmt, node.name) for stmt in node.body)
+        earlier = self.earlier_statements.get(node.name) if self.quiet_zone is not None else None
+        if earlier is None:
+            for stmt in node.body:
+                self._walk_statement(stmt, node.name, aliases, None, None)
+            statements = tuple(self._statement(stmt, node.name) for stmt in node.body)
+            if self.keeps_statements:
+                self.statements_seen[node.name] = {
+                    id(s): (s, t) for s, t in zip(node.body, statements, strict=True)
+                }
+        else:
+            found_again: set[int] = set()
+            for stmt in node.body:
+                before = self.calls_found
+                self._walk_statement(stmt, node.name, aliases, None, None)
+                if self.calls_found != before:
+                    found_again.add(id(stmt))
+            seen: StatementsById = {}
+            statements = tuple(
+                self._statement_again(stmt, node.name, earlier, found_again, seen) for stmt in node.body
+            )
+            self.statements_seen[node.name] = seen
         first, last = node.body[0], node.body[-1]
         body_span = Span(
             first.lineno - 1,
@@ -505,6 +541,74 @@ class _Analyzer:
             node.name, span, name_span, params, body_span, indent, statements, unrecognised, tables
         )
 
+    def _statement_again(
+        self,
+        stmt: ast.stmt,
+        function: str,
+        earlier: StatementsById,
+        found_again: set[int],
+        seen: StatementsById,
+    ) -> Statement:
+        """`_statement(stmt)`, or the previous version's summary of the very same statement: its
+        calls were reused (so its kind is the same), it did not move (the edit added no line), and
+        it lies outside the paragraphs where the edit may have changed what explains a statement."""
+        kept = earlier.get(id(stmt)) if id(stmt) not in found_again else None
+        if kept is not None and kept[0] is stmt and self.quiet_zone is not None:
+            span = kept[1].span
+            (a_first, a_last), (b_first, b_last) = self.quiet_zone
+            outside = (span.end_line < a_first or span.line > a_last) and (
+                span.end_line < b_first or span.line > b_last
+            )
+            if outside and span.line == stmt.lineno - 1:
+                seen[id(stmt)] = kept
+                return kept[1]
+        statement = self._statement(stmt, function)
+        seen[id(stmt)] = (stmt, statement)
+        return statement
+
+    def explanations_read(self, first: int, last: int) -> Zone:
+        """The lines of the statements whose explanation may read the code on lines `first`..`last`
+        (when those hold no comment, blank or `def` line). A statement's walk up its paragraph
+        passes code lines over, but on reaching a blank line it asks `_carried_over`, which reads
+        the code of the paragraphs on both sides of that line. So: the statements of the region's
+        paragraph whose walk reaches the blank line above it, and those of the next paragraph
+        whose walk reaches the blank line between the two; each from the paragraph's first line to
+        the first line that ends a walk (`_ends_walk`), that line included."""
+        lines, strings = self.lines, self.string_lines
+        count = len(lines)
+
+        def blank(line: int) -> bool:
+            return not lines[line].strip() and line not in strings
+
+        def walks_reaching(start: int) -> tuple[int, int]:
+            line = start
+            while line + 1 < count and not blank(line + 1) and not self._ends_walk(line):
+                line += 1
+            return start, line
+
+        start = first
+        while start > 0 and not blank(start - 1):
+            start -= 1
+        end = last
+        while end + 1 < count and not blank(end + 1):
+            end += 1
+        below = end + 1
+        while below < count and blank(below):
+            below += 1
+        return walks_reaching(start), walks_reaching(below) if below < count else (count, count)
+
+    def _ends_walk(self, line: int) -> bool:
+        """Does `_explained_above`, walking up to `line`, stop there without reading further up?"""
+        if line in self.string_lines:
+            return False
+        text = self.lines[line].strip()
+        comment = self.comment_at.get(line)
+        if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
+            return (
+                bool(_MARKER_START.match(text) or _MARKER_END.match(text)) or line in self._meaningful_lines
+            )
+        return text.startswith(("def", "async")) and _DEF_LINE.match(text) is not None
+
     def _statement(self, stmt: ast.stmt, function: str) -> Statement:
         span = self.pos.span(stmt)
         sql_lines, op_lines = self._call_lines(function)
@@ -519,7 +623,7 @@ class _Analyzer:
             kind = StatementKind.OP
         else:
             kind = StatementKind.OTHER
-        explained = self.is_explained(span.line, span.end_line)
+        explained = self._explained_where_it_stands(span.line, span.end_line)
         defines = kind is StatementKind.OTHER and (
             isinstance(stmt, _DEFINITIONS)
             or (isinstance(stmt, ast.Assign | ast.AnnAssign) and not self._acts(stmt))
@@ -550,6 +654,13 @@ class _Analyzer:
         outer: Span | None,
     ) -> None:
         """Record op calls and SQL calls; `batch` is (alias, table, with-span) inside a batch."""
+        if type(stmt) is ast.Expr:  # most statements (every op call): none of the blocks below
+            if (
+                not self._record_calls(stmt, stmt, function, aliases, batch)
+                and type(stmt.value) is not ast.Constant
+            ):
+                self.unrecognised.setdefault(function, []).append(self.pos.span(stmt))
+            return
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             return
         if isinstance(stmt, ast.With | ast.AsyncWith):
@@ -665,6 +776,7 @@ class _Analyzer:
         earlier = self.earlier_calls.get(id(node))
         if earlier is not None and earlier[0] is node and earlier[1] == key:
             return self._reuse_calls(node, earlier)
+        self.calls_found += 1
         ops_before, sql_before = len(self.ops), len(self.sql_calls)
         recognised = self._find_calls(node, stmt, function, aliases, batch)
         found = (tuple(self.ops[ops_before:]), tuple(self.sql_calls[sql_before:]))
@@ -841,12 +953,17 @@ class _Analyzer:
         the framed section it sits in; or the block the statement sits in (`for`, `while`, `with`,
         `if`, `try`, `match`) is explained: the comment over `for row in rows:` speaks for the loop's
         body, blank lines and all."""
-        if not self._meaningful_lines.isdisjoint(range(first_line, last_line + 1)):
-            return True
-        if first_line in self._framed_lines or self._explained_above(first_line - 1):
+        if self._explained_where_it_stands(first_line, last_line):
             return True
         header = self._block_headers.get(first_line)
         return header is not None and self.is_explained(*header)
+
+    def _explained_where_it_stands(self, first_line: int, last_line: int) -> bool:
+        """`is_explained` of a statement in no block: a statement of a function's body, whose
+        summary needs no index of the blocks (building it costs as much as ten statements' walks)."""
+        if not self._meaningful_lines.isdisjoint(range(first_line, last_line + 1)):
+            return True
+        return first_line in self._framed_lines or self._explained_above(first_line - 1)
 
     @functools.cached_property
     def _block_headers(self) -> dict[int, tuple[int, int]]:
