@@ -1,5 +1,6 @@
 """AM202 keeps one function's changes, index and answers while its ops are the very same objects
-(typing in upgrade() leaves downgrade()'s ops in place); what it finds must equal a fresh check."""
+(typing in upgrade() leaves downgrade()'s ops in place), and a rebuilt side keeps the answers its
+new or gone changes cannot alter; what it finds must equal a fresh check."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ TABLES = ("a", "b", "c")
 NAMES = ("x", "y", "ix_1", "fk_1")
 
 
-def _ops(rng: random.Random, reverse: bool) -> list[str]:
+def _ops(rng: random.Random, reverse: bool, count: tuple[int, int] = (3, 9)) -> list[str]:
     lines = []
-    for _ in range(rng.randrange(3, 9)):
+    for _ in range(rng.randrange(*count)):
         table, name = rng.choice(TABLES), rng.choice(NAMES)
         lines.append(
             rng.choice(
@@ -32,6 +33,9 @@ def _ops(rng: random.Random, reverse: bool) -> list[str]:
                     f"    op.create_table('{table}', sa.Column('{name}', sa.Integer()))",
                     f"    op.drop_table('{table}')",
                     f"    op.alter_column('{table}', '{name}', nullable={rng.choice(('True', 'False'))})",
+                    # names that are not literals: candidates for every lookup of their kind
+                    f"    op.drop_column('{table}', names['{name}'])",
+                    f"    op.create_index(names['{name}'], '{table}', ['{name}'])",
                 )
             )
         )
@@ -42,25 +46,35 @@ def _am202(findings: list) -> list[tuple[int, int, str]]:  # type: ignore[type-a
     return sorted((f.span.line, f.span.col, f.message) for f in findings if f.code == "AM202")
 
 
+# Small functions, and longer ones: there a rebuilt side keeps the answers its edit cannot alter.
+@pytest.mark.parametrize(
+    ("seed", "count"), [(202, (3, 9)), (203, (3, 9)), (1, (12, 30)), (2, (12, 30)), (3, (20, 40))]
+)
 def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, count: tuple[int, int]
 ) -> None:
     built: list[object] = []
+    kept_answers: list[int] = []  # answers a rebuilt side took over from its previous version
     real_init = am202_downgrade_mismatch._Changes.__init__
 
-    def counting_init(self: am202_downgrade_mismatch._Changes, ops: tuple[OpCall, ...]) -> None:
+    def counting_init(
+        self: am202_downgrade_mismatch._Changes,
+        ops: tuple[OpCall, ...],
+        earlier: am202_downgrade_mismatch._Changes | None = None,
+    ) -> None:
         built.append(self)
-        real_init(self, ops)
+        real_init(self, ops, earlier)
+        kept_answers.append(len(self._undone) + len(self._undoing))
 
     monkeypatch.setattr(am202_downgrade_mismatch._Changes, "__init__", counting_init)
-    rng = random.Random(202)
+    rng = random.Random(seed)
     root = tmp_path / "typed"
     lab = FileLab(tmp_path / "fresh")
     lab.check(revision_source("a1", None))  # writes the fresh project's files
     (root / "migrations" / "versions").mkdir(parents=True)
     for name in ("alembic.ini",):
         (root / name).write_text((lab.root / name).read_text())
-    up, down = _ops(rng, False), _ops(rng, True)
+    up, down = _ops(rng, False, count), _ops(rng, True, count)
     path = root / "migrations" / "versions" / lab.name
     path.write_text(revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down)))
     state = WorkspaceState(IndexCache(None))
@@ -88,3 +102,5 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
         found_any = found_any or bool(typed)
     assert found_any  # the edits made downgrade() miss something now and then
     assert typed_builds < 1.2 * 78  # mostly one side rebuilt per keystroke, not both
+    if count[0] > 10:
+        assert sum(1 for kept_count in kept_answers if kept_count) > 10  # and it kept answers
