@@ -194,8 +194,8 @@ def _quiet_region(before: list[ast.stmt], after: list[ast.stmt], old: list[str],
     and, through a blank line, what the code of the two paragraphs beside it does (`_carried_over`).
     So: simple statements on both sides (no block, no definition; not the docstring: the caller
     asks for `start > 0`), and on every line of the region, before and after, code without a `#`
-    that starts no `def`. The paragraph holding the region and the one below it may still read
-    it; the analyzer summarises their statements again."""
+    that starts no `def`. Statements of the paragraph holding the region, and of the one below
+    it, may still read that code: the analyzer finds which (`_Analyzer.explanations_read`)."""
     if not before or not after:
         return False
     if any(type(stmt) not in _SIMPLE for stmt in (*before, *after)):

@@ -326,6 +326,8 @@ class _Analyzer:
         self.quiet_zone: Zone | None = None
         self.keeps_statements = False  # for the next version of an open document
         self.calls_found = 0  # statements whose calls were found, not reused (a counter)
+        # Has the walk entered a block yet? A call found before the first one sits in none.
+        self.blocks_walked = False
         self.comment_at: dict[int, Comment] = {c.line: c for c in comments}
         self.string_lines = string_lines
         self.op_aliases: set[str] = set()
@@ -663,6 +665,8 @@ class _Analyzer:
             return
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             return
+        if type(stmt) in _COMPOUND:
+            self.blocks_walked = True  # before its body: the calls found there may sit in it
         if isinstance(stmt, ast.With | ast.AsyncWith):
             inner_batch = batch
             for item in stmt.items:
@@ -955,6 +959,8 @@ class _Analyzer:
         body, blank lines and all."""
         if self._explained_where_it_stands(first_line, last_line):
             return True
+        if not self.blocks_walked:
+            return False  # no block holds it: no need for the index of every block
         header = self._block_headers.get(first_line)
         return header is not None and self.is_explained(*header)
 
