@@ -1,6 +1,7 @@
-"""Typing code inside a function keeps the other statements' summaries, and they are the ones a fresh
-parse gives: an explanation that depends on the edited code (a comment over a setup paragraph speaks
-for the next paragraph, `_carried_over`) is read again."""
+"""Typing code inside a function keeps the other statements' summaries, and they are the ones a
+fresh parse gives: an explanation that depends on the edited code (a comment over a setup paragraph
+speaks for the next paragraph, `_carried_over`) is read again, and so is a statement that reads what
+the edit bound (a `text()` variable, a table variable)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,10 @@ def upgrade():
     total = len(rows)
     # TODO
     conn.execute(sa.text("UPDATE role SET level = 2"))
+    stmt = sa.text("UPDATE role SET level = 3")
+    conn.execute(stmt)
+    other = sa.Table("other", meta)
+    op.bulk_insert(other, [{"id": 1}])
     op.create_index("ix_role_level", "role", ["level"])
 
 
@@ -68,6 +73,10 @@ REPLACEMENTS = [
     "    n = 1",
     "    slugs = rows",
     '    op.drop_column("role", "level")',
+    '    stmt = sa.text("DELETE FROM role")',
+    "    stmt = 1",
+    '    role = sa.Table("renamed", meta)',
+    "    other = 2",
 ]
 
 
@@ -97,7 +106,7 @@ def parses(text: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(12))
 def test_kept_statements_are_those_of_a_fresh_parse(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     summarised = 0
     real = parser._Analyzer._statement
