@@ -354,8 +354,10 @@ class IndexDelta:
                 self._named.add((change.kind, key))
 
     def may_answer_differently(self, kind: str, keys: tuple[Key, ...]) -> bool:
-        if kind not in self._kinds or kind in self._any_name:
-            return kind in self._kinds
+        if kind not in self._kinds:
+            return False
+        if kind in self._any_name:
+            return True  # one of them is a candidate for every lookup of its kind
         return any(None in key or (kind, key) in self._named for key in keys)
 
     def may_change_undone(self, up: Change) -> bool:
