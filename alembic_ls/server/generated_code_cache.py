@@ -14,7 +14,7 @@ Only while the server's own modules are imported (both hooks are undone after), 
 the library still has the hook this relies on: attrs' `_compile_and_eval(script, globs, locs,
 filename)`, and dataclasses' calls of the built-in `exec`, which a module-level `exec` in
 `dataclasses` answers first. Anywhere else, or with a cache file that cannot be read, the library
-compiles as usual. The file holds the texts of the last start that missed enough of them to be
+compiles as usual. The file holds the code of the last start that missed enough texts to be
 worth writing (a frozen attrs class's `__hash__` carries a salt of its own process, so one text
 misses at every start).
 """
