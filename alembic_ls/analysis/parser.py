@@ -497,26 +497,18 @@ class _Analyzer:
         # Frozen once here: every statement's reuse key holds it.
         aliases = frozenset(self.op_aliases | {"op"} if "op" in params else self.op_aliases)
         self.text_bindings = ()
-        earlier = self.earlier_statements.get(node.name) if self.quiet_zone is not None else None
-        if earlier is None:
-            for stmt in node.body:
-                self._walk_statement(stmt, node.name, aliases, None, None)
-            statements = tuple(self._statement(stmt, node.name) for stmt in node.body)
-            if self.keeps_statements:
-                self.statements_seen[node.name] = {
-                    id(s): (s, t) for s, t in zip(node.body, statements, strict=True)
-                }
-        else:
-            found_again: set[int] = set()
-            for stmt in node.body:
-                before = self.calls_found
-                self._walk_statement(stmt, node.name, aliases, None, None)
-                if self.calls_found != before:
-                    found_again.add(id(stmt))
-            seen: StatementsById = {}
-            statements = tuple(
-                self._statement_again(stmt, node.name, earlier, found_again, seen) for stmt in node.body
-            )
+        found_again: set[int] = set()  # statements whose calls were found, not reused
+        for stmt in node.body:
+            before = self.calls_found
+            self._walk_statement(stmt, node.name, aliases, None, None)
+            if self.calls_found != before:
+                found_again.add(id(stmt))
+        earlier = self.earlier_statements.get(node.name, {}) if self.quiet_zone is not None else {}
+        seen: StatementsById | None = {} if self.keeps_statements else None
+        statements = tuple(
+            self._statement_again(stmt, node.name, earlier, found_again, seen) for stmt in node.body
+        )
+        if seen is not None:
             self.statements_seen[node.name] = seen
         first, last = node.body[0], node.body[-1]
         body_span = Span(
@@ -549,12 +541,13 @@ class _Analyzer:
         function: str,
         earlier: StatementsById,
         found_again: set[int],
-        seen: StatementsById,
+        seen: StatementsById | None,
     ) -> Statement:
         """`_statement(stmt)`, or the previous version's summary of the very same statement: its
         calls were reused (so its kind is the same), it did not move (the edit added no line), and
-        it lies outside the paragraphs where the edit may have changed what explains a statement."""
-        kept = earlier.get(id(stmt)) if id(stmt) not in found_again else None
+        it lies outside the paragraphs where the edit may have changed what explains a statement.
+        Each summary goes into `seen` (when kept for the next version)."""
+        kept = earlier.get(id(stmt)) if earlier and id(stmt) not in found_again else None
         if kept is not None and kept[0] is stmt and self.quiet_zone is not None:
             span = kept[1].span
             (a_first, a_last), (b_first, b_last) = self.quiet_zone
@@ -562,10 +555,12 @@ class _Analyzer:
                 span.end_line < b_first or span.line > b_last
             )
             if outside and span.line == stmt.lineno - 1:
-                seen[id(stmt)] = kept
+                if seen is not None:
+                    seen[id(stmt)] = kept
                 return kept[1]
         statement = self._statement(stmt, function)
-        seen[id(stmt)] = (stmt, statement)
+        if seen is not None:
+            seen[id(stmt)] = (stmt, statement)
         return statement
 
     def explanations_read(self, first: int, last: int) -> Zone:
@@ -604,12 +599,21 @@ class _Analyzer:
         if line in self.string_lines:
             return False
         text = self.lines[line].strip()
+        return bool(text) and self._walk_verdict(line, text) is not None
+
+    def _walk_verdict(self, line: int, text: str) -> bool | None:
+        """What a walk up a paragraph concludes on reaching `line` (its stripped `text`, neither
+        blank nor inside a string): None when it passes over the line, else whether the
+        statements below are explained. A marker ends the walk unexplained, a meaningful full-line
+        comment explains them, and a `def` line does when its docstring explains."""
         comment = self.comment_at.get(line)
         if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
-            return (
-                bool(_MARKER_START.match(text) or _MARKER_END.match(text)) or line in self._meaningful_lines
-            )
-        return text.startswith(("def", "async")) and _DEF_LINE.match(text) is not None
+            if _MARKER_START.match(text) or _MARKER_END.match(text):
+                return False
+            return True if line in self._meaningful_lines else None
+        if text.startswith(("def", "async")) and _DEF_LINE.match(text):
+            return line in self._documented_defs
+        return None
 
     def _statement(self, stmt: ast.stmt, function: str) -> Statement:
         span = self.pos.span(stmt)
@@ -1172,15 +1176,9 @@ class _Analyzer:
             if not text:
                 result = self._carried_over(line)
                 break
-            comment = self.comment_at.get(line)
-            if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
-                if _MARKER_START.match(text) or _MARKER_END.match(text):
-                    break
-                if line in self._meaningful_lines:
-                    result = True
-                    break
-            elif text.startswith(("def", "async")) and _DEF_LINE.match(text):
-                result = line in self._documented_defs
+            verdict = self._walk_verdict(line, text)
+            if verdict is not None:
+                result = verdict
                 break
         for visited in path:
             memo[visited] = result

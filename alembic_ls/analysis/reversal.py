@@ -333,52 +333,6 @@ class ChangeIndex:
         return found + self._unnamed.get(kind, [])
 
 
-class IndexDelta:
-    """Changes that joined or left one side since an earlier version: which lookups of a
-    `ChangeIndex` of that side they could answer differently.
-
-    A lookup's candidates are the changes of its kind that share one of its keys, or whose own
-    keys, or its keys, hold a name that is not a literal (`ChangeIndex.candidates`). When none of
-    these changes is such a candidate, the lookup has the same candidates as before, and so the
-    same answer: an answer about the other side's unchanged change can be kept."""
-
-    def __init__(self, changes: list[Change], keys: Callable[[Change], tuple[Key, ...]]) -> None:
-        self._kinds: set[str] = set()
-        self._any_name: set[str] = set()  # kinds with a change whose names are not all literals
-        self._named: set[tuple[str, Key]] = set()
-        for change in changes:
-            self._kinds.add(change.kind)
-            for key in keys(change):
-                if None in key:
-                    self._any_name.add(change.kind)
-                self._named.add((change.kind, key))
-
-    def may_answer_differently(self, kind: str, keys: tuple[Key, ...]) -> bool:
-        if kind not in self._kinds:
-            return False
-        if kind in self._any_name:
-            return True  # one of them is a candidate for every lookup of its kind
-        return any(None in key or (kind, key) in self._named for key in keys)
-
-    def may_change_undone(self, up: Change) -> bool:
-        """Of a downgrade side's delta: could `undone(up, index)` now answer differently?"""
-        return up.kind in self._kinds and self.may_answer_differently(up.kind, _up_keys(up))
-
-    def may_change_undoes_any(self, down: Change) -> bool:
-        """Of an upgrade side's delta: could `undoes_any(index, down)` now answer differently?"""
-        return down.kind in self._kinds and self.may_answer_differently(down.kind, (_down_key(down),))
-
-
-def downgrade_delta(changes: list[Change]) -> IndexDelta:
-    """Downgrade changes added or removed (`downgrade_index` registers them by `_down_keys`)."""
-    return IndexDelta(changes, _down_keys)
-
-
-def upgrade_delta(changes: list[Change]) -> IndexDelta:
-    """Upgrade changes added or removed (`upgrade_index` registers them by `_up_keys`)."""
-    return IndexDelta(changes, _up_keys)
-
-
 def downgrade_index(down: list[Change]) -> ChangeIndex:
     """Downgrade changes, for finding what undoes an upgrade change: `undone(up, index)`."""
     return ChangeIndex(down, _down_keys)

@@ -15,11 +15,9 @@ from alembic_ls.analysis.reversal import (
     ChangeIndex,
     conventional_names,
     describe,
-    downgrade_delta,
     downgrade_index,
     undoes_any,
     undone,
-    upgrade_delta,
     upgrade_index,
 )
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
@@ -35,7 +33,7 @@ class _Changes:
     ops are the very same objects: typing in upgrade() leaves downgrade()'s ops, so their changes,
     index and answers are not rebuilt on every keystroke (see `_changes_of`)."""
 
-    def __init__(self, ops: tuple[OpCall, ...], earlier: _Changes | None = None) -> None:
+    def __init__(self, ops: tuple[OpCall, ...]) -> None:
         self.ops = ops
         kept = [o for o in ops if o.name != "batch_alter_table"]
         self.changes: list[Change] = [change for op in kept for change in describe(op)]
@@ -46,29 +44,6 @@ class _Changes:
         # Answers by the asking change's id, with the change itself: its id is not reused meanwhile.
         self._undone: dict[int, tuple[Change, bool]] = {}
         self._undoing: dict[int, tuple[Change, bool]] = {}
-        if earlier is not None:
-            self._keep_answers(earlier)
-
-    def _keep_answers(self, earlier: _Changes) -> None:
-        """The answers of the same function's previous version that its few new or gone changes
-        cannot alter (`IndexDelta`): a keystroke in upgrade() replaces one op's changes, and the
-        other side's thousand questions keep their answers. `describe` gives an unchanged op the
-        very same changes, so identity tells which changes are new or gone."""
-        before = {id(change) for change in earlier.changes}
-        touched = [c for c in self.changes if id(c) not in before]
-        if len(touched) > _KEEP_ANSWERS_UP_TO or 8 * len(touched) > len(self.changes):
-            return  # another file's function (a check of many files), or a paste: ask again
-        now = {id(change) for change in self.changes}
-        touched += [c for c in earlier.changes if id(c) not in now]
-        if len(touched) > _KEEP_ANSWERS_UP_TO:
-            return
-        as_upgrade, as_downgrade = upgrade_delta(touched), downgrade_delta(touched)
-        for key, (asked, answer) in earlier._undoing.items():
-            if not as_upgrade.may_change_undoes_any(asked):
-                self._undoing[key] = (asked, answer)
-        for key, (asked, answer) in earlier._undone.items():
-            if not as_downgrade.may_change_undone(asked):
-                self._undone[key] = (asked, answer)
 
     @functools.cached_property
     def _as_downgrade(self) -> ChangeIndex:
@@ -115,8 +90,6 @@ class _Changes:
 
 
 _last_changes: dict[str, _Changes] = {}  # by function: the last revision's
-# Beyond this many new or gone changes, or an eighth of the function's, answers are asked again.
-_KEEP_ANSWERS_UP_TO = 64
 
 
 def _changes_of(rev: RevisionFile, function: str) -> _Changes:
@@ -124,7 +97,7 @@ def _changes_of(rev: RevisionFile, function: str) -> _Changes:
     last = _last_changes.get(function)
     if last is not None and len(last.ops) == len(ops) and all(map(operator.is_, last.ops, ops)):
         return last
-    _last_changes[function] = found = _Changes(ops, last)
+    _last_changes[function] = found = _Changes(ops)
     return found
 
 
