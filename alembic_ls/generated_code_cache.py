@@ -1,16 +1,19 @@
-"""Starting the server without compiling the same generated methods again.
+"""Starting the server, or `check`, without compiling the same generated methods again.
 
 lsprotocol describes LSP in some 570 attrs classes, and attrs writes each class's `__init__`,
 `__repr__`, `__eq__`... as source text and compiles it: about 560 `compile` calls at every server
 start, 0.18 s of the 0.49 s that importing lsprotocol's types took (cProfile, 2026-12-06), the
 largest single part of the time before the server can answer `initialize`. The dataclasses of
-alembic-ls and of the standard library add 470 more (45 ms). For the same library and the same
-Python the texts are the same at every start, so the code objects are kept (marshal) in the cache
-directory, keyed by each text's file name, digest and `__future__` flags, and the library
-evaluates the kept code instead of compiling the text again: the code is exactly what compiling
-would give, since it was compiled from the same text, under the same name, with the same flags.
+alembic-ls and of the standard library add 470 more (45 ms); `check` defines 353 of them, about
+20 ms of a run that takes every finding from its cache (0.18 s on 1,000 revisions). For the same
+library and the same Python the texts are the same at every start, so the code objects are kept
+(marshal) in the cache directory, keyed by each text's file name, digest and `__future__` flags,
+and the library evaluates the kept code instead of compiling the text again: the code is exactly
+what compiling would give, since it was compiled from the same text, under the same name, with
+the same flags.
 
-Only while the server's own modules are imported (both hooks are undone after), and only where
+Only while the command's own modules are imported (both hooks are undone after; see `entry`), one
+file per command (each imports other classes, and a file holds what one start used), and only where
 the library still has the hook this relies on: attrs' `_compile_and_eval(script, globs, locs,
 filename)`, and dataclasses' calls of the built-in `exec`, which a module-level `exec` in
 `dataclasses` answers first. Anywhere else, or with a cache file that cannot be read, the library
@@ -46,9 +49,9 @@ for _feature in __future__.all_feature_names:
 REWRITE_AFTER_MISSES = 8
 
 
-def cache_file(cache_dir: Path) -> Path:
+def cache_file(cache_dir: Path, command: str) -> Path:
     """Code objects are only valid for the Python that compiled them (its magic number)."""
-    return cache_dir / "generated-code" / f"python-{importlib.util.MAGIC_NUMBER.hex()}.marshal"
+    return cache_dir / "generated-code" / f"{command}-python-{importlib.util.MAGIC_NUMBER.hex()}.marshal"
 
 
 class KeptCode:
@@ -78,11 +81,11 @@ class KeptCode:
 
 
 @contextlib.contextmanager
-def generated_code_kept(cache_dir: Path) -> Iterator[KeptCode]:
+def generated_code_kept(cache_dir: Path, command: str) -> Iterator[KeptCode]:
     """While the block runs (it imports the modules defining attrs classes and dataclasses),
-    attrs and dataclasses take the code of each generated method from `cache_dir` when it was
-    compiled there before."""
-    kept = KeptCode(cache_file(cache_dir))
+    attrs and dataclasses take the code of each generated method from `cache_dir` when `command`
+    compiled it there before."""
+    kept = KeptCode(cache_file(cache_dir, command))
     with contextlib.ExitStack() as hooks:
         hooks.enter_context(_attrs_hooked(kept))
         hooks.enter_context(_dataclasses_hooked(kept))
