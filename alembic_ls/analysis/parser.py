@@ -324,7 +324,9 @@ class _Analyzer:
         self.earlier_statements: dict[str, StatementsById] = {}
         self.statements_seen: dict[str, StatementsById] = {}
         self.quiet_zone: Zone | None = None
-        self.keeps_statements = False  # for the next version of an open document
+        # For the next version of an open document: then what each function, statement, call
+        # and argument gave is kept (`*_seen`), and reused where nothing it reads changed.
+        self.keeps_statements = False
         self.calls_found = 0  # statements whose calls were found, not reused (a counter)
         # Has the walk entered a block yet? A call found before the first one sits in none.
         self.blocks_walked = False
@@ -465,6 +467,8 @@ class _Analyzer:
         """`_function(node)`, or what it gave for the previous version of the document when the
         function's lines and everything read around them are the same (typing in upgrade()
         leaves downgrade() as it was)."""
+        if not self.keeps_statements:
+            return self._function(node)  # no next version to keep it for
         first = first_line(node) - 1
         last = (node.end_lineno or node.lineno) - 1
         key = (
@@ -763,6 +767,9 @@ class _Analyzer:
         batch: Batch | None,
     ) -> bool:
         """Record op and SQL calls; True when the statement is one of them."""
+        if not self.keeps_statements:  # no next version to keep them for
+            self.calls_found += 1
+            return self._find_calls(node, stmt, function, aliases, batch)
         # Everything the walk below reads besides the node itself (whose text a splice never
         # changes in place): where it is, and the context the statement sits in.
         key = (
@@ -890,7 +897,7 @@ class _Analyzer:
         else:
             span = self.pos.span(node)
             source = self.pos.segment(span)
-        if depth == 0:
+        if depth == 0 and self.keeps_statements:
             key = (span.line, span.col, span.end_line, span.end_col, source)
             value = self.earlier_args.get(key) or self._new_arg(node, span, source, depth)
             self.args_seen[key] = value

@@ -91,6 +91,26 @@ def all_names_bound(
     code = _blank_out(lines, imports)
     if code is None:
         return False
+    if known is None and seen is None:
+        # Nothing to reuse or keep: one pass over the whole text reads what the statements' texts
+        # would, besides comments and blank lines, which read no name.
+        candidates = possible_name_loads("\n".join(code))
+    else:
+        candidates = _names_by_statement(tree, code, known, seen)
+    if candidates is None:
+        return False
+    # `_NAME` skips the `T` of `x: T = v` and `def f(a: T = v)` as if it were a keyword argument.
+    for annotation in annotations:
+        _names_in(annotation, candidates)
+    candidates.difference_update(builtins)
+    return not candidates - bound
+
+
+def _names_by_statement(
+    tree: ast.Module, code: list[str], known: SegmentNames | None, seen: SegmentNames | None
+) -> set[str] | None:
+    """`possible_name_loads` of the whole code, statement by statement: each statement's names
+    are taken from `known` when its text is unchanged, and kept in `seen`."""
     candidates: set[str] = set()
     for node, first, last in _segments(tree):
         names: set[str] | None = _UNSEEN
@@ -111,13 +131,9 @@ def all_names_bound(
             if node is not None:
                 seen.by_node[id(node)] = (node, segment, names)
         if names is None:
-            return False
+            return None
         candidates |= names
-    # `_NAME` skips the `T` of `x: T = v` and `def f(a: T = v)` as if it were a keyword argument.
-    for annotation in annotations:
-        _names_in(annotation, candidates)
-    candidates.difference_update(builtins)
-    return not candidates - bound
+    return candidates
 
 
 @dataclass
