@@ -160,7 +160,8 @@ def test_the_whole_text_and_its_statements_give_the_same_answer() -> None:
             continue
         lines = text.splitlines()
         whole = prefilter.all_names_bound(lines, tree, parser._BUILTINS)
-        by_statement = prefilter.all_names_bound(lines, tree, parser._BUILTINS, None, prefilter.SegmentNames())
+        seen = prefilter.SegmentNames()
+        by_statement = prefilter.all_names_bound(lines, tree, parser._BUILTINS, None, seen)
         assert whole == by_statement, text[:200]
         answers.append(whole)
     assert True in answers and False in answers
