@@ -63,7 +63,7 @@ EDGE_CASES = {
     "bulk insert": "from alembic import op\ndef upgrade():\n    op.bulk_insert(table, [{'a': 1}])\n",
     # Read whole or statement by statement, the text between statements holds only comments.
     "comments with quotes between statements": (
-        "import x\n# it's a 'quote\n@x.deco(missing_n)\ndef f():\n    # \"\"\" open\n    pass\n"
+        'import x\n# it\'s a \'quote\n@x.deco(missing_n)\ndef f():\n    # """ open\n    pass\n'
         "  # trailing '''\nmissing_o; x.y = 1\n"
     ),
 }
