@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from typing import NamedTuple
 
+from alembic_ls.analysis.comment_edges import is_edge
 from alembic_ls.analysis.incremental_lex import IncrementalLexer
 from alembic_ls.analysis.prefilter import SegmentNames
 from alembic_ls.analysis.python_parse import first_line, parse_python
@@ -65,9 +67,9 @@ class IncrementalParser:
         self.statements_parse = -1
         # Each function's statement summaries for the version `statements_parse` parsed.
         self.statements: dict[str, StatementsById] = {}
-        # The lines (0-based, first and last) of the statements the last edit replaced, when it
-        # changed nothing an explanation reads (`_quiet_region`); None otherwise.
-        self.quiet_region: tuple[int, int] | None = None
+        # Where the last edit was, when it changed nothing an explanation reads but what the
+        # analyzer can find again around it (`QuietEdit`); None otherwise.
+        self.quiet_region: QuietEdit | None = None
 
     def parse(self, text: str) -> ast.Module:
         """`parse_python(text)`, raising what it raises."""
@@ -109,7 +111,17 @@ def _is_code_free(lines: Sequence[str]) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in lines)
 
 
-Spliced = tuple[ast.Module | None, tuple[int, int] | None]
+class QuietEdit(NamedTuple):
+    """An edit inside a function that left every other statement in place, on as many lines:
+    the lines (0-based, first and last) of the statements it replaced (`_quiet_region`), or of
+    the full-line comments it changed between two statements (`comments`; no marker, no frame)."""
+
+    first: int
+    last: int
+    comments: bool = False
+
+
+Spliced = tuple[ast.Module | None, QuietEdit | None]
 
 
 def _splice(tree: ast.Module, old: list[str], new: list[str]) -> Spliced:
@@ -170,11 +182,13 @@ def _splice_body(
             return None, None
     if not statements and start == 0 and stop == len(body):
         return None, None  # the function would be left without a body
-    quiet = (
-        start > 0
-        and delta == 0
-        and _quiet_region(body[start:stop], statements, old[region_first - 1 : region_last], region)
-    )
+    quiet = None
+    if start > 0 and delta == 0:
+        before = old[region_first - 1 : region_last]
+        if start == stop and _comments_only(before, region):
+            quiet = QuietEdit(region_first - 1, region_last - 1, comments=True)
+        elif _quiet_region(body[start:stop], statements, before, region):
+            quiet = QuietEdit(region_first - 1, region_last - 1)
     if delta:
         for stmt in body[stop:]:
             ast.increment_lineno(stmt, delta)
@@ -183,7 +197,7 @@ def _splice_body(
     body[start:stop] = statements
     function.end_lineno = body[-1].end_lineno
     function.end_col_offset = body[-1].end_col_offset
-    return tree, (region_first - 1, region_last - 1) if quiet else None
+    return tree, quiet
 
 
 def _quiet_region(before: list[ast.stmt], after: list[ast.stmt], old: list[str], new: list[str]) -> bool:
@@ -203,6 +217,16 @@ def _quiet_region(before: list[ast.stmt], after: list[ast.stmt], old: list[str],
     for line in (*old, *new):
         stripped = line.lstrip()
         if not stripped or "#" in line or stripped.startswith(("def", "async")):
+            return False
+    return True
+
+
+def _comments_only(old: list[str], new: list[str]) -> bool:
+    """Are these lines, before and after, full-line comments that open or close no run of lines?
+    (Between two statements, such a line lies inside no string.)"""
+    for line in (*old, *new):
+        stripped = line.strip()
+        if not stripped.startswith("#") or is_edge(stripped):
             return False
     return True
 
