@@ -347,6 +347,7 @@ class _Analyzer:
         # Names assigned a table, per function (None: at module level), in order.
         self.table_variables: dict[str | None, list[TableVariable]] = {}
         self._explained_memo: dict[int, bool] = {}
+        self._statement_spans: dict[int, Span] = {}  # by the id of a statement of `tree`
         self._call_lines_cache: dict[str, tuple[set[int], set[int]]] = {}
         self.autogen_ranges = self._autogen_ranges()
         # `TABLE = "user"` at module level, bound once: an op argument `TABLE` is that string.
@@ -642,7 +643,7 @@ class _Analyzer:
         return None
 
     def _statement(self, stmt: ast.stmt, function: str) -> Statement:
-        span = self.pos.span(stmt)
+        span = self._statement_span(stmt)
         sql_lines, op_lines = self._call_lines(function)
         lines = range(span.line, span.end_line + 1)
         if isinstance(stmt, ast.Pass) or (
@@ -691,7 +692,7 @@ class _Analyzer:
                 not self._record_calls(stmt, stmt, function, aliases, batch)
                 and type(stmt.value) is not ast.Constant
             ):
-                self.unrecognised.setdefault(function, []).append(self.pos.span(stmt))
+                self.unrecognised.setdefault(function, []).append(self._statement_span(stmt))
             return
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             return
@@ -755,7 +756,7 @@ class _Analyzer:
             isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
         )
         if not recognised and not is_noop:
-            self.unrecognised.setdefault(function, []).append(self.pos.span(stmt))
+            self.unrecognised.setdefault(function, []).append(self._statement_span(stmt))
 
     def _note_table_variable(self, stmt: ast.stmt, function: str | None, aliases: Collection[str]) -> None:
         # A name assigned a table before, here or at module level, that the statement assigns
@@ -832,6 +833,14 @@ class _Analyzer:
             self.sql_calls.append(call if call.explained == explained else replace(call, explained=explained))
         return bool(ops or sql_calls)
 
+    def _statement_span(self, stmt: ast.stmt) -> Span:
+        """One Span per statement, shared by its summary, its calls and their ops (a history's
+        summaries hold tens of thousands)."""
+        span = self._statement_spans.get(id(stmt))
+        if span is None:
+            span = self._statement_spans[id(stmt)] = self.pos.span(stmt)
+        return span
+
     def _find_calls(
         self,
         node: ast.AST,
@@ -840,7 +849,7 @@ class _Analyzer:
         aliases: frozenset[str],
         batch: Batch | None,
     ) -> bool:
-        stmt_span = self.pos.span(stmt)
+        stmt_span = self._statement_span(stmt)
         sql_recorded = op_recorded = schema_op = False
         # Only a call that *is* the statement is an operation; `op.f("ix")` or
         # `op.inline_literal(1)` nested in arguments are helpers.
@@ -865,7 +874,7 @@ class _Analyzer:
                         name=method,
                         receiver=receiver,
                         function=function,
-                        span=self.pos.span(call),
+                        span=stmt_span if _same_place(call, stmt) else self.pos.span(call),
                         stmt_span=stmt_span,
                         args=tuple([self._arg(a) for a in call.args]),
                         kwargs=tuple([(k.arg, self._arg(k.value)) for k in call.keywords if k.arg]),
@@ -892,7 +901,7 @@ class _Analyzer:
                 )
                 self.sql_calls.append(
                     SqlCall(
-                        span=self.pos.span(call),
+                        span=stmt_span if _same_place(call, stmt) else self.pos.span(call),
                         stmt_span=stmt_span,
                         what=what,
                         explained=self.is_explained(stmt_span.line, stmt_span.end_line),
@@ -1402,6 +1411,16 @@ def _formatted_sql(node: ast.expr, constants: dict[str, str]) -> tuple[str, bool
         template = node.func.value.value
         return _FORMAT_HOLE.sub("?", template).replace("{{", "{").replace("}}", "}"), True
     return None
+
+
+def _same_place(call: ast.expr, stmt: ast.stmt) -> bool:
+    """Does the call span its whole statement (`op.add_column(...)` on its own)?"""
+    return (
+        call.lineno == stmt.lineno
+        and call.col_offset == stmt.col_offset
+        and call.end_lineno == stmt.end_lineno
+        and call.end_col_offset == stmt.end_col_offset
+    )
 
 
 def _literal_str(node: ast.expr) -> str | None:

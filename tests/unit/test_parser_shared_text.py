@@ -20,3 +20,15 @@ def test_equal_argument_texts_and_names_are_one_object_across_summaries() -> Non
     assert column_one.source is column_two.source
     assert column_one.call_args[1].source is column_two.call_args[1].source  # sa.Integer()
     assert column_one.call_args[0].value is column_two.call_args[0].value  # owner_id
+
+
+def test_a_statement_and_the_op_it_is_share_one_span() -> None:
+    summary = parse_revision(
+        "a.py",
+        revision_source("a1", None, upgrade=UPGRADE + "\n    x = 1\n    (op.drop_table('t'))"),
+    )
+    add, drop = [o for o in summary.ops if o.function == "upgrade"]
+    statements = summary.functions["upgrade"].statements
+    assert add.span is add.stmt_span is statements[0].span
+    assert drop.stmt_span is statements[2].span
+    assert drop.span != drop.stmt_span  # the statement holds the parentheses too
