@@ -89,15 +89,22 @@ class _Changes:
         return self._first.get((kind, action, name))
 
 
-_last_changes: dict[str, _Changes] = {}  # by function: the last revision's
+# By file and function, the last version's: the files checked between two keystrokes (those the
+# edit affects, re-checked meanwhile) leave the edited document's in place.
+_last_changes: dict[tuple[str, str], _Changes] = {}
+_KEEP_FUNCTIONS = 16
 
 
 def _changes_of(rev: RevisionFile, function: str) -> _Changes:
     ops = rev.ops_in(function)
-    last = _last_changes.get(function)
+    key = (rev.path, function)
+    last = _last_changes.pop(key, None)
     if last is not None and len(last.ops) == len(ops) and all(map(operator.is_, last.ops, ops)):
+        _last_changes[key] = last  # asked for last now
         return last
-    _last_changes[function] = found = _Changes(ops)
+    if len(_last_changes) >= _KEEP_FUNCTIONS:
+        del _last_changes[next(iter(_last_changes))]  # the one asked for longest ago
+    _last_changes[key] = found = _Changes(ops)
     return found
 
 

@@ -1,5 +1,6 @@
 """AM202 keeps one function's changes, index and answers while its ops are the very same objects
-(typing in upgrade() leaves downgrade()'s ops in place); what it finds must equal a fresh check."""
+(typing in upgrade() leaves downgrade()'s ops in place), whatever other files are checked in
+between; what it finds must equal a fresh check."""
 
 from __future__ import annotations
 
@@ -87,11 +88,9 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
         typed_builds += len(built) - before
         assert outcome is not None and outcome.findings is not None
         typed = _am202(outcome.findings)
-        kept = dict(am202_downgrade_mismatch._last_changes)
-        am202_downgrade_mismatch._last_changes.clear()  # the fresh check builds its own
+        # Another file checked between two keystrokes (as the files an edit affects are) builds
+        # its own and leaves the typed document's.
         assert typed == _am202(lab.check(text)), f"version {version}"
-        am202_downgrade_mismatch._last_changes.clear()
-        am202_downgrade_mismatch._last_changes.update(kept)  # as if it had not run in between
         found_any = found_any or bool(typed)
     assert found_any  # the edits made downgrade() miss something now and then
     assert typed_builds < 1.2 * 78  # mostly one side rebuilt per keystroke, not both
