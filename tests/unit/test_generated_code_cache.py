@@ -25,8 +25,15 @@ DESCRIBE_GENERATED = r"""
 import contextlib, dataclasses, json, sys, types
 from pathlib import Path
 
+def constant(c):
+    if isinstance(c, types.CodeType):
+        return described(c)
+    if isinstance(c, frozenset):  # `name in {...}` (3.12's frozen dataclasses): marshal keeps the
+        return repr(sorted(c, key=repr))  # elements, not the order a set happens to iterate them in
+    return repr(c)
+
 def described(code):
-    consts = [described(c) if isinstance(c, types.CodeType) else repr(c) for c in code.co_consts]
+    consts = [constant(c) for c in code.co_consts]
     return [code.co_code.hex(), consts, list(code.co_names), list(code.co_varnames),
             code.co_flags, code.co_filename, code.co_name, code.co_firstlineno]
 
