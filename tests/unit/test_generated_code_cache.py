@@ -93,7 +93,8 @@ def test_methods_from_kept_code_are_the_methods_compiled_from_their_text(
     again = generated_methods(str(tmp_path), command)  # takes every method from the file
 
     assert len(compiled["methods"]) > at_least  # type: ignore[arg-type]
-    assert first["hits"] == 0 and first["misses"] > at_least  # type: ignore[operator]
+    # One text per method up to 3.12; from 3.13 on, dataclasses compiles a class's methods together.
+    assert first["hits"] == 0 and first["misses"] > at_least // 5  # type: ignore[operator]
     assert again["misses"] == 0 and again["hits"] == first["misses"]
     assert first["methods"] == compiled["methods"]
     assert again["methods"] == compiled["methods"]
