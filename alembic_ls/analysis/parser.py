@@ -18,7 +18,7 @@ from dataclasses import replace
 from sys import intern
 
 from alembic_ls.analysis import prefilter
-from alembic_ls.analysis.comment_edges import FRAME, MARKER_END, MARKER_START
+from alembic_ls.analysis.comment_edges import FRAME, MARKER_END, MARKER_START, is_edge
 from alembic_ls.analysis.dialect_guard import DialectGuard, guard_helpers, guard_of
 from alembic_ls.analysis.identifiers import IDENTIFIERS, IdentifierReader, read_identifier_prefix
 from alembic_ls.analysis.incremental import (
@@ -1104,7 +1104,7 @@ class _Analyzer:
                 return []
             comment = self.comment_at.get(line)
             if comment is not None and comment.col == len(self.lines[line]) - len(self.lines[line].lstrip()):
-                if MARKER_START.match(text) or MARKER_END.match(text) or FRAME.match(text):
+                if is_edge(text):
                     return []  # a block's or a framed section's edge, not a heading
                 if line in self._meaningful_lines:
                     return code
