@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from alembic_ls.analysis.comment_edges import is_edge
 from alembic_ls.analysis.incremental_lex import IncrementalLexer
+from alembic_ls.analysis.line_shift import shift_lines
 from alembic_ls.analysis.prefilter import SegmentNames
 from alembic_ls.analysis.python_parse import first_line, parse_python
 from alembic_ls.analysis.revision_file import ArgValue, FunctionInfo, OpCall, SqlCall, Statement
@@ -190,10 +191,8 @@ def _splice_body(
         elif _quiet_region(body[start:stop], statements, before, region):
             quiet = QuietEdit(region_first - 1, region_last - 1)
     if delta:
-        for stmt in body[stop:]:
-            ast.increment_lineno(stmt, delta)
-        for stmt in tree.body[position + 1 :]:
-            ast.increment_lineno(stmt, delta)
+        shift_lines(body[stop:], delta)
+        shift_lines(tree.body[position + 1 :], delta)
     body[start:stop] = statements
     function.end_lineno = body[-1].end_lineno
     function.end_col_offset = body[-1].end_col_offset
