@@ -10,18 +10,32 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
+
+# Pauses overlap: the language server's event loop holds one across a keystroke's analysis and
+# publication while the analysis thread takes its own. The collector resumes when the last ends
+# (and only if it ran when the first began), not when whichever began first ends.
+_lock = threading.Lock()
+_holders = 0
+_resume = False
 
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
+    global _holders, _resume
+    with _lock:
+        if _holders == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _holders += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _lock:
+            _holders -= 1
+            if _holders == 0 and _resume:
+                gc.enable()
 
 
 # Texts from this size on (about 20,000 lines of code) leave millions of long-lived objects.
@@ -40,3 +54,18 @@ def keep_out_of_collections(text_size: int) -> None:
     """
     if text_size >= BIG_TEXT:
         gc.freeze()
+
+
+def settle_after_opening() -> None:
+    """Once an opened document's first diagnostics are out: collect, then exempt every object
+    alive from later passes.
+
+    Opening a 2,600-line revision leaves some 150,000 long-lived objects (its tree, kept for
+    incremental parsing, and its summary). Left to the collector, a young pass walked them at the
+    next keystroke (13 ms) and an older pass a hundred keystrokes later (25-45 ms): the slowest
+    keystrokes of a session. One full collection now, while the user looks at the opened file,
+    frees the garbage first, so nothing but live objects is frozen; they are still freed by
+    reference count when an edit or a close drops them.
+    """
+    gc.collect()
+    gc.freeze()

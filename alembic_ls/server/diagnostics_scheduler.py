@@ -26,7 +26,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from alembic_ls.analysis.collector import BIG_TEXT, collector_paused
+from alembic_ls.analysis.collector import BIG_TEXT, collector_paused, settle_after_opening
 from alembic_ls.analysis.parse_workers import PARALLEL_MIN_FILES, SharedWorkers, worker_count
 from alembic_ls.rules.base import Finding
 from alembic_ls.server.findings_as_diagnostics import to_diagnostic
@@ -68,6 +68,8 @@ class DiagnosticsEngine:
         self._reload_again = False
         # Versions the client holds, readable from the analysis thread (plain dict reads).
         self.client_versions: dict[str, int] = {}
+        # Opened documents whose first diagnostics are not out yet.
+        self._opening: set[str] = set()
 
     # -- entry points (event loop) ------------------------------------------------------------
 
@@ -79,17 +81,15 @@ class DiagnosticsEngine:
         # each full pass (a third of the time of a 5,000-revision first check); it waits for the
         # end, where those objects are frozen out of its passes. (A reference cycle that became
         # garbage meanwhile is frozen with them, as one at the moment of any freeze would be.)
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            await self._load_and_check(folders)
-        finally:
-            # The summaries of a thousand revisions are hundreds of thousands of long-lived objects;
-            # a full collection walking them costs ~0.4 s, and one falls due every few dozen
-            # keystrokes. Frozen objects are skipped by the collector (still freed by refcount).
-            gc.freeze()
-            if collecting:
-                gc.enable()
+        with collector_paused():
+            try:
+                await self._load_and_check(folders)
+            finally:
+                # The summaries of a thousand revisions are hundreds of thousands of long-lived
+                # objects; a full collection walking them costs ~0.4 s, and one falls due every few
+                # dozen keystrokes. Frozen objects are skipped by the collector (still freed by
+                # refcount).
+                gc.freeze()
         # After the progress ends: every file is checked and published by now.
         await server.analyse(server.state.save_caches)
         await server.notify_projects_changed(server.state.projects)
@@ -170,6 +170,7 @@ class DiagnosticsEngine:
         if path is not None:
             self.server.open_uris[path] = uri
         self.client_versions[uri] = version
+        self._opening.add(uri)
         self.document_changed(uri)
 
     def document_changed(self, uri: str) -> None:
@@ -185,6 +186,7 @@ class DiagnosticsEngine:
 
     def document_closed(self, uri: str) -> None:
         self.client_versions.pop(uri, None)
+        self._opening.discard(uri)
         path = uri_to_path(uri)
         if path is None:
             return
@@ -253,6 +255,10 @@ class DiagnosticsEngine:
                 continue  # another edit changed the graph under this result
             if publication is not None:
                 self._publish(publication)
+            if uri in self._opening:
+                self._opening.discard(uri)
+                if outcome is not None:  # it belongs to a project: its analysis built a summary
+                    settle_after_opening()
             if outcome is not None and outcome.affected:
                 await server.notify_projects_changed([outcome.project])
             return
