@@ -16,6 +16,7 @@ parse on its own, a dedent, tabs, form feeds or `\\r` line breaks — gets the w
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -154,9 +155,11 @@ def _splice_body(
     body = function.body
     indent = body[0].col_offset
     # The body statements the edit touches (none when it only touches lines between them),
-    # widened to whole lines: two statements may share one (`a = 1; b = 2`).
-    start = next((i for i, stmt in enumerate(body) if (stmt.end_lineno or stmt.lineno) >= first), len(body))
-    stop = next((i for i in range(len(body) - 1, -1, -1) if first_line(body[i]) <= last), -1) + 1
+    # widened to whole lines: two statements may share one (`a = 1; b = 2`). Found by bisection
+    # (a body's statements follow each other, so their first and last lines only grow): a
+    # scan cost 5% of a keystroke in a body of 1,000 statements.
+    start = bisect_left(body, first, key=_last_line)
+    stop = bisect_right(body, last, key=first_line)
     region_first, region_last = first, last
     if start < stop:
         region_first = min(first, first_line(body[start]))
@@ -197,6 +200,10 @@ def _splice_body(
     function.end_lineno = body[-1].end_lineno
     function.end_col_offset = body[-1].end_col_offset
     return tree, quiet
+
+
+def _last_line(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
 
 
 def _quiet_region(before: list[ast.stmt], after: list[ast.stmt], old: list[str], new: list[str]) -> bool:
