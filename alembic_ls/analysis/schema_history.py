@@ -7,6 +7,7 @@ revisions, or tables the files do not mention at all — is assumed to exist and
 
 from __future__ import annotations
 
+import operator
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -81,41 +82,61 @@ class UpgradeTimeline:
     op that drops or renames it away), so a question about one op is a lookup, not a replay.
     """
 
-    def __init__(self, rev: RevisionFile) -> None:
+    def __init__(self, rev: RevisionFile, earlier: UpgradeTimeline | None = None) -> None:
         self.ops: tuple[OpCall, ...] = tuple(
             o for o in rev.ops_in("upgrade") if o.name != "batch_alter_table"
         )
-        self._position = {_key(op): index for index, op in enumerate(self.ops)}
-        # name -> [first position that sees it as new, last position that does]
-        self._tables: dict[str, list[tuple[int, int]]] = {}
-        self._columns: dict[tuple[str, str], int] = {}
         # lines of upgrade()'s SQL and data calls: any of them may fill a column added before it
         self._writes = tuple(call.span.line for call in rev.sql_calls if call.function == "upgrade")
+        self._position: dict[tuple[int, int], int]
+        # name -> [first position that sees it as new, last position that does]
+        self._tables: dict[str, list[tuple[int, int]]]
+        self._columns: dict[tuple[str, str], int]
+        if earlier is not None and earlier._records_alike(self.ops):
+            # A keystroke inside one op of a 1,000-op upgrade(): the same positions, tables and
+            # columns (rebuilding them was a tenth of such a keystroke).
+            self._position, self._tables, self._columns = earlier._position, earlier._tables, earlier._columns
+            return
+        self._position = {_key(op): index for index, op in enumerate(self.ops)}
+        self._tables, self._columns = {}, {}
         open_tables: dict[str, int] = {}
         for index, op in enumerate(self.ops):
-            self._advance(index, op, open_tables)
+            self._advance(index, _recorded(op), open_tables)
         for table, start in open_tables.items():
             self._tables.setdefault(table, []).append((start, len(self.ops)))
 
-    def _advance(self, index: int, op: OpCall, open_tables: dict[str, int]) -> None:
-        table = table_of(op)
-        if op.name == "create_table" and table is not None:
+    def _records_alike(self, ops: tuple[OpCall, ...]) -> bool:
+        """Would `ops` give this timeline's positions, tables and columns? Yes when each op is one
+        of these, or stands where one of these stood and records the same (`_recorded`)."""
+        mine = self.ops
+        if len(mine) != len(ops):
+            return False
+        for index, same in enumerate(map(operator.is_, mine, ops)):
+            if not same:
+                old, new = mine[index], ops[index]
+                if _key(old) != _key(new) or _recorded(old) != _recorded(new):
+                    return False
+        return True
+
+    def _advance(self, index: int, recorded: tuple[str | None, ...], open_tables: dict[str, int]) -> None:
+        name, table = recorded[0], recorded[1]
+        if name == "create_table" and table is not None:
             open_tables.setdefault(table, index + 1)
-        elif op.name == "drop_table" and table in open_tables:
+        elif name == "drop_table" and table in open_tables:
             self._tables.setdefault(table, []).append((open_tables.pop(table), index))
-        elif op.name == "rename_table":
-            old, new = arg(op, "old_table_name"), arg(op, "new_table_name")
-            if old is not None and old.text in open_tables and new is not None and new.text is not None:
-                self._tables.setdefault(old.text, []).append((open_tables.pop(old.text), index))
-                open_tables.setdefault(new.text, index + 1)
-        elif op.name == "add_column" and table is not None:
-            column = added_column(op)
-            if column is not None and column.name:
-                self._columns.setdefault((table, column.name), index + 1)
-        elif op.name == "alter_column" and table is not None:
-            old_name, new_name = column_name(op), op.kwarg("new_column_name")
-            if old_name and new_name is not None and new_name.text and (table, old_name) in self._columns:
-                self._columns.setdefault((table, new_name.text), index + 1)
+        elif name == "rename_table":
+            old, new = recorded[2], recorded[3]
+            if old is not None and old in open_tables and new is not None:
+                self._tables.setdefault(old, []).append((open_tables.pop(old), index))
+                open_tables.setdefault(new, index + 1)
+        elif name == "add_column" and table is not None:
+            column = recorded[2]
+            if column:
+                self._columns.setdefault((table, column), index + 1)
+        elif name == "alter_column" and table is not None:
+            old_name, new_name = recorded[2], recorded[3]
+            if old_name and new_name and (table, old_name) in self._columns:
+                self._columns.setdefault((table, new_name), index + 1)
 
     def table_is_new(self, op: OpCall, table: str | None = None) -> bool:
         """Was `table` (default: the op's table) created by an earlier op of this upgrade()?"""
@@ -182,7 +203,35 @@ def _leaves_rows_null(column: ColumnDef) -> bool:
     )
 
 
-_timelines: LastMemo[RevisionFile, UpgradeTimeline] = LastMemo(UpgradeTimeline)
+def _recorded(op: OpCall) -> tuple[str | None, ...]:
+    """What the timeline records of an op: its name and table, and the names it gives."""
+    name, table = op.name, table_of(op)
+    if name == "rename_table":
+        old, new = arg(op, "old_table_name"), arg(op, "new_table_name")
+        return name, table, old.text if old is not None else None, new.text if new is not None else None
+    if name == "add_column":
+        column = added_column(op)
+        return name, table, column.name if column is not None else None
+    if name == "alter_column":
+        new_name = op.kwarg("new_column_name")
+        return name, table, column_name(op), new_name.text if new_name is not None else None
+    return name, table
+
+
+# By file, the last timelines built: the next version of a document starts from its own.
+_last_timelines: dict[str, UpgradeTimeline] = {}
+_KEEP_TIMELINES = 16
+
+
+def _timeline(rev: RevisionFile) -> UpgradeTimeline:
+    earlier = _last_timelines.pop(rev.path, None)
+    if len(_last_timelines) >= _KEEP_TIMELINES:
+        del _last_timelines[next(iter(_last_timelines))]  # the one built longest ago
+    _last_timelines[rev.path] = timeline = UpgradeTimeline(rev, earlier)
+    return timeline
+
+
+_timelines: LastMemo[RevisionFile, UpgradeTimeline] = LastMemo(_timeline)
 
 
 def timeline_for(rev: RevisionFile) -> UpgradeTimeline:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from alembic_ls.analysis.incremental import IncrementalParser
 from alembic_ls.analysis.index import ProjectIndex
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import ArgValue
@@ -151,6 +152,57 @@ def test_timeline_follows_creations_and_renames_in_order() -> None:
     assert timeline.table_is_new(rename, "draft")
     assert timeline.table_is_new(add) and timeline.column_is_new(rename_column)
     assert not timeline.table_is_new(existing) and not timeline.column_is_new(existing)
+
+
+_TIMELINE_SOURCE = (
+    "from alembic import op\n"
+    "def upgrade():\n"
+    "    op.create_table('draft', sa.Column('id', sa.Integer()))\n"
+    "    op.add_column('draft', sa.Column('body', sa.Text(), nullable=False))\n"
+    "    op.alter_column('draft', 'body', new_column_name='text')\n"
+    "    op.create_index('ix', 'draft', ['text'])\n"
+    "    op.rename_table('draft', 'post')\n"
+    "    op.add_column('post', sa.Column('late', sa.Integer()))\n"
+    "    op.create_foreign_key('fk', 'post', 'user', ['late'], ['id'])\n"
+)
+
+
+def _answers(timeline: UpgradeTimeline) -> list[tuple[object, ...]]:
+    return [
+        (
+            timeline.table_is_new(op),
+            timeline.column_is_new(op),
+            timeline.exclusive_lock_before(op),
+            timeline.column_is_null(op, "late"),
+            timeline.column_is_null(op, "body"),
+        )
+        for op in timeline.ops
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept"),
+    [
+        ("sa.Text()", "sa.Texx()", True),  # a keystroke in a type: nothing the timeline records
+        ("'id', sa.Integer", "'ix', sa.Integer", True),
+        ("create_table('draft'", "create_table('drafx'", False),  # the table it creates
+        ("Column('body'", "Column('bodx'", False),  # the column the rename then misses
+        ("new_column_name='text'", "new_column_name='texx'", False),
+        ("rename_table('draft', 'post')", "rename_table('draft', 'posx')", False),
+        ("rename_table('draft'", "rename_table('drafx'", False),
+    ],
+)
+def test_a_timeline_built_on_the_last_version_answers_as_a_fresh_one(old: str, new: str, kept: bool) -> None:
+    """A keystroke inside one op keeps the timeline's tables and columns only when the op records
+    the same names; either way every answer is the one a timeline built afresh gives."""
+    parser = IncrementalParser()
+    earlier = UpgradeTimeline(parse_revision("x.py", _TIMELINE_SOURCE, parser))
+    assert _TIMELINE_SOURCE.count(old) == 1
+    revision = parse_revision("x.py", _TIMELINE_SOURCE.replace(old, new), parser)
+    assert parser.reused  # the unchanged ops are the very same objects
+    timeline = UpgradeTimeline(revision, earlier)
+    assert (timeline._tables is earlier._tables) is kept
+    assert _answers(timeline) == _answers(UpgradeTimeline(revision))
 
 
 @pytest.mark.parametrize(
