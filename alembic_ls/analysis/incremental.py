@@ -54,10 +54,12 @@ class IncrementalParser:
         # The module constants those arguments were read with: a `TABLE` argument's value is the
         # constant's, so they are reused only while the constants are the same.
         self.constants: dict[str, str] = {}
-        # The calls found in each statement the splice left in place, by the node's id (the node
-        # is kept, so the id is not reused): typing in one statement of a 4,000-line upgrade()
-        # does not rebuild the ops of the other thousand. Reused under the same constants.
-        self.calls: dict[int, Calls] = {}
+        # The calls found in each statement the splice left in place, by function and the node's
+        # id (the node is kept, so the id is not reused): typing in one statement of a 4,000-line
+        # upgrade() does not rebuild the ops of the other thousand. Reused under the same
+        # constants. A function kept whole keeps its calls too: the first keystroke in downgrade()
+        # after typing in upgrade() finds downgrade()'s calls here.
+        self.calls: dict[str, dict[int, Calls]] = {}
         # Each function's summary, by name, reused while its text and context are the same.
         self.functions: dict[str, FunctionResult] = {}
         # The names each statement's text may read (prefilter.all_names_bound).

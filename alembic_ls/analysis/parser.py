@@ -310,9 +310,12 @@ class _Analyzer:
         # argument that is still there, unchanged, is the same value (see IncrementalParser).
         self.earlier_args: dict[ArgKey, ArgValue] = {}
         self.args_seen: dict[ArgKey, ArgValue] = {}
-        # The calls each statement held in that version (see IncrementalParser.calls).
-        self.earlier_calls: dict[int, Calls] = {}
-        self.calls_seen: dict[int, Calls] = {}
+        # The calls each statement held in that version, by function (see IncrementalParser.calls),
+        # and those of the function being walked.
+        self.earlier_calls: dict[str, dict[int, Calls]] = {}
+        self.calls_seen: dict[str, dict[int, Calls]] = {}
+        self.earlier_calls_here: dict[int, Calls] = {}
+        self.calls_here: dict[int, Calls] = {}
         # The names each statement's text reads (see IncrementalParser.segment_names); kept only
         # for open documents (`segment_names_seen` is None otherwise).
         self.earlier_segment_names: prefilter.SegmentNames | None = None
@@ -491,6 +494,7 @@ class _Analyzer:
             self.sql_calls.extend(sql_calls)
             self.unrecognised[node.name] = list(info.unrecognised)
             self.statements_seen[node.name] = self.earlier_statements.get(node.name, {})
+            self.calls_seen[node.name] = self.earlier_calls.get(node.name, {})
         else:
             ops_before, sql_before = len(self.ops), len(self.sql_calls)
             info = self._function(node)
@@ -503,6 +507,8 @@ class _Analyzer:
         # Frozen once here: every statement's reuse key holds it.
         aliases = frozenset(self.op_aliases | {"op"} if "op" in params else self.op_aliases)
         self.text_bindings = ()
+        self.earlier_calls_here = self.earlier_calls.get(node.name, {})
+        self.calls_here = self.calls_seen[node.name] = {}
         found_again: set[int] = set()  # statements whose calls were found, not reused
         for stmt in node.body:
             before = self.calls_found
@@ -811,19 +817,19 @@ class _Analyzer:
             self.ascii,
             self.text_bindings,
         )
-        earlier = self.earlier_calls.get(id(node))
+        earlier = self.earlier_calls_here.get(id(node))
         if earlier is not None and earlier[0] is node and earlier[1] == key:
             return self._reuse_calls(node, earlier)
         self.calls_found += 1
         ops_before, sql_before = len(self.ops), len(self.sql_calls)
         recognised = self._find_calls(node, stmt, function, aliases, batch)
         found = (tuple(self.ops[ops_before:]), tuple(self.sql_calls[sql_before:]))
-        self.calls_seen[id(node)] = (node, key, *found)
+        self.calls_here[id(node)] = (node, key, *found)
         return recognised
 
     def _reuse_calls(self, node: ast.AST, earlier: Calls) -> bool:
         _node, _key, ops, sql_calls = earlier
-        self.calls_seen[id(node)] = earlier
+        self.calls_here[id(node)] = earlier
         # Their arguments are not kept for reuse by position: the next version reuses these calls
         # whole, or the statement moved or changed and the positions are no longer theirs.
         self.ops.extend(ops)
