@@ -94,3 +94,59 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
         found_any = found_any or bool(typed)
     assert found_any  # the edits made downgrade() miss something now and then
     assert typed_builds < 1.2 * 78  # mostly one side rebuilt per keystroke, not both
+
+
+# The last line of each function, toggled by a keystroke that leaves every op in place: what the
+# findings are read from besides the ops (SQL text upgrade() runs, statements that are no op).
+_SLOT_LINES = (
+    "    pass",
+    "    helper()",  # unrecognised: the function may do anything
+    "    connection.execute(sa.text('ALTER TABLE a ADD COLUMN x integer'))",
+    "    connection.execute(sa.text('ALTER TABLE b ADD CONSTRAINT fk_1 UNIQUE USING INDEX ix_1'))",
+)
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9, 10])
+def test_keystrokes_that_leave_every_op_in_place_find_what_a_fresh_check_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """The findings are kept while both sides' ops are the very same objects and nothing else they
+    read changed (comments typed, a statement that is no op, SQL text) — and only then."""
+    matched: list[int] = []
+    real_missing = am202_downgrade_mismatch.DowngradeMismatch._missing
+
+    def counting_missing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        matched.append(1)
+        return real_missing(self, *args, **kwargs)
+
+    monkeypatch.setattr(am202_downgrade_mismatch.DowngradeMismatch, "_missing", counting_missing)
+    rng = random.Random(seed)
+    root = tmp_path / "typed"
+    lab = FileLab(tmp_path / "fresh")
+    lab.check(revision_source("a1", None))
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "alembic.ini").write_text((lab.root / "alembic.ini").read_text())
+    # A comment between two ops (one above the first statement would not be typed incrementally).
+    up = [*_ops(rng, False, (1, 2)), "    # why", *_ops(rng, False), _SLOT_LINES[0]]
+    down = [*_ops(rng, True, (1, 2)), "    # why", *_ops(rng, True), _SLOT_LINES[0]]
+    path = root / "migrations" / "versions" / lab.name
+    state = WorkspaceState(IndexCache(None))
+    state.load([Folder(None, root)])
+    quiet = 0
+    for version in range(2, 70):
+        side = up if rng.random() < 0.5 else down
+        roll = rng.random()
+        if roll < 0.35:  # typing in the comment
+            side[1] += rng.choice("abc ")
+            quiet += 1
+        elif roll < 0.7:  # the last statement becomes another that is no op
+            side[-1] = rng.choice(_SLOT_LINES)
+            quiet += 1
+        else:  # an op replaced
+            side[rng.choice([0, *range(2, len(side) - 1)])] = _ops(rng, side is down)[0]
+        text = revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down))
+        outcome = state.analyse_document(str(path.resolve()), version, text)
+        assert outcome is not None and outcome.findings is not None
+        assert _am202(outcome.findings) == _am202(lab.check(text)), f"version {version}"
+    typed_checks = len(matched) - (70 - 2)  # lab.check matched every version afresh
+    assert typed_checks < 70 - 2 - quiet / 2  # the quiet keystrokes mostly kept the findings
