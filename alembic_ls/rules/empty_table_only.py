@@ -7,6 +7,7 @@ MySQL is the exception: it fills such a column with its type's implicit default 
 
 from __future__ import annotations
 
+from alembic_ls.analysis.identity_memo import IdentityMemo
 from alembic_ls.analysis.op_args import added_column, table_of
 from alembic_ls.analysis.revision_file import OpCall
 from alembic_ls.analysis.schema_history import UpgradeTimeline
@@ -18,10 +19,19 @@ FILLS_IMPLICITLY = frozenset({"mysql", "mariadb"})
 
 
 def fails_with_rows(op: OpCall, timeline: UpgradeTimeline) -> bool:
+    return _refused_with_rows(op) and not timeline.table_is_new(op)
+
+
+def _column_refused_with_rows(op: OpCall) -> bool:
+    """Does the column `op` adds (if it adds one) leave existing rows without a value?"""
     column = added_column(op)
     if column is None or column.nullable is not False or column.server_default is not None:
         return False
-    return not any(column.has_extra(kind) for kind in SELF_FILLING) and not timeline.table_is_new(op)
+    return not any(column.has_extra(kind) for kind in SELF_FILLING)
+
+
+# Per op: AM401 asks about every add_column at every keystroke.
+_refused_with_rows = IdentityMemo(_column_refused_with_rows)
 
 
 def tables_found_empty(timeline: UpgradeTimeline) -> set[str]:
