@@ -279,3 +279,35 @@ def test_an_edit_below_a_fetching_paragraph_explains_its_own_paragraph_again() -
     assert loop_explained(parse_revision("v.py", half)) is True  # `total = rows` still reads them
     assert loop_explained(after) is False
     assert after == parse_revision("v.py", edited)
+
+
+def test_typing_a_comment_keeps_the_calls_and_asks_again_what_explains_them() -> None:
+    """A comment keystroke between two statements reuses the function's calls without walking it
+    (`_function_commented`); a SQL call in a block is still explained by the comment over the
+    block's header, as in a fresh parse, though a marker ends its own paragraph's walk."""
+    source = (
+        "from alembic import op\n"
+        "import sqlalchemy as sa\n\n"
+        'revision = "a1"\n'
+        "down_revision = None\n\n\n"
+        "def upgrade():\n"
+        '    op.add_column("t", sa.Column("c", sa.Integer()))\n'
+        "    # note\n"
+        '    op.add_column("t", sa.Column("d", sa.Integer()))\n\n'
+        "    # backfill every row from the legacy tables, one table at a time\n"
+        '    for table in ("a", "b"):\n'
+        "        # ### end Alembic commands ###\n"
+        '        op.execute(f"UPDATE {table} SET c = 1")\n\n\n'
+        "def downgrade():\n"
+        '    op.drop_column("t", "d")\n'
+        '    op.drop_column("t", "c")\n'
+    )
+    incremental = IncrementalParser()
+    first = parse_revision("v.py", source, incremental)
+    for typed in ("# notex", "# note: d mirrors c for the reporting job", "# note"):
+        text = source.replace("# note", typed)
+        got = parse_revision("v.py", text, incremental)
+        assert incremental.quiet_region is not None and incremental.quiet_region.comments
+        assert got == parse_revision("v.py", text)
+        assert [call.explained for call in got.sql_calls] == [True]
+        assert all(new is old for new, old in zip(got.ops, first.ops, strict=True))  # not found again
