@@ -13,9 +13,9 @@ import gc
 import threading
 from collections.abc import Iterator
 
-# Pauses overlap: the language server's event loop holds one across a keystroke's analysis and
-# publication while the analysis thread takes its own. The collector resumes when the last ends
-# (and only if it ran when the first began), not when whichever began first ends.
+# Pauses overlap: the language server's event loop holds one across its first check of the
+# workspace while the analysis thread takes its own around each job. The collector resumes when
+# the last ends (and only if it ran when the first began), not when whichever began first ends.
 _lock = threading.Lock()
 _holders = 0
 _resume = False
