@@ -11,7 +11,7 @@ import ast
 import builtins
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
@@ -294,6 +294,10 @@ def module_constants(tree: ast.Module) -> dict[str, str]:
     return {name: value for name, value in candidates.items() if bindings.get(name) == 1}
 
 
+def _end_line(statement: Statement) -> int:
+    return statement.span.end_line
+
+
 class _Analyzer:
     def __init__(
         self,
@@ -548,12 +552,26 @@ class _Analyzer:
             self.table_variables[node.name] = list(info.table_variables)
         self.calls_seen[node.name] = self.earlier_calls.get(node.name, {})
         earlier_statements = self.earlier_statements.get(node.name, {})
-        seen: StatementsById = {}
-        statements = tuple(
-            self._statement_again(stmt, node.name, earlier_statements, set(), seen) for stmt in node.body
-        )
+        if len(earlier_statements) != len(node.body) or self.quiet_zone is None:
+            seen: StatementsById = {}
+            statements = tuple(
+                self._statement_again(stmt, node.name, earlier_statements, set(), seen) for stmt in node.body
+            )
+            self.statements_seen[node.name] = seen
+            return replace(info, statements=statements), ops, sql_calls
+        # The same statements on the same lines: last version's summaries, but for those of the
+        # quiet zone (what `_statement_again` would reuse, without asking each statement).
+        kept = list(info.statements)
+        seen = dict(earlier_statements)
+        for zone_first, zone_last in self.quiet_zone:
+            at = bisect_left(kept, zone_first, key=_end_line)
+            while at < len(kept) and kept[at].span.line <= zone_last:
+                stmt = node.body[at]
+                kept[at] = statement = self._statement(stmt, node.name)
+                seen[id(stmt)] = (stmt, statement)
+                at += 1
         self.statements_seen[node.name] = seen
-        return replace(info, statements=statements), ops, sql_calls
+        return replace(info, statements=tuple(kept)), ops, sql_calls
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
         params = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args))
