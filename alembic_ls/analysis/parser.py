@@ -503,7 +503,7 @@ class _Analyzer:
             self.unrecognised[node.name] = list(info.unrecognised)
             self.statements_seen[node.name] = self.earlier_statements.get(node.name, {})
             self.calls_seen[node.name] = self.earlier_calls.get(node.name, {})
-        elif earlier is not None and self._only_comments_typed(first, last, earlier[0], key):
+        elif earlier is not None and self._only_comments_typed(node, first, last, earlier[0], key):
             info, ops, sql_calls = self._function_commented(node, earlier)
         else:
             ops_before, sql_before = len(self.ops), len(self.sql_calls)
@@ -513,11 +513,16 @@ class _Analyzer:
         return info
 
     def _only_comments_typed(
-        self, first: int, last: int, before: tuple[object, ...], now: tuple[object, ...]
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        first: int,
+        last: int,
+        before: tuple[object, ...],
+        now: tuple[object, ...],
     ) -> bool:
         """Did the edit since the previous version change only full-line comments between the
         statements of this function (lines `first`..`last`), in the same context (the keys of
-        `_function_once` alike but for the function's text)?"""
+        `_function_once` alike but for the function's text), with every statement's summary kept?"""
         edit = self.comment_edit
         return (
             edit is not None
@@ -525,6 +530,7 @@ class _Analyzer:
             and edit.last <= last
             and before[0] == now[0]
             and before[2:] == now[2:]
+            and len(self.earlier_statements.get(node.name, ())) == len(node.body)
         )
 
     def _function_commented(
@@ -538,31 +544,18 @@ class _Analyzer:
         _key, info, ops, earlier_sql = earlier
         if any(type(stmt) in _COMPOUND for stmt in node.body):
             self.blocks_walked = True  # as the walk would have, before any statement below is asked
-        sql_calls = tuple(
-            call
-            if call.explained
-            == (explained := self.is_explained(call.stmt_span.line, call.stmt_span.end_line))
-            else replace(call, explained=explained)
-            for call in earlier_sql
-        )
+        sql_calls = tuple(map(self._explained_again, earlier_sql))
         self.ops.extend(ops)
         self.sql_calls.extend(sql_calls)
         self.unrecognised[node.name] = list(info.unrecognised)
         if info.table_variables:
             self.table_variables[node.name] = list(info.table_variables)
         self.calls_seen[node.name] = self.earlier_calls.get(node.name, {})
-        earlier_statements = self.earlier_statements.get(node.name, {})
-        if len(earlier_statements) != len(node.body) or self.quiet_zone is None:
-            seen: StatementsById = {}
-            statements = tuple(
-                self._statement_again(stmt, node.name, earlier_statements, set(), seen) for stmt in node.body
-            )
-            self.statements_seen[node.name] = seen
-            return replace(info, statements=statements), ops, sql_calls
         # The same statements on the same lines: last version's summaries, but for those of the
         # quiet zone (what `_statement_again` would reuse, without asking each statement).
+        assert self.quiet_zone is not None  # set with `comment_edit`
         kept = list(info.statements)
-        seen = dict(earlier_statements)
+        seen = dict(self.earlier_statements[node.name])
         for zone_first, zone_last in self.quiet_zone:
             at = bisect_left(kept, zone_first, key=_end_line)
             while at < len(kept) and kept[at].span.line <= zone_last:
@@ -904,11 +897,14 @@ class _Analyzer:
         # Their arguments are not kept for reuse by position: the next version reuses these calls
         # whole, or the statement moved or changed and the positions are no longer theirs.
         self.ops.extend(ops)
-        for call in sql_calls:
-            # Whether a comment explains it depends on lines around the statement.
-            explained = self.is_explained(call.stmt_span.line, call.stmt_span.end_line)
-            self.sql_calls.append(call if call.explained == explained else replace(call, explained=explained))
+        self.sql_calls.extend(map(self._explained_again, sql_calls))
         return bool(ops or sql_calls)
+
+    def _explained_again(self, call: SqlCall) -> SqlCall:
+        """A kept SQL call, asked again whether a comment explains it (that depends on the lines
+        around its statement, which an edit elsewhere may have changed)."""
+        explained = self.is_explained(call.stmt_span.line, call.stmt_span.end_line)
+        return call if call.explained == explained else replace(call, explained=explained)
 
     def _statement_span(self, stmt: ast.stmt) -> Span:
         """One Span per statement, shared by its summary, its calls and their ops (a history's
