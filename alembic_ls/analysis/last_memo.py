@@ -31,3 +31,26 @@ class LastMemo(Generic[_K, _V]):
         value = self._compute(key)
         self._last = (key, value)
         return value
+
+
+class RecentByKey(Generic[_K, _V]):
+    """What was built last for each of the last few keys (a file, a file's function), so the next
+    version of an edited document can start from its own: `take` hands the value over, `keep`
+    stores the new one and drops the key used longest ago beyond `size`. The documents being
+    edited are few; a check of a whole history moves through them once."""
+
+    __slots__ = ("_size", "_values")
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._values: dict[_K, _V] = {}
+
+    def take(self, key: _K) -> _V | None:
+        return self._values.pop(key, None)
+
+    def keep(self, key: _K, value: _V) -> None:
+        values = self._values
+        values.pop(key, None)
+        if len(values) >= self._size:
+            del values[next(iter(values))]  # the one kept longest ago
+        values[key] = value

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from alembic_ls.analysis.dialect_guard import runs_on
-from alembic_ls.analysis.last_memo import LastMemo
+from alembic_ls.analysis.last_memo import LastMemo, RecentByKey
 from alembic_ls.analysis.op_args import (
     ColumnDef,
     added_column,
@@ -219,15 +219,12 @@ def _recorded(op: OpCall) -> tuple[str | None, ...]:
 
 
 # By file, the last timelines built: the next version of a document starts from its own.
-_last_timelines: dict[str, UpgradeTimeline] = {}
-_KEEP_TIMELINES = 16
+_last_timelines: RecentByKey[str, UpgradeTimeline] = RecentByKey()
 
 
 def _timeline(rev: RevisionFile) -> UpgradeTimeline:
-    earlier = _last_timelines.pop(rev.path, None)
-    if len(_last_timelines) >= _KEEP_TIMELINES:
-        del _last_timelines[next(iter(_last_timelines))]  # the one built longest ago
-    _last_timelines[rev.path] = timeline = UpgradeTimeline(rev, earlier)
+    timeline = UpgradeTimeline(rev, _last_timelines.take(rev.path))
+    _last_timelines.keep(rev.path, timeline)
     return timeline
 
 

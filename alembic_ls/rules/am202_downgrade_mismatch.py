@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from alembic_ls.analysis.identity_memo import IdentityMemo
+from alembic_ls.analysis.last_memo import RecentByKey
 from alembic_ls.analysis.op_args import added_column, arg, sql_text
 from alembic_ls.analysis.op_catalog import CONSTRAINT_CREATORS
 from alembic_ls.analysis.reversal import (
@@ -95,20 +96,16 @@ class _Changes:
 
 # By file and function, the last version's: the files checked between two keystrokes (those the
 # edit affects, re-checked meanwhile) leave the edited document's in place.
-_last_changes: dict[tuple[str, str], _Changes] = {}
-_KEEP_FUNCTIONS = 16
+_last_changes: RecentByKey[tuple[str, str], _Changes] = RecentByKey()
 
 
 def _changes_of(rev: RevisionFile, function: str) -> _Changes:
     ops = rev.ops_in(function)
     key = (rev.path, function)
-    last = _last_changes.pop(key, None)
-    if last is not None and len(last.ops) == len(ops) and all(map(operator.is_, last.ops, ops)):
-        _last_changes[key] = last  # asked for last now
-        return last
-    if len(_last_changes) >= _KEEP_FUNCTIONS:
-        del _last_changes[next(iter(_last_changes))]  # the one asked for longest ago
-    _last_changes[key] = found = _Changes(ops)
+    found = _last_changes.take(key)
+    if found is None or len(found.ops) != len(ops) or not all(map(operator.is_, found.ops, ops)):
+        found = _Changes(ops)
+    _last_changes.keep(key, found)
     return found
 
 
