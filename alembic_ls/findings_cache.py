@@ -76,8 +76,15 @@ def _sql_reader() -> Identity:
     return _file_identity(Path(location)) if location is not None else None
 
 
-def project_key(project: Project, settings_repr: str, skipped: Iterable[str], dialect: str | None) -> str:
-    """Everything outside the revision files that a rule may read, in one key."""
+def project_key(
+    project: Project,
+    settings_repr: str,
+    skipped: Iterable[str],
+    dialect: str | None,
+    extra: tuple[object, ...] = (),
+) -> str:
+    """Everything outside the revision files that a rule may read, in one key (`extra`: what a
+    caller's checker reads besides, e.g. the editor's database position; each part's repr)."""
     script = project.script_location
     parts = (
         _LAYOUT,
@@ -89,6 +96,7 @@ def project_key(project: Project, settings_repr: str, skipped: Iterable[str], di
         dialect,
         _sql_reader(),
         [_file_identity(p) for p in (project.config_file, script / "env.py", script / "script.py.mako")],
+        extra,
     )
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
@@ -183,13 +191,25 @@ class CachedFile:
     findings: tuple[Finding, ...]
     unread_sql: int  # SQL texts pglast was needed for and missing (the check's note)
 
+    @classmethod
+    def of(
+        cls, rev: RevisionFile, findings: list[Finding], facts: frozenset[Fact], identity: Identity
+    ) -> CachedFile:
+        unread = sum(1 for call in rev.sql_calls if call.sql and not call.sql_partial)
+        return cls(identity, facts, tuple(findings), unread)
+
 
 class FindingsCache:
     """One project's cached findings: `reusable` tells which still hold, `store` adds fresh ones,
-    `save` writes them all (the reused ones too, so the file never loses an unchanged entry)."""
+    `save` writes them all (the reused ones too, so the file never loses an unchanged entry).
 
-    def __init__(self, directory: Path | None, project: Project, key: str) -> None:
-        self.path = None if directory is None else directory / f"findings-{_name(project)}.pickle"
+    `flavour` names a file of its own for a checker whose findings differ from the CLI's (the
+    language server words its messages for the editor): both caches stay warm side by side
+    instead of each run overwriting the other's."""
+
+    def __init__(self, directory: Path | None, project: Project, key: str, flavour: str = "") -> None:
+        name = f"{flavour}-{_name(project)}" if flavour else _name(project)
+        self.path = None if directory is None else directory / f"findings-{name}.pickle"
         self.key = key
         self._stored: dict[str, CachedFile] = {}
         self._values: dict[Fact, str] = {}

@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
-from alembic_ls.analysis.read_facts import Fact, RecordingGraph, recording
+from alembic_ls.analysis.read_facts import RecordingGraph, recording
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.analysis.sql_statements import sql_reader_installed
@@ -173,7 +173,7 @@ def _check_targets(
     ordered = _in_history_order(index, targets)
     if cached is None:
         return {
-            path: _entry(rev, checker.check_file(rev), frozenset())
+            path: CachedFile.of(rev, checker.check_file(rev), frozenset(), None)
             for path, rev in _as_analysed(index, ordered, analyse)
         }, 0
     values = FactValues(index, checker.context.shared_revisions)
@@ -186,7 +186,7 @@ def _check_targets(
         for path, rev in _as_analysed(index, stale, analyse):
             with recording() as facts:
                 findings = checker.check_file(rev)
-            checked[path] = entry = _entry(rev, findings, frozenset(facts), index.identity(path))
+            checked[path] = entry = CachedFile.of(rev, findings, frozenset(facts), index.identity(path))
             cached.store(path, entry, values)
     finally:
         index.graph = graph
@@ -224,16 +224,6 @@ def _in_history_order(index: ProjectIndex, revs: list[RevisionFile]) -> list[Rev
             if waiting[child] == 0:
                 queue.append(child)
     return [*ordered, *wanted.values()]  # cycles, duplicated ids, strays
-
-
-def _entry(
-    rev: RevisionFile,
-    findings: list[Finding],
-    facts: frozenset[Fact],
-    identity: tuple[str, int, int] | None = None,
-) -> CachedFile:
-    unread = sum(1 for call in rev.sql_calls if call.sql and not call.sql_partial)
-    return CachedFile(identity, facts, tuple(findings), unread)
 
 
 def _checker(

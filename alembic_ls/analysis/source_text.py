@@ -231,3 +231,14 @@ def _unescaped_newline(text: str, start: int) -> int:
             return newline
         newline = text.find("\n", newline + 1)
     return newline
+
+
+def read_text(path: str) -> str | None:
+    """The text of the file at `path` as Python would decode it (undecodable bytes replaced);
+    None: it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return decode_source(data)[0]

@@ -19,7 +19,7 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -110,9 +110,14 @@ class DiagnosticsEngine:
             indexed = time.perf_counter()
             files = sum(len(p.paths()) for p in server.state.projects)
             progress.report(f"checking {files} revision files")
+            reused = 0
             for project in server.state.projects:
                 # Newest first: what people are working on gets its diagnostics first.
-                self.recheck(project, newest_first(project))
+                order = newest_first(project)
+                cached = await server.analyse(partial(server.state.begin_first_check, project, order))
+                await self._recheck_in_chunks(project.name, list(cached), cached)
+                self.recheck(project, [path for path in order if path not in cached])
+                reused += len(cached)
             for uri in list(self.client_versions):
                 self.document_changed(uri)
             await self.rechecks_done()
@@ -120,11 +125,12 @@ class DiagnosticsEngine:
             projects = server.state.projects
             names = ", ".join(p.name for p in projects) if len(projects) <= 3 else f"{len(projects)} projects"
             logger.info(
-                "alembic-ls: %d revision files in %s: indexed in %.2f s, checked in %.2f s",
+                "alembic-ls: %d revision files in %s: indexed in %.2f s, checked in %.2f s%s",
                 files,
                 names,
                 indexed - began,
                 checked - indexed,
+                f" ({reused} unchanged since the last start)" if reused else "",
             )
 
     async def rechecks_done(self) -> None:
@@ -300,10 +306,12 @@ class DiagnosticsEngine:
         if self._workers.running and not others:
             await server.analyse(self._workers.close)  # idle worker processes would hold memory
 
-    async def _recheck_in_chunks(self, project_name: str, paths: list[str]) -> None:
+    async def _recheck_in_chunks(
+        self, project_name: str, paths: list[str], known: Mapping[str, list[Finding]] | None = None
+    ) -> None:
         for start in range(0, len(paths), RECHECK_CHUNK):
             chunk = paths[start : start + RECHECK_CHUNK]
-            publications = await self.server.analyse(partial(self._recheck_job, project_name, chunk))
+            publications = await self.server.analyse(partial(self._recheck_job, project_name, chunk, known))
             for publication in publications:
                 self._publish(publication)
 
@@ -321,12 +329,17 @@ class DiagnosticsEngine:
         )
         return _covering(paths, batches)
 
-    def _recheck_job(self, project_name: str, paths: list[str]) -> list[Publication]:
-        """Analysis thread: re-check files and return those whose findings changed."""
+    def _recheck_job(
+        self, project_name: str, paths: list[str], known: Mapping[str, list[Finding]] | None = None
+    ) -> list[Publication]:
+        """Analysis thread: re-check files (`known`: their findings, from the findings cache) and
+        return those whose findings changed."""
         with collector_paused():  # first checks fill summaries: long-lived objects, no garbage
-            return self._recheck(project_name, paths)
+            return self._recheck(project_name, paths, known)
 
-    def _recheck(self, project_name: str, paths: list[str]) -> list[Publication]:
+    def _recheck(
+        self, project_name: str, paths: list[str], known: Mapping[str, list[Finding]] | None = None
+    ) -> list[Publication]:
         state = self.server.state
         project = next((p for p in state.projects if p.name == project_name), None)
         if project is None:
@@ -338,7 +351,7 @@ class DiagnosticsEngine:
             is_open = path in self.server.open_uris
             if is_open and (document is None or self.client_versions.get(uri) != document[0]):
                 continue  # a newer edit is on its way; its own analysis publishes
-            findings = state.check(project, path)
+            findings = known[path] if known is not None else state.check(project, path)
             if findings is None or not (is_open or project.client.diagnose_closed_files):
                 if project.published.pop(path, None) is not None:
                     publications.append(Publication(uri, document[0] if document else None, []))

@@ -20,11 +20,12 @@ from pygls.workspace import TextDocument
 
 from alembic_ls import __version__
 from alembic_ls.analysis.index import IndexCache, default_cache_dir
+from alembic_ls.analysis.source_text import read_text
 from alembic_ls.server.paths import path_to_uri, uri_to_path
 from alembic_ls.server.positions import UTF16
 from alembic_ls.server.protocol import AlembicProtocol
 from alembic_ls.workspace.client_settings import ClientSettings
-from alembic_ls.workspace.state import Folder, ProjectState, WorkspaceState, read_text
+from alembic_ls.workspace.state import Folder, ProjectState, WorkspaceState
 
 if TYPE_CHECKING:
     from pygls.server import ServerErrors

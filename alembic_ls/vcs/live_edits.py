@@ -45,6 +45,11 @@ class EditsSinceBase(Mapping[str, int]):
         edits._refresh()  # the base's name is in the messages from the first check on
         return edits
 
+    @property
+    def commit(self) -> str | None:
+        """The base's commit as last read (None: no base); what the findings' AM105 compared with."""
+        return self._commit
+
     def _refresh(self) -> None:
         if time.monotonic() - self._read_at < REFRESH_S:
             return

@@ -26,7 +26,7 @@ from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.analysis.op_args import table_of
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
-from alembic_ls.analysis.source_text import decode_source, split_lines
+from alembic_ls.analysis.source_text import read_text, split_lines
 from alembic_ls.checker import Checker
 from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
@@ -34,6 +34,7 @@ from alembic_ls.settings import ConfigError, Settings
 from alembic_ls.vcs.live_edits import EditsSinceBase
 from alembic_ls.wording import CLI, Wording
 from alembic_ls.workspace.client_settings import ClientSettings, effective_settings
+from alembic_ls.workspace.first_check import FirstCheck
 from alembic_ls.workspace.traces import Traces
 
 GraphFacts = tuple[object, ...]
@@ -53,6 +54,8 @@ class ProjectState:
     published: dict[str, list[Finding]] = field(default_factory=dict)
     # The database's current revisions as the agent last read them (None: unknown, or no database yet).
     database: tuple[str, ...] | None = None
+    # From indexing to the end of the first check: the findings cache it reads and writes.
+    first_check: FirstCheck | None = None
 
     @property
     def name(self) -> str:
@@ -286,15 +289,31 @@ class WorkspaceState:
 
     # -- checking -----------------------------------------------------------------------------
 
+    def begin_first_check(self, state: ProjectState, paths: list[str]) -> dict[str, list[Finding]]:
+        """Start the project's first check: the findings of `paths` its cache still holds (the
+        rest is checked, and written to the cache, as `check` is asked for each)."""
+        documents = {path: text for path, (_version, text) in self.documents.items()}
+        edits = self._edits.get(state.project.script_location)
+        state.first_check = FirstCheck.begin(
+            self.cache.directory, state.index, state.checker, state.settings, state.client, edits, documents
+        )
+        return state.first_check.reusable(paths) if state.first_check is not None else {}
+
     def check(self, state: ProjectState, path: str) -> list[Finding] | None:
         rev = state.index.get(path)
         if rev is None:
             return None
+        if state.first_check is not None:
+            return state.first_check.check(state.checker, rev)
         return state.checker.check_file(rev)
 
     def save_caches(self) -> None:
-        """Keep the full analyses made since indexing for the next start (see ProjectIndex.save_cache)."""
+        """End the first checks: keep their findings, and the full analyses made since indexing,
+        for the next start (see FirstCheck, ProjectIndex.save_cache)."""
         for state in self.projects:
+            if state.first_check is not None:
+                state.first_check.finish()
+                state.first_check = None
             state.index.save_cache()
 
     def analyse_document(self, path: str, version: int | None, text: str | None) -> DocumentOutcome | None:
@@ -316,6 +335,8 @@ class WorkspaceState:
         state = self.project_for(path) or (self.adopt(path) if text is not None else None)
         if state is None:
             return None
+        if state.first_check is not None and text is not None:
+            state.first_check.saw_document(path, text)
         before = state.index.get(path)
         before_loaded = state.index.is_loaded(path)
         incremental = self.parsers.setdefault(path, IncrementalParser()) if text is not None else None
@@ -447,12 +468,3 @@ def _history_facts(rev: RevisionFile | None) -> tuple[object, ...] | None:
         )
         for op in rev.ops
     )
-
-
-def read_text(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    return decode_source(data)[0]

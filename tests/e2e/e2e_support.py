@@ -35,6 +35,7 @@ class RecordingClient(LanguageClient):
         self.applied_edits: list[types.WorkspaceEdit] = []
         self.registrations: list[types.Registration] = []
         self.spec = CLIENTS[0]  # whose capabilities the fixture uses
+        self.logged = asyncio.Event()
 
     def record(self, params: types.PublishDiagnosticsParams) -> None:
         self.publications.append(params)
@@ -44,6 +45,11 @@ class RecordingClient(LanguageClient):
 
 def _publish(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
     client.record(params)
+
+
+def _log(client: RecordingClient, params: types.LogMessageParams) -> None:
+    client.log_messages.append(params)
+    client.logged.set()
 
 
 def _apply_edit(
@@ -67,6 +73,7 @@ def make_client() -> RecordingClient:
     client = RecordingClient()
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
+    features[types.WINDOW_LOG_MESSAGE] = _log
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
     features[types.WORKSPACE_CODE_LENS_REFRESH] = _refreshed
@@ -121,6 +128,20 @@ async def wait_for(
                     return publication.diagnostics
             client.published.clear()
             await client.published.wait()
+
+    return await asyncio.wait_for(find(), TIMEOUT_S)
+
+
+async def wait_for_log(client: RecordingClient, text: str) -> str:
+    """The first window/logMessage containing `text`."""
+
+    async def find() -> str:
+        while True:
+            client.logged.clear()
+            for entry in client.log_messages:
+                if text in entry.message:
+                    return entry.message
+            await client.logged.wait()
 
     return await asyncio.wait_for(find(), TIMEOUT_S)
 
