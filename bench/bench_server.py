@@ -11,7 +11,8 @@ measures, each in a fresh server process:
   edits   didChange -> publishDiagnostics for that version, on the big open revision, one edit at a
           time (typing inside upgrade(): a comment, then a column name), p50/p99 over --edits
           (target p99 <= 30 ms)
-  rss     peak resident memory (VmHWM) of the server process after all that (target <= 150 MB)
+  rss     peak resident memory (VmHWM) of the warm server process after all that (target <= 80 MB,
+          issue 19: every start but the first finds its caches), and of the cold one
 The reference printed beside the edit latency is the cost of the analysis itself (the same edits
 handed to the server's workspace state: parse, re-index, check) measured in this process: what
 remains is transport, scheduling and conversion. The package is byte-compiled first, as an
@@ -50,7 +51,7 @@ from alembic_ls.workspace.state import Folder, WorkspaceState
 
 COLD_TARGET_S = 1.0
 P99_TARGET_MS = 30.0
-RSS_TARGET_MB = 150.0
+RSS_TARGET_MB = 80.0
 BIG_TABLES = 40  # 40 tables x 12 lines: a 500+ line initial-style revision
 TIMEOUT_S = 60.0
 
@@ -341,6 +342,7 @@ async def run(args: argparse.Namespace) -> int:
         floor = analysis_floor_ms(root, big, args.edits)
 
         cold_session, cold = await start_server(root, cache, args.untrusted)
+        cold_rss = peak_rss_mb(cold_session)
         await stop_server(cold_session)
         session, warm = await start_server(root, cache, args.untrusted)
         latencies = await measure_edits(session, big, args.edits)
@@ -370,7 +372,7 @@ async def run(args: argparse.Namespace) -> int:
     )
     print(
         f"rss   server peak resident memory {rss:7.1f} MB  target <= {RSS_TARGET_MB:.0f} MB "
-        f"({rss / RSS_TARGET_MB:.2f}x target)"
+        f"({rss / RSS_TARGET_MB:.2f}x target); the cold server's {cold_rss:.1f} MB"
     )
     missed = [
         name
