@@ -10,12 +10,14 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
+import operator
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from sys import intern
+from typing import TypeVar
 
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.comment_edges import FRAME, MARKER_END, MARKER_START, is_edge
@@ -82,6 +84,7 @@ _TRY_STAR: type[ast.stmt] = getattr(ast, "TryStar", ast.Try)  # `try: ... except
 _BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.If, ast.Try, _TRY_STAR, ast.Match)
 # Statements holding other statements (functions and classes aside).
 _COMPOUND = frozenset({*_BLOCKS, ast.ExceptHandler})
+_Found = TypeVar("_Found")
 _TEMPLATE_DOCSTRINGS = frozenset({"Upgrade schema.", "Downgrade schema."})
 # Calls that run SQL, whatever receives them (op, a connection, a session).
 _EXECUTING_METHODS = frozenset({"execute", "executemany", "exec_driver_sql", "bulk_insert"})
@@ -155,6 +158,8 @@ def parse_revision(path: str, text: str, incremental: IncrementalParser | None =
             analyzer.quiet_zone = analyzer.explanations_reading(incremental.quiet_region)
             if incremental.quiet_region.comments:
                 analyzer.comment_edit = incremental.quiet_region
+            else:
+                analyzer.code_edit = incremental.quiet_region
     analyzer.run()
     if incremental is not None:
         incremental.arguments = analyzer.args_seen
@@ -294,6 +299,30 @@ def module_constants(tree: ast.Module) -> dict[str, str]:
     return {name: value for name, value in candidates.items() if bindings.get(name) == 1}
 
 
+def _stmt_last_line(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
+
+
+def _op_line(op: OpCall) -> int:
+    return op.stmt_span.line
+
+
+def _sql_line(call: SqlCall) -> int:
+    return call.stmt_span.line
+
+
+def _span_line(span: Span) -> int:
+    return span.line
+
+
+def _spliced_at(
+    found: Sequence[_Found], lines: tuple[int, int], line_of: Callable[[_Found], int]
+) -> tuple[int, int]:
+    """Where, in a function's calls or spans (in the order of their statements' lines), those of
+    the statements on `lines` (0-based, first and last) start and end."""
+    return bisect_left(found, lines[0], key=line_of), bisect_right(found, lines[1], key=line_of)
+
+
 def _end_line(statement: Statement) -> int:
     return statement.span.end_line
 
@@ -334,8 +363,10 @@ class _Analyzer:
         self.earlier_statements: dict[str, StatementsById] = {}
         self.statements_seen: dict[str, StatementsById] = {}
         self.quiet_zone: Zone | None = None
-        # The edit that zone is for, when it only changed full-line comments between statements.
+        # The edit that zone is for, when it only changed full-line comments between statements;
+        # or when it only changed code (`code_edit`).
         self.comment_edit: QuietEdit | None = None
+        self.code_edit: QuietEdit | None = None
         # For the next version of an open document: then what each function, statement, call
         # and argument gave is kept (`*_seen`), and reused where nothing it reads changed.
         self.keeps_statements = False
@@ -505,6 +536,8 @@ class _Analyzer:
             self.calls_seen[node.name] = self.earlier_calls.get(node.name, {})
         elif earlier is not None and self._only_comments_typed(node, first, last, earlier[0], key):
             info, ops, sql_calls = self._function_commented(node, earlier)
+        elif earlier is not None and (typed := self._calls_typed(node, first, last, earlier, key)):
+            info, ops, sql_calls = self._function_retyped(node, earlier, *typed)
         else:
             ops_before, sql_before = len(self.ops), len(self.sql_calls)
             info = self._function(node)
@@ -566,10 +599,139 @@ class _Analyzer:
         self.statements_seen[node.name] = seen
         return replace(info, statements=tuple(kept)), ops, sql_calls
 
+    def _calls_typed(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        first: int,
+        last: int,
+        earlier: FunctionResult,
+        now: tuple[object, ...],
+    ) -> tuple[int, int, list[Calls]] | None:
+        """Did the edit since the previous version replace only expression statements (calls) of
+        this function's body with as many expression statements on the same lines, in the same
+        context (the keys of `_function_once` alike but for the function's text)? Then the edited
+        statements' place in the body (`start`, `stop`) and their previous calls."""
+        edit = self.code_edit
+        before = earlier[0]
+        if edit is None or not first <= edit.first <= edit.last <= last or before[0] != now[0]:
+            return None
+        if before[2:] != now[2:]:
+            return None
+        seen = self.earlier_statements.get(node.name)
+        body = node.body
+        if seen is None or len(seen) != len(body):
+            return None
+        old = [stmt for stmt, _statement in seen.values()]
+        start = bisect_left(body, edit.first + 1, key=_stmt_last_line)
+        stop = bisect_right(body, edit.last + 1, key=first_line)
+        if start >= stop or not all(map(operator.is_, body[:start], old[:start])):
+            return None
+        if not all(map(operator.is_, body[stop:], old[stop:])):
+            return None
+        edited = (*body[start:stop], *old[start:stop])
+        if any(type(stmt) is not ast.Expr for stmt in edited):
+            return None  # an assignment binds what later statements read; a block holds others
+        calls = self.earlier_calls.get(node.name, {})
+        replaced = [calls.get(id(stmt)) for stmt in old[start:stop]]
+        if any(
+            found is None or found[0] is not stmt
+            for found, stmt in zip(replaced, old[start:stop], strict=True)
+        ):
+            return None
+        return start, stop, [found for found in replaced if found is not None]
+
+    def _function_retyped(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        earlier: FunctionResult,
+        start: int,
+        stop: int,
+        replaced: list[Calls],
+    ) -> tuple[FunctionInfo, tuple[OpCall, ...], tuple[SqlCall, ...]]:
+        """`_function(node)` after typing in calls (`_calls_typed`): the calls of the edited
+        statements are found again, in the context the walk had there (top level, no assignment
+        among them: the text bindings of the first one's key); every other statement's calls are
+        the previous version's, spliced around them. Walking a 1,000-statement body to reuse each
+        call was a quarter of such a keystroke."""
+        _key, info, earlier_ops, earlier_sql = earlier
+        name, body = node.name, node.body
+        if any(type(stmt) in _COMPOUND for stmt in body):
+            self.blocks_walked = True  # as the walk would have, before any statement below is asked
+        lines = (body[start].lineno - 1, _stmt_last_line(body[stop - 1]) - 1)
+        ops_at = _spliced_at(earlier_ops, lines, _op_line)
+        sql_at = _spliced_at(earlier_sql, lines, _sql_line)
+        unrecognised_at = _spliced_at(info.unrecognised, lines, _span_line)
+        # The previous calls of the edited statements are exactly what the splice takes out.
+        assert ops_at[1] - ops_at[0] == sum(len(found[2]) for found in replaced)
+        assert sql_at[1] - sql_at[0] == sum(len(found[3]) for found in replaced)
+        calls = dict(self.earlier_calls.get(name, {}))
+        for found in replaced:
+            del calls[id(found[0])]
+        self.calls_seen[name] = self.calls_here = calls
+        self.earlier_calls_here = {}
+        bindings = replaced[0][1][-1]  # a statement's key ends with them (`_record_calls`)
+        assert isinstance(bindings, tuple)
+        self.text_bindings = bindings
+        ops_before, sql_before = len(self.ops), len(self.sql_calls)
+        self.ops.extend(earlier_ops[: ops_at[0]])
+        self.sql_calls.extend(map(self._explained_again, earlier_sql[: sql_at[0]]))
+        self.unrecognised[name] = list(info.unrecognised[: unrecognised_at[0]])
+        aliases = self._function_aliases(node)
+        for stmt in body[start:stop]:
+            self._walk_statement(stmt, name, aliases, None, None)
+        self.ops.extend(earlier_ops[ops_at[1] :])
+        self.sql_calls.extend(map(self._explained_again, earlier_sql[sql_at[1] :]))
+        self.unrecognised[name].extend(info.unrecognised[unrecognised_at[1] :])
+        if info.table_variables:
+            self.table_variables[name] = list(info.table_variables)
+        ops, sql_calls = tuple(self.ops[ops_before:]), tuple(self.sql_calls[sql_before:])
+        # The same statements on the same lines: last version's summaries, but for the edited
+        # ones and those of the quiet zone.
+        kept = list(info.statements)
+        renewed = set(range(start, stop))
+        assert self.quiet_zone is not None  # set with `code_edit`
+        for zone_first, zone_last in self.quiet_zone:
+            at = bisect_left(kept, zone_first, key=_end_line)
+            while at < len(kept) and kept[at].span.line <= zone_last:
+                renewed.add(at)
+                at += 1
+        for at in sorted(renewed):
+            kept[at] = self._statement(body[at], name)
+        self.statements_seen[name] = {id(stmt): (stmt, kept[at]) for at, stmt in enumerate(body)}
+        span, body_span = self._function_spans(node)
+        unrecognised = tuple(self.unrecognised[name])
+        return (
+            replace(info, span=span, body_span=body_span, statements=tuple(kept), unrecognised=unrecognised),
+            ops,
+            sql_calls,
+        )
+
+    def _function_aliases(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+        """The names a call is an op on in this function (frozen once: every statement's reuse key
+        holds it)."""
+        params = (*node.args.posonlyargs, *node.args.args)
+        return frozenset(self.op_aliases | {"op"} if any(a.arg == "op" for a in params) else self.op_aliases)
+
+    def _function_spans(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[Span, Span]:
+        """The function's span (from its decorators: edits replacing it keep them whole) and its
+        body's."""
+        first, last = node.body[0], node.body[-1]
+        body_span = Span(
+            first.lineno - 1,
+            self.pos.col(first.lineno, first.col_offset),
+            (last.end_lineno or last.lineno) - 1,
+            self.pos.col(last.end_lineno or last.lineno, last.end_col_offset or 0),
+        )
+        span = self.pos.span(node)
+        if node.decorator_list:
+            top = node.decorator_list[0].lineno - 1
+            at = len(self.lines[top]) - len(self.lines[top].lstrip())  # the `@`
+            span = Span(top, at, span.end_line, span.end_col)
+        return span, body_span
+
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionInfo:
         params = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args))
-        # Frozen once here: every statement's reuse key holds it.
-        aliases = frozenset(self.op_aliases | {"op"} if "op" in params else self.op_aliases)
+        aliases = self._function_aliases(node)
         self.text_bindings = ()
         self.earlier_calls_here = self.earlier_calls.get(node.name, {})
         self.calls_here = self.calls_seen[node.name] = {}
@@ -586,25 +748,13 @@ class _Analyzer:
         )
         if seen is not None:
             self.statements_seen[node.name] = seen
-        first, last = node.body[0], node.body[-1]
-        body_span = Span(
-            first.lineno - 1,
-            self.pos.col(first.lineno, first.col_offset),
-            (last.end_lineno or last.lineno) - 1,
-            self.pos.col(last.end_lineno or last.lineno, last.end_col_offset or 0),
-        )
-        indent_line = self.lines[first.lineno - 1]
+        span, body_span = self._function_spans(node)
+        indent_line = self.lines[node.body[0].lineno - 1]
         indent = indent_line[: len(indent_line) - len(indent_line.lstrip())]
         def_line = node.lineno - 1
         found = re.search(rf"def\s+({re.escape(node.name)})\b", self.lines[def_line])
         name_col = found.start(1) if found else -1
         name_span = Span(def_line, max(name_col, 0), def_line, max(name_col, 0) + len(node.name))
-        # A function's span starts at its decorators so edits replacing it keep them whole.
-        span = self.pos.span(node)
-        if node.decorator_list:
-            top = node.decorator_list[0].lineno - 1
-            at = len(self.lines[top]) - len(self.lines[top].lstrip())  # the `@`
-            span = Span(top, at, span.end_line, span.end_col)
         unrecognised = tuple(self.unrecognised.get(node.name, ()))
         tables = tuple(self.table_variables.get(node.name, ()))
         return FunctionInfo(

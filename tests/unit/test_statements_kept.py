@@ -153,6 +153,15 @@ def test_kept_statements_are_those_of_a_fresh_parse(seed: int, monkeypatch: pyte
         return real(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parser._Analyzer, "_statement", counting)
+    retyped = 0
+    real_retyped = parser._Analyzer._function_retyped
+
+    def counting_retyped(self: parser._Analyzer, *args: object) -> object:
+        nonlocal retyped
+        retyped += 1
+        return real_retyped(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parser._Analyzer, "_function_retyped", counting_retyped)
     rng = random.Random(seed)
     text = REVISION
     incremental = IncrementalParser()
@@ -171,7 +180,7 @@ def test_kept_statements_are_those_of_a_fresh_parse(seed: int, monkeypatch: pyte
             quiet_comments += incremental.quiet_region.comments
             kept += statements - summarised
         assert got == parse_revision("v.py", text), f"step {step}"
-    assert quiet >= 10 and quiet_comments >= 5 and kept > 0  # the paths under test ran
+    assert quiet >= 10 and quiet_comments >= 5 and kept > 0 and retyped > 0  # the paths under test ran
 
 
 def test_an_edit_in_a_setup_paragraph_explains_the_next_one_again() -> None:
@@ -311,3 +320,59 @@ def test_typing_a_comment_keeps_the_calls_and_asks_again_what_explains_them() ->
         assert got == parse_revision("v.py", text)
         assert [call.explained for call in got.sql_calls] == [True]
         assert all(new is old for new, old in zip(got.ops, first.ops, strict=True))  # not found again
+
+
+def test_typing_in_a_call_walks_only_that_statement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keystroke inside an op of a long body finds that statement's calls again and splices the
+    other statements' calls around them (`_function_retyped`), as a fresh parse would find them:
+    the SQL call below still reads the `text()` bound above the edit, the unrecognised statement
+    after it stays in place."""
+    body = [f'    op.add_column("t", sa.Column("c{n}", sa.Integer()))' for n in range(40)]
+    body[5] = '    stmt = sa.text("UPDATE t SET c0 = 1")'
+    body[30] = "    conn = op.get_bind()"
+    body[31] = "    conn.execute(stmt)"
+    body[35] = "    helper(conn)"
+    source = (
+        'from alembic import op\nimport sqlalchemy as sa\n\nrevision = "a1"\ndown_revision = None\n\n\n'
+        "def upgrade():\n" + "\n".join(body) + '\n\n\ndef downgrade():\n    op.drop_table("t")\n'
+    )
+    walked: list[int] = []
+    real = parser._Analyzer._walk_statement
+
+    def counting(self: parser._Analyzer, stmt: parser.ast.stmt, *args: object) -> None:
+        walked.append(stmt.lineno)
+        real(self, stmt, *args)  # type: ignore[arg-type]
+
+    incremental = IncrementalParser()
+    before = parse_revision("v.py", source, incremental)
+    monkeypatch.setattr(parser._Analyzer, "_walk_statement", counting)
+    for typed in ("c20x", "c20xy", "c20xyz"):
+        text = source.replace('"c20"', f'"{typed}"')
+        walked.clear()
+        got = parse_revision("v.py", text, incremental)
+        assert incremental.quiet_region is not None and not incremental.quiet_region.comments
+        assert walked == [source.split("\n").index(body[20]) + 1]  # the edited statement only
+        assert got == parse_revision("v.py", text)
+        kept = [new is old for new, old in zip(got.ops, before.ops, strict=True)]
+        assert kept.count(False) == 1  # the edited op; the others are the very same objects
+        # `conn.execute(stmt)` still runs the text bound above the edit.
+        assert [call.runs_text_at is not None for call in got.sql_calls] == [False, True]
+
+
+def test_typing_a_call_that_makes_a_setup_paragraph_act_explains_the_next_one_again() -> None:
+    """As above, with a call replaced by a call (the edited statement alone is walked again): the
+    SQL calls of the next paragraph are asked again whether the comment speaks for them."""
+    incremental = IncrementalParser()
+    before = parse_revision("v.py", REVISION, incremental)
+    reflect = '    meta.reflect(op.get_bind(), only=("role",))'
+    edited = REVISION.replace(reflect, '    op.execute("VACUUM ANALYZE role")', 1)
+    after = parse_revision("v.py", edited, incremental)
+    assert incremental.quiet_region is not None and not incremental.quiet_region.comments
+    line = REVISION.split("\n").index('    op.execute(role.update().values(permissions="change_password"))')
+
+    def update_explained(summary: parser.RevisionFile) -> bool:
+        return next(call.explained for call in summary.sql_calls if call.stmt_span.line == line)
+
+    assert update_explained(before) is True
+    assert update_explained(after) is False
+    assert after == parse_revision("v.py", edited)
