@@ -343,10 +343,20 @@ def upgrade_index(up: list[Change]) -> ChangeIndex:
     return ChangeIndex(up, _up_keys)
 
 
+def undoing_candidates(up: Change, downgrade: ChangeIndex) -> Sequence[Change]:
+    """The downgrade changes that may undo `up`: every `d` with `undoes(up, d)`, and others."""
+    return downgrade.candidates(up.kind, _up_keys(up))
+
+
+def undone_candidates(upgrade: ChangeIndex, down: Change) -> Sequence[Change]:
+    """The upgrade changes `down` may undo: every `u` with `undoes(u, down)`, and others."""
+    return upgrade.candidates(down.kind, (_down_key(down),))
+
+
 def undone(up: Change, downgrade: ChangeIndex) -> bool:
     """`any(undoes(up, d) for d in downgrade changes)`, looking only at candidates."""
     # A plain loop: asked per change on every keystroke, and `any(<genexpr>)` costs twice as much.
-    for down in downgrade.candidates(up.kind, _up_keys(up)):  # noqa: SIM110
+    for down in undoing_candidates(up, downgrade):  # noqa: SIM110
         if undoes(up, down):
             return True
     return False
@@ -354,7 +364,7 @@ def undone(up: Change, downgrade: ChangeIndex) -> bool:
 
 def undoes_any(upgrade: ChangeIndex, down: Change) -> bool:
     """`any(undoes(u, down) for u in upgrade changes)`, looking only at candidates."""
-    for up in upgrade.candidates(down.kind, (_down_key(down),)):  # noqa: SIM110
+    for up in undone_candidates(upgrade, down):  # noqa: SIM110
         if undoes(up, down):
             return True
     return False

@@ -19,7 +19,9 @@ from alembic_ls.analysis.reversal import (
     describe,
     downgrade_index,
     undoes_any,
+    undoing_candidates,
     undone,
+    undone_candidates,
     upgrade_index,
 )
 from alembic_ls.analysis.revision_file import OpCall, RevisionFile, Span
@@ -80,6 +82,33 @@ class _Changes:
         answers[id(change)] = (change, answer)
         return answer
 
+    def keep_answers(self, previous: _Changes, other: _Changes, upgrade: bool) -> None:
+        """These changes replaced `previous` (a keystroke in this function, `upgrade()` or not):
+        keep its answers about the other side's changes (`other`) that cannot differ here, those
+        about a change of the other side that could pair with none of the changes that came or
+        went. Asking each of a thousand changes again was a tenth of a keystroke in the other
+        function's ops."""
+        if len(previous.ops) != len(self.ops):
+            return  # an op came or went: its neighbours' changes are not found by position
+        moved = [at for at, same in enumerate(map(operator.is_, previous.ops, self.ops)) if not same]
+        if len(moved) > _KEPT_ANSWERS_AFTER:
+            return
+        replaced = [
+            change
+            for at in moved
+            for op in (previous.ops[at], self.ops[at])
+            if op.name != "batch_alter_table"
+            for change in describe(op)
+        ]
+        if upgrade:  # answers to "does this downgrade change undo one of these?"
+            index = other._as_downgrade
+            touched = {id(d) for change in replaced for d in undoing_candidates(change, index)}
+            self._undoing = {key: found for key, found in previous._undoing.items() if key not in touched}
+        else:  # answers to "is this upgrade change undone by one of these?"
+            index = other._as_upgrade
+            touched = {id(u) for change in replaced for u in undone_candidates(index, change)}
+            self._undone = {key: found for key, found in previous._undone.items() if key not in touched}
+
     def find(self, kind: str, action: str, name: str | None) -> Change | None:
         """The first change of this kind, action and name (a dict: the order rules ask per change).
         An index or constraint created unnamed is found by the names a naming convention would
@@ -99,21 +128,28 @@ class _Changes:
 _last_changes: RecentByKey[tuple[str, str], _Changes] = RecentByKey()
 
 
-def _changes_of(rev: RevisionFile, function: str) -> _Changes:
+# Changes that came or went in one keystroke beyond which keeping answers is not worth the lookups.
+_KEPT_ANSWERS_AFTER = 8
+
+
+def _changes_of(rev: RevisionFile, function: str) -> tuple[_Changes, _Changes | None]:
+    """The function's changes, and the last version's when these were built anew (their answers
+    may be kept: `_Changes.keep_answers`)."""
     ops = rev.ops_in(function)
     key = (rev.path, function)
     found = _last_changes.take(key)
+    previous = None
     if found is None or len(found.ops) != len(ops) or not all(map(operator.is_, found.ops, ops)):
-        found = _Changes(ops)
+        found, previous = _Changes(ops), found
     _last_changes.keep(key, found)
-    return found
+    return found, previous
 
 
 class _Side:
     """One of upgrade()/downgrade(): its schema changes in order, and what it does we cannot read."""
 
     def __init__(self, rev: RevisionFile, function: str) -> None:
-        self.of = _changes_of(rev, function)
+        self.of, self.previous = _changes_of(rev, function)
         self.changes = self.of.changes
         self.find = self.of.find
         info = rev.functions.get(function)
@@ -143,6 +179,10 @@ class DowngradeMismatch(Rule):
         if not rev.is_revision or rev.upgrade is None or downgrade is None or downgrade.is_empty:
             return  # no downgrade, or one that does nothing: AM201's business
         up, down = _Side(rev, "upgrade"), _Side(rev, "downgrade")
+        if up.previous is not None:
+            up.of.keep_answers(up.previous, down.of, upgrade=True)
+        if down.previous is not None:
+            down.of.keep_answers(down.previous, up.of, upgrade=False)
         inputs = _Inputs(rev.path, downgrade.name_span, up.opaque, down.opaque, _SqlFacts.of(rev))
         last = down.of.last_found
         if last is not None and last[0] is up.of and last[1] == inputs:

@@ -61,6 +61,14 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
         real_init(self, ops)
 
     monkeypatch.setattr(am202_downgrade_mismatch._Changes, "__init__", counting_init)
+    kept_answers: list[int] = []
+    real_keep = am202_downgrade_mismatch._Changes.keep_answers
+
+    def counting_keep(self: am202_downgrade_mismatch._Changes, *args: object, **kwargs: object) -> None:
+        real_keep(self, *args, **kwargs)  # type: ignore[arg-type]
+        kept_answers.append(len(self._undoing) + len(self._undone))
+
+    monkeypatch.setattr(am202_downgrade_mismatch._Changes, "keep_answers", counting_keep)
     rng = random.Random(seed)
     root = tmp_path / "typed"
     lab = FileLab(tmp_path / "fresh")
@@ -94,6 +102,7 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
         found_any = found_any or bool(typed)
     assert found_any  # the edits made downgrade() miss something now and then
     assert typed_builds < 1.2 * 78  # mostly one side rebuilt per keystroke, not both
+    assert sum(kept_answers) > 0  # a rebuilt side kept the answers its edit could not change
 
 
 # The last line of each function, toggled by a keystroke that leaves every op in place: what the
