@@ -23,6 +23,7 @@ from alembic_env import MINIMAL_ENV_PY
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.checker import Checker
 from alembic_ls.fixes import apply_edits, build_edits
+from alembic_ls.git_base import refuse_git_in
 from alembic_ls.project import Project, discover_projects
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import Settings
@@ -45,6 +46,13 @@ DEFAULT_DOWNGRADE = """\
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALEMBIC_LS_CACHE_DIR", str(tmp_path_factory.mktemp("alembic-ls-cache")))
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
+
+
+@pytest.fixture(autouse=True)
+def _git_runs_again() -> Iterator[None]:
+    """A test that loads an untrusted workspace in-process leaves git refused there: not after it."""
+    yield
+    refuse_git_in(())
 
 
 @pytest.fixture

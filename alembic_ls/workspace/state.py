@@ -28,6 +28,7 @@ from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import read_text, split_lines
 from alembic_ls.checker import Checker
+from alembic_ls.git_base import refuse_git_in
 from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings
@@ -107,6 +108,7 @@ class WorkspaceState:
     def load(self, folders: Iterable[Folder]) -> None:
         """Discover and index every project under the folders (replacing what was there)."""
         self.folders = list(folders)
+        self._refuse_git_where_untrusted()
         previous = {state.project.script_location: state for state in self.projects}
         found: dict[Path, ProjectState] = {}
         for folder in self.folders:
@@ -142,7 +144,16 @@ class WorkspaceState:
             return None
         state = self._project_state(project, None)
         self.projects.append(state)
+        self._refuse_git_where_untrusted()
         return state
+
+    def _refuse_git_where_untrusted(self) -> None:
+        """AM105 and the rebase fix ask git what the team already has; a repository's own
+        configuration can name programs for git to run, so git never runs in a folder (or for a
+        file opened alone) the editor has not trusted (alembic_ls.git_base refuses it there)."""
+        untrusted = [folder.path for folder in self.folders if not self.settings_for(folder.uri).trusted]
+        untrusted += [p.project.root for p in self.projects if p.folder is None and not p.client.trusted]
+        refuse_git_in(untrusted)
 
     def _project_state(
         self, project: Project, folder: str | None, database: tuple[str, ...] | None = None
@@ -200,6 +211,7 @@ class WorkspaceState:
             )
             state.checker = self._checker(state.index, state.settings, state.database, state.client.wording)
             state.generation += 1
+        self._refuse_git_where_untrusted()
 
     # -- lookups ------------------------------------------------------------------------------
 
