@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from sys import intern
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from alembic_ls.analysis import prefilter
 from alembic_ls.analysis.comment_edges import FRAME, MARKER_END, MARKER_START, is_edge
@@ -299,6 +299,19 @@ def module_constants(tree: ast.Module) -> dict[str, str]:
     return {name: value for name, value in candidates.items() if bindings.get(name) == 1}
 
 
+class _Retyped(NamedTuple):
+    """Where an edit retyped calls of a function's body (`_Analyzer._calls_typed`): the edited
+    statements (`body[start:stop]`), their calls in the previous version, and where those calls
+    (ops, SQL calls) and unrecognised spans stand among the function's previous ones."""
+
+    start: int
+    stop: int
+    replaced: list[Calls]
+    ops_at: tuple[int, int]
+    sql_at: tuple[int, int]
+    unrecognised_at: tuple[int, int]
+
+
 def _stmt_last_line(stmt: ast.stmt) -> int:
     return stmt.end_lineno or stmt.lineno
 
@@ -537,7 +550,7 @@ class _Analyzer:
         elif earlier is not None and self._only_comments_typed(node, first, last, earlier[0], key):
             info, ops, sql_calls = self._function_commented(node, earlier)
         elif earlier is not None and (typed := self._calls_typed(node, first, last, earlier, key)):
-            info, ops, sql_calls = self._function_retyped(node, earlier, *typed)
+            info, ops, sql_calls = self._function_retyped(node, earlier, typed)
         else:
             ops_before, sql_before = len(self.ops), len(self.sql_calls)
             info = self._function(node)
@@ -606,11 +619,10 @@ class _Analyzer:
         last: int,
         earlier: FunctionResult,
         now: tuple[object, ...],
-    ) -> tuple[int, int, list[Calls]] | None:
+    ) -> _Retyped | None:
         """Did the edit since the previous version replace only expression statements (calls) of
         this function's body with as many expression statements on the same lines, in the same
-        context (the keys of `_function_once` alike but for the function's text)? Then the edited
-        statements' place in the body (`start`, `stop`) and their previous calls."""
+        context (the keys of `_function_once` alike but for the function's text)? Then where."""
         edit = self.code_edit
         before = earlier[0]
         if edit is None or not first <= edit.first <= edit.last <= last or before[0] != now[0]:
@@ -638,15 +650,25 @@ class _Analyzer:
             for found, stmt in zip(replaced, old[start:stop], strict=True)
         ):
             return None
-        return start, stop, [found for found in replaced if found is not None]
+        previous = [found for found in replaced if found is not None]
+        _key, info, ops, sql_calls = earlier
+        lines = (body[start].lineno - 1, _stmt_last_line(body[stop - 1]) - 1)
+        ops_at = _spliced_at(ops, lines, _op_line)
+        sql_at = _spliced_at(sql_calls, lines, _sql_line)
+        # The function's calls are in the order of their statements' lines, so the previous calls
+        # of the edited statements are exactly what the splice takes out; if not, walk it all.
+        if ops_at[1] - ops_at[0] != sum(len(found[2]) for found in previous):
+            return None
+        if sql_at[1] - sql_at[0] != sum(len(found[3]) for found in previous):
+            return None
+        unrecognised_at = _spliced_at(info.unrecognised, lines, _span_line)
+        return _Retyped(start, stop, previous, ops_at, sql_at, unrecognised_at)
 
     def _function_retyped(
         self,
         node: ast.FunctionDef | ast.AsyncFunctionDef,
         earlier: FunctionResult,
-        start: int,
-        stop: int,
-        replaced: list[Calls],
+        typed: _Retyped,
     ) -> tuple[FunctionInfo, tuple[OpCall, ...], tuple[SqlCall, ...]]:
         """`_function(node)` after typing in calls (`_calls_typed`): the calls of the edited
         statements are found again, in the context the walk had there (top level, no assignment
@@ -654,16 +676,10 @@ class _Analyzer:
         the previous version's, spliced around them. Walking a 1,000-statement body to reuse each
         call was a quarter of such a keystroke."""
         _key, info, earlier_ops, earlier_sql = earlier
+        start, stop, replaced, ops_at, sql_at, unrecognised_at = typed
         name, body = node.name, node.body
         if any(type(stmt) in _COMPOUND for stmt in body):
             self.blocks_walked = True  # as the walk would have, before any statement below is asked
-        lines = (body[start].lineno - 1, _stmt_last_line(body[stop - 1]) - 1)
-        ops_at = _spliced_at(earlier_ops, lines, _op_line)
-        sql_at = _spliced_at(earlier_sql, lines, _sql_line)
-        unrecognised_at = _spliced_at(info.unrecognised, lines, _span_line)
-        # The previous calls of the edited statements are exactly what the splice takes out.
-        assert ops_at[1] - ops_at[0] == sum(len(found[2]) for found in replaced)
-        assert sql_at[1] - sql_at[0] == sum(len(found[3]) for found in replaced)
         calls = dict(self.earlier_calls.get(name, {}))
         for found in replaced:
             del calls[id(found[0])]
