@@ -245,9 +245,10 @@ class DowngradeMismatch(Rule):
         redefined = altered & readded & redropped
         reported: set[Span] = set()
         for change in down.changes:
-            if change.op.span in reported or id(change) in symmetric or _unnamed(change):
+            # Most changes undo something: asked first (an answer kept between keystrokes).
+            if up.of.undone_by(change) or change.op.span in reported or id(change) in symmetric:
                 continue
-            if up.of.undone_by(change) or excuses.covers(change) or up.mentions(change):
+            if _unnamed(change) or excuses.covers(change) or up.mentions(change):
                 continue
             if change.kind == "alter" and (change.table, change.name) in readded:
                 continue
