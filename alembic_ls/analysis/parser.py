@@ -588,29 +588,47 @@ class _Analyzer:
         explains them). Walking a 1,000-statement body to reuse each call was 40% of such a
         keystroke."""
         _key, info, ops, earlier_sql = earlier
-        if any(type(stmt) in _COMPOUND for stmt in node.body):
-            self.blocks_walked = True  # as the walk would have, before any statement below is asked
+        self._as_walked(node, info)
         sql_calls = tuple(map(self._explained_again, earlier_sql))
         self.ops.extend(ops)
         self.sql_calls.extend(sql_calls)
         self.unrecognised[node.name] = list(info.unrecognised)
+        self.calls_seen[node.name] = self.earlier_calls.get(node.name, {})
+        kept, renewed = self._summaries_again(node, info)
+        seen = dict(self.earlier_statements[node.name])
+        for at in renewed:
+            seen[id(node.body[at])] = (node.body[at], kept[at])
+        self.statements_seen[node.name] = seen
+        return replace(info, statements=tuple(kept)), ops, sql_calls
+
+    def _as_walked(self, node: ast.FunctionDef | ast.AsyncFunctionDef, info: FunctionInfo) -> None:
+        """What walking the function would leave besides its calls, for a path that walks none of
+        its statements (or only the edited ones): whether a block was entered (before any
+        statement below is asked), and its table variables (a later function of the same name
+        reads them)."""
+        if any(type(stmt) in _COMPOUND for stmt in node.body):
+            self.blocks_walked = True
         if info.table_variables:
             self.table_variables[node.name] = list(info.table_variables)
-        self.calls_seen[node.name] = self.earlier_calls.get(node.name, {})
-        # The same statements on the same lines: last version's summaries, but for those of the
-        # quiet zone (what `_statement_again` would reuse, without asking each statement).
-        assert self.quiet_zone is not None  # set with `comment_edit`
+
+    def _summaries_again(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, info: FunctionInfo, edited: range = range(0)
+    ) -> tuple[list[Statement], set[int]]:
+        """The function's statement summaries after a quiet edit (the same statements on the same
+        lines): last version's, but for the `edited` ones and those of the quiet zone, summarised
+        again (what `_statement_again` would reuse, without asking each statement); and the
+        positions summarised again."""
+        assert self.quiet_zone is not None  # set with `comment_edit` or `code_edit`
         kept = list(info.statements)
-        seen = dict(self.earlier_statements[node.name])
+        renewed = set(edited)
         for zone_first, zone_last in self.quiet_zone:
             at = bisect_left(kept, zone_first, key=_end_line)
             while at < len(kept) and kept[at].span.line <= zone_last:
-                stmt = node.body[at]
-                kept[at] = statement = self._statement(stmt, node.name)
-                seen[id(stmt)] = (stmt, statement)
+                renewed.add(at)
                 at += 1
-        self.statements_seen[node.name] = seen
-        return replace(info, statements=tuple(kept)), ops, sql_calls
+        for at in sorted(renewed):
+            kept[at] = self._statement(node.body[at], node.name)
+        return kept, renewed
 
     def _calls_typed(
         self,
@@ -678,8 +696,7 @@ class _Analyzer:
         _key, info, earlier_ops, earlier_sql = earlier
         start, stop, replaced, ops_at, sql_at, unrecognised_at = typed
         name, body = node.name, node.body
-        if any(type(stmt) in _COMPOUND for stmt in body):
-            self.blocks_walked = True  # as the walk would have, before any statement below is asked
+        self._as_walked(node, info)
         calls = dict(self.earlier_calls.get(name, {}))
         for found in replaced:
             del calls[id(found[0])]
@@ -698,21 +715,8 @@ class _Analyzer:
         self.ops.extend(earlier_ops[ops_at[1] :])
         self.sql_calls.extend(map(self._explained_again, earlier_sql[sql_at[1] :]))
         self.unrecognised[name].extend(info.unrecognised[unrecognised_at[1] :])
-        if info.table_variables:
-            self.table_variables[name] = list(info.table_variables)
         ops, sql_calls = tuple(self.ops[ops_before:]), tuple(self.sql_calls[sql_before:])
-        # The same statements on the same lines: last version's summaries, but for the edited
-        # ones and those of the quiet zone.
-        kept = list(info.statements)
-        renewed = set(range(start, stop))
-        assert self.quiet_zone is not None  # set with `code_edit`
-        for zone_first, zone_last in self.quiet_zone:
-            at = bisect_left(kept, zone_first, key=_end_line)
-            while at < len(kept) and kept[at].span.line <= zone_last:
-                renewed.add(at)
-                at += 1
-        for at in sorted(renewed):
-            kept[at] = self._statement(body[at], name)
+        kept, _renewed = self._summaries_again(node, info, range(start, stop))
         self.statements_seen[name] = {id(stmt): (stmt, kept[at]) for at, stmt in enumerate(body)}
         span, body_span = self._function_spans(node)
         unrecognised = tuple(self.unrecognised[name])
