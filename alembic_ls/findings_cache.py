@@ -34,7 +34,7 @@ from pathlib import Path
 from alembic_ls import __version__
 from alembic_ls.analysis.graph import RevisionGraph
 from alembic_ls.analysis.index import ProjectIndex
-from alembic_ls.analysis.read_facts import ALL, FILE, HISTORY, PATH, Fact, unrecorded
+from alembic_ls.analysis.read_facts import ALL, FILE, HISTORY, PATH, Fact, recording, unrecorded
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.sql_statements import sql_reader_location
 from alembic_ls.project import Project
@@ -197,6 +197,16 @@ class CachedFile:
     ) -> CachedFile:
         unread = sum(1 for call in rev.sql_calls if call.sql and not call.sql_partial)
         return cls(identity, facts, tuple(findings), unread)
+
+    @classmethod
+    def recorded(
+        cls, check: Callable[[RevisionFile], list[Finding]], rev: RevisionFile, identity: Identity
+    ) -> CachedFile:
+        """`check(rev)`, with the facts its rules read beyond the file, as the recording graph the
+        caller put in the index notes them."""
+        with recording() as facts:
+            findings = check(rev)
+        return cls.of(rev, findings, frozenset(facts), identity)
 
 
 class FindingsCache:

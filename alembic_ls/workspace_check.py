@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
-from alembic_ls.analysis.read_facts import RecordingGraph, recording
+from alembic_ls.analysis.read_facts import RecordingGraph
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, source_encoding
 from alembic_ls.analysis.sql_statements import sql_reader_installed
@@ -184,9 +184,7 @@ def _check_targets(
     index.graph = RecordingGraph(graph)
     try:
         for path, rev in _as_analysed(index, stale, analyse):
-            with recording() as facts:
-                findings = checker.check_file(rev)
-            checked[path] = entry = CachedFile.of(rev, findings, frozenset(facts), index.identity(path))
+            checked[path] = entry = CachedFile.recorded(checker.check_file, rev, index.identity(path))
             cached.store(path, entry, values)
     finally:
         index.graph = graph

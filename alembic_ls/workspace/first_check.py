@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from alembic_ls.analysis.index import ProjectIndex
-from alembic_ls.analysis.read_facts import RecordingGraph, recording
+from alembic_ls.analysis.read_facts import RecordingGraph
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import read_text
 from alembic_ls.checker import Checker
@@ -97,13 +97,11 @@ class FirstCheck:
             self._recorded = RecordingGraph(self.graph)
         index.graph = self._recorded
         try:
-            with recording() as facts:
-                findings = checker.check_file(rev)
+            entry = CachedFile.recorded(checker.check_file, rev, index.identity(rev.path))
         finally:
             index.graph = self.graph
-        entry = CachedFile.of(rev, findings, frozenset(facts), index.identity(rev.path))
         self.cache.store(rev.path, entry, self.values)
-        return findings
+        return list(entry.findings)
 
     def saw_document(self, path: str, text: str) -> None:
         """An open document of the project was analysed with `text`."""
