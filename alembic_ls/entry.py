@@ -7,6 +7,7 @@ interpreter's clean-up (see `exit_at_once`)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -17,12 +18,17 @@ MODULES_OF = {
     "check": ("alembic_ls.cli", "alembic_ls.workspace_check", "alembic_ls.rules.registry"),
 }
 # Commands that leave nothing for the interpreter's clean-up to finish (no atexit work of their
-# own: their worker pools are shut down, their files closed) but a heap worth skipping.
+# own: their worker pools are shut down, their files closed) but a heap worth skipping. They run
+# without the cyclic collector: `run_check` pauses it anyway while it builds the summaries (and
+# fixes files), and once resumed, its first pass walked the whole heap again (~0.15 s) for garbage
+# the exit frees.
 EXITS_AT_ONCE = frozenset({"check"})
 
 
 def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else None
+    if command in EXITS_AT_ONCE:
+        gc.disable()
     # `--no-cache` promises that nothing is read from or written to the cache directory.
     if command in MODULES_OF and "--no-cache" not in sys.argv[2:]:
         import_with_kept_code(command)
