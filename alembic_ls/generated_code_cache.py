@@ -31,6 +31,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import inspect
+import linecache
 import marshal
 import os
 import tempfile
@@ -156,6 +157,22 @@ def _has_parameters(function: Callable[..., Any], names: list[str]) -> bool:
         return list(inspect.signature(function).parameters) == names
     except (TypeError, ValueError):
         return False
+
+
+# attrs registers each class's generated source under this name prefix in `linecache`.
+_ATTRS_SOURCE_PREFIX = "<attrs generated "
+
+
+def forget_generated_sources() -> int:
+    """Drop the generated methods' source lines that attrs keeps in `linecache` for debuggers
+    (some 1.4 MB for lsprotocol's classes, held for the life of a server); returns how many.
+
+    Only a traceback or debugger stepping through a generated `__init__` or `__eq__` is affected:
+    it shows the line number without the line."""
+    generated = [name for name in linecache.cache if name.startswith(_ATTRS_SOURCE_PREFIX)]
+    for name in generated:
+        linecache.cache.pop(name, None)
+    return len(generated)
 
 
 def _load(path: Path) -> dict[Key, CodeType]:

@@ -70,6 +70,8 @@ class DiagnosticsEngine:
         self.client_versions: dict[str, int] = {}
         # Opened documents whose first diagnostics are not out yet.
         self._opening: set[str] = set()
+        # A first check has ended and the caches it filled are not written yet.
+        self.caches_due = False
 
     # -- entry points (event loop) ------------------------------------------------------------
 
@@ -90,8 +92,11 @@ class DiagnosticsEngine:
                 # dozen keystrokes. Frozen objects are skipped by the collector (still freed by
                 # refcount).
                 gc.freeze()
-        # After the progress ends: every file is checked and published by now.
+        # After the progress ends: every file is checked and published by now. Until written, a
+        # shutdown writes them itself (lifecycle: it cancels whatever the analysis thread has queued).
+        self.caches_due = True
         await server.analyse(server.state.save_caches)
+        self.caches_due = False
         await server.notify_projects_changed(server.state.projects)
 
     async def _load_and_check(self, folders: list[Folder]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 
 from lsprotocol import types
 
@@ -13,6 +14,15 @@ from alembic_ls.server.text_sync import use_lsp_line_breaks
 from alembic_ls.workspace.client_settings import unwrap
 
 logger = logging.getLogger("alembic_ls.server")
+
+
+def _save_caches_after_analysis(server: AlembicLanguageServer) -> None:
+    """Once the analysis thread's last job has ended, as the analysis thread would."""
+    server.analysis_pool.shutdown(wait=True)
+    try:
+        server.state.save_caches()
+    except Exception:
+        logger.exception("writing the caches at shutdown failed")
 
 
 def register(server: AlembicLanguageServer) -> None:
@@ -47,5 +57,12 @@ def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(params: None) -> None:
         server.analysis_pool.shutdown(wait=False, cancel_futures=True)
+        if server.session.diagnostics.caches_due:
+            # The first check ended, and the writing of its caches may have been waiting in the
+            # analysis thread's queue, just cancelled: a shutdown soon after a start (a quick
+            # look at a file) left every later start cold.
+            # Not on the event loop (the analysis thread may still be in a job); `exit` waits
+            # for this thread, as the interpreter waits for every thread that is not a daemon.
+            threading.Thread(target=_save_caches_after_analysis, args=(server,), name="saving caches").start()
         sql_files.remove_written(server)
         server.parse_pool.shutdown(wait=False, cancel_futures=True)

@@ -6,6 +6,7 @@ import logging
 import sys
 
 from alembic_ls.analysis.index import IndexCache
+from alembic_ls.generated_code_cache import forget_generated_sources
 from alembic_ls.server import (
     agent_commands,
     code_actions,
@@ -58,6 +59,7 @@ def create_server(cache: IndexCache | None = None) -> AlembicLanguageServer:
 
 def serve(tcp: str | None) -> None:
     server = create_server()
+    forget_generated_sources()  # every class is defined by now: memory a server never reads
     package_logger = logging.getLogger("alembic_ls")
     package_logger.setLevel(logging.INFO)
     package_logger.addHandler(ClientLogHandler(server))

@@ -1,6 +1,6 @@
-"""What `alembic-ls check` loads: the picture renderers (xml.sax, and with it urllib.request and
-http.client) only when `graph` draws one; libcst (about half the command's start-up) only when a
-fix is built."""
+"""What `alembic-ls check` and the server load: the picture renderers (xml.sax, and with it
+urllib.request and http.client) only when a graph is drawn; libcst (about half the command's
+start-up) only when a fix is built."""
 
 from __future__ import annotations
 
@@ -27,3 +27,10 @@ def test_a_check_without_fixes_never_loads_libcst() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe, str(demo)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_server_loads_no_renderer_until_a_graph_is_drawn() -> None:
+    renderers = HEAVY[:4]  # libcst aside: the server's code actions build fixes
+    probe = f"import sys, alembic_ls.server.main\nprint([m for m in {renderers!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -228,3 +228,24 @@ def test_check_without_its_cache_writes_no_generated_code(
     run = run_check(history.root, cache, "--no-cache")
     assert run.returncode in (0, 1), run.stderr
     assert not (cache / "generated-code").exists()
+
+
+def test_forgetting_generated_sources_leaves_the_classes_and_other_files_sources() -> None:
+    probe = r"""
+import linecache, attrs
+from alembic_ls.generated_code_cache import forget_generated_sources
+
+@attrs.define
+class Point:
+    x: int
+    y: int = 0
+
+generated = [name for name in linecache.cache if name.startswith("<attrs generated") and "Point" in name]
+linecache.getlines(attrs.__file__)  # a real file's lines, as a traceback reads them
+dropped = forget_generated_sources()
+left = [name for name in linecache.cache if name.startswith("<attrs generated")]
+print(bool(generated), dropped >= len(generated), left, attrs.__file__ in linecache.cache)
+print(Point(1) == Point(1, 0), repr(Point(2, 3)))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["True True [] True", "True Point(x=2, y=3)"]
