@@ -14,10 +14,10 @@ fails half-way, every id asked about counts as shared.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from alembic_ls.vcs.git_process import GitUnavailable, run_git
 
 GIT_TIMEOUT_S = 5.0
 DEFAULT_BRANCHES = ("refs/remotes/origin/HEAD", "origin/main", "origin/master", "main", "master")
@@ -28,35 +28,10 @@ class GitFailed(Exception):
     pass
 
 
-# Folders the editor has not trusted: a repository's own configuration can name programs for git to
-# run, so git is never started in, above or below one of them (alembic_ls.workspace sets these).
-_untrusted: frozenset[Path] = frozenset()
-
-
-def refuse_git_in(folders: Iterable[Path]) -> None:
-    """From now on, run no git in, above or below `folders` (replacing the folders set before)."""
-    global _untrusted
-    _untrusted = frozenset(Path(os.path.realpath(folder)) for folder in folders)
-
-
-def _refused(cwd: Path) -> bool:
-    if not _untrusted:
-        return False
-    here = Path(os.path.realpath(cwd))
-    return any(here == f or f in here.parents or here in f.parents for f in _untrusted)
-
-
 def _git(args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
-    if _refused(cwd):
-        raise GitFailed("the workspace is not trusted: git is not run there")
-    git = shutil.which("git")
-    if git is None:
-        raise GitFailed("git is not installed")
     try:
-        done = subprocess.run(
-            [git, *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = run_git(args, cwd, GIT_TIMEOUT_S)
+    except GitUnavailable as exc:
         raise GitFailed(str(exc)) from None
     if done.returncode not in ok:
         raise GitFailed(done.stderr.strip())

@@ -23,10 +23,10 @@ from alembic_env import MINIMAL_ENV_PY
 from alembic_ls.analysis.index import IndexCache, ProjectIndex
 from alembic_ls.checker import Checker
 from alembic_ls.fixes import apply_edits, build_edits
-from alembic_ls.git_base import refuse_git_in
 from alembic_ls.project import Project, discover_projects
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import Settings
+from alembic_ls.vcs.git_process import refuse_git_in
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "blog"

@@ -1,15 +1,16 @@
 """What git says about the working tree: modified, staged and untracked files (absolute paths).
 
-`git status --porcelain=v1 -z`; None when git is missing or the folder is not in a repository.
+`git status --porcelain=v1 -z`; None when git is missing or may not run there (vcs/git_process), or
+the folder is not in a repository.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from alembic_ls.vcs.git_process import GitUnavailable, run_git
 
 GIT_TIMEOUT_S = 5.0
 
@@ -26,14 +27,9 @@ class GitChanges:
 
 
 def _run(args: list[str], cwd: Path) -> str | None:
-    git = shutil.which("git")
-    if git is None:
-        return None
     try:
-        done = subprocess.run(
-            [git, *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        done = run_git(args, cwd, GIT_TIMEOUT_S)
+    except GitUnavailable:
         return None
     return done.stdout if done.returncode == 0 else None
 

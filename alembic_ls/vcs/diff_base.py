@@ -4,16 +4,17 @@ The base is where the current branch left REF (`git merge-base REF HEAD`), so a 
 compared with what it started from, not with commits that landed on REF since; when the history
 between them is not there (a shallow clone that fetched REF alone), REF itself. The working tree is
 compared, so uncommitted and untracked files count: a new revision need not be committed to be
-checked. Git runs as a subprocess (`git -C <top> ...`); nothing here writes to the repository.
+checked. Git runs as a subprocess (vcs/git_process); nothing here writes to the repository.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from alembic_ls.vcs.git_process import GitUnavailable, run_git
 
 GIT_TIMEOUT_S = 30.0
 
@@ -90,9 +91,7 @@ def _text(args: list[str], cwd: Path) -> str | None:
 
 def _git(args: list[str], cwd: Path) -> bytes | None:
     try:
-        done = subprocess.run(
-            ["git", "-C", str(cwd), *args], capture_output=True, timeout=GIT_TIMEOUT_S, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        done = run_git(args, cwd, GIT_TIMEOUT_S, text=False)
+    except GitUnavailable:
         return None
     return done.stdout if done.returncode == 0 else None

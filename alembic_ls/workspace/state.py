@@ -28,10 +28,10 @@ from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import read_text, split_lines
 from alembic_ls.checker import Checker
-from alembic_ls.git_base import refuse_git_in
 from alembic_ls.project import Project, discover_projects, project_for_path
 from alembic_ls.rules.base import Finding
 from alembic_ls.settings import ConfigError, Settings
+from alembic_ls.vcs.git_process import refuse_git_in
 from alembic_ls.vcs.live_edits import EditsSinceBase
 from alembic_ls.wording import CLI, Wording
 from alembic_ls.workspace.client_settings import ClientSettings, effective_settings

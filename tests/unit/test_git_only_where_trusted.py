@@ -1,6 +1,8 @@
 """git runs only in a workspace the editor trusts (a repository's own configuration can name
-programs for git to run): not for AM105, and not for the rebase fix of AM301/AM307, which asks git
-which revisions the team already has; outside the untrusted folders it runs as before."""
+programs for git to run): not for AM105, not for the rebase fix of AM301/AM307, which asks git
+which revisions the team already has, and not for anything else that starts git (vcs/git_process:
+`--diff-base`, the drift check's working-tree state); outside the untrusted folders it runs as
+before."""
 
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ import pytest
 
 from alembic_ls import git_base
 from alembic_ls.analysis.index import IndexCache
+from alembic_ls.drift.git_state import git_changes
+from alembic_ls.vcs import git_process
+from alembic_ls.vcs.diff_base import BaseRefError, diff_base
 from alembic_ls.workspace.client_settings import ClientSettings
 from alembic_ls.workspace.state import Folder, WorkspaceState
 from tests.conftest import revision_source
@@ -42,7 +47,7 @@ def git_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
             calls.append([str(a) for a in args[1:]])
         return real(args, *rest, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(git_base.subprocess, "run", counting)
+    monkeypatch.setattr(git_process.subprocess, "run", counting)
     return calls
 
 
@@ -79,10 +84,27 @@ def test_git_is_refused_in_above_and_below_an_untrusted_folder_only(
     root = _repository(tmp_path / "project")
     elsewhere = _repository(tmp_path / "other")
     git_calls.clear()
-    git_base.refuse_git_in([root / "migrations"])
+    git_process.refuse_git_in([root / "migrations"])
     assert git_base.repository_top(root / "migrations" / "versions") is None  # below
     assert git_base.repository_top(root) is None  # above: the repository holding it
     assert git_calls == []
     assert git_base.repository_top(elsewhere) == elsewhere
-    git_base.refuse_git_in(())
+    git_process.refuse_git_in(())
     assert git_base.repository_top(root / "migrations") == root
+
+
+def test_diff_base_and_the_working_tree_state_run_no_git_in_an_untrusted_folder(
+    tmp_path: Path, git_calls: list[list[str]]
+) -> None:
+    root = _repository(tmp_path / "project")
+    git_calls.clear()
+    git_process.refuse_git_in([root])
+    assert git_changes(root / "migrations") is None
+    with pytest.raises(BaseRefError):
+        diff_base(root, "HEAD")
+    assert git_calls == []
+
+    git_process.refuse_git_in(())
+    changes = git_changes(root / "migrations")
+    assert changes is not None and changes.untracked == {str(root / "migrations" / "versions" / "c3_mine.py")}
+    assert diff_base(root, "HEAD").added == {str(root / "migrations" / "versions" / "c3_mine.py")}
