@@ -25,7 +25,13 @@ from typing import Any
 from alembic_ls.analysis import sql_statements
 from alembic_ls.analysis.last_memo import LastMemo
 from alembic_ls.analysis.revision_file import RevisionFile, SqlCall
-from alembic_ls.analysis.sql_statements import ParsedSql, SqlAction, as_postgres_sees_it, statement_actions
+from alembic_ls.analysis.sql_statements import (
+    ParsedSql,
+    SqlAction,
+    as_postgres_sees_it,
+    parsed_statements,
+    statement_actions,
+)
 
 # What a hole is read as: an identifier no real statement names (a hole next to a name's letters
 # joins the name, which then holds it: `form_?` -> `form_alembic_ls_hole`).
@@ -56,14 +62,14 @@ def _literal_actions(pglast: Any, call: SqlCall) -> Iterator[SqlAction]:
     if text is None:
         return
     try:
-        statements = pglast.parse_sql(text)
+        statements = parsed_statements(pglast, text)
     except pglast.parser.ParseError:
         head = _head_action(pglast, text)
         if head is not None:
             yield head
         return
-    for raw in statements:
-        for action in statement_actions(raw.stmt):
+    for stmt in statements:
+        for action in statement_actions(stmt):
             if _is_literal(action.table):
                 reads = tuple(read for read in action.reads if _is_literal(read))
                 schema = action.schema if _is_literal(action.schema) else None
