@@ -109,7 +109,8 @@ def _full_pickle(summary: RevisionFile) -> bytes | None:
 
 def _cache_entry(stat: os.stat_result, summary: RevisionFile, full: bytes | None) -> CacheEntry:
     """What the cache keeps of a summary: its graph fields, and all of it once it is analysed."""
-    return CacheEntry(stat.st_mtime_ns, stat.st_size, graph_fields(summary), full)
+    message = summary.message if full is not None else None  # a restored one knows it unfilled
+    return CacheEntry(stat.st_mtime_ns, stat.st_size, graph_fields(summary), full, message)
 
 
 @dataclass
@@ -151,7 +152,7 @@ class ProjectIndex:
             entry = stored.get(path)
             if entry is not None and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size:
                 index._entries[path] = entry
-                summaries[path] = restore(path, entry.graph_fields, entry.stored)
+                summaries[path] = restore(path, entry.graph_fields, entry.stored, entry.message)
                 index._restored[path] = summaries[path]
             else:
                 summary = summaries[path] = _scan_file(path)

@@ -42,25 +42,30 @@ class CacheEntry:
     # The whole RevisionFile (stored_summary.dumps), or where to read it; None when only the
     # identifiers were read.
     stored: bytes | StoredLater | None
+    # The analysed file's message (its header's or comments'), read with the identifiers: listing
+    # revisions by message needs no analysis unpickled. Meaningless while `stored` is None.
+    message: str | None = None
 
-    def as_tuple(self) -> tuple[int, int, GraphFields, bool]:
-        return (self.mtime_ns, self.size, self.graph_fields, self.stored is not None)
+    def as_tuple(self) -> tuple[int, int, GraphFields, bool, str | None]:
+        analysed = self.stored is not None
+        return (self.mtime_ns, self.size, self.graph_fields, analysed, self.message if analysed else None)
 
     @classmethod
     def from_tuple(cls, value: object, analyses: _Analyses, key: str) -> CacheEntry | None:
-        if not (isinstance(value, tuple) and len(value) == 4):
+        if not (isinstance(value, tuple) and len(value) == 5):
             return None
-        mtime_ns, size, graph_fields, analysed = value
+        mtime_ns, size, graph_fields, analysed, message = value
         if not (
             isinstance(mtime_ns, int)
             and isinstance(size, int)
             and isinstance(analysed, bool)
+            and (message is None or isinstance(message, str))
             and isinstance(graph_fields, tuple)
             and len(graph_fields) == len(IDENTIFIERS)
             and all(g is None or isinstance(g, IdentifierAssignment) for g in graph_fields)
         ):
             return None
-        return cls(mtime_ns, size, graph_fields, StoredLater(analyses, key) if analysed else None)
+        return cls(mtime_ns, size, graph_fields, StoredLater(analyses, key) if analysed else None, message)
 
 
 class _Analyses:
@@ -147,7 +152,7 @@ class IndexCache:
             "fingerprint": ANALYZER_FINGERPRINT,
             "token": token,
             "entries": {
-                key: (entry.mtime_ns, entry.size, entry.graph_fields, key in analyses)
+                key: (*entry.as_tuple()[:3], key in analyses, entry.message if key in analyses else None)
                 for key, entry in entries.items()
             },
         }

@@ -104,8 +104,17 @@ class StoredRevisionFile(RevisionFile):
     the file on disk (a summary the index built from the identifiers alone). Reads and writes
     behave as on a plain RevisionFile; only the moment the work happens differs."""
 
-    __slots__ = ("_stored",)
+    __slots__ = ("_message", "_stored")
     _stored: bytes | StoredLater | None
+    _message: str | None  # set when the cache knew it: read without filling anything
+
+    @property
+    def message(self) -> str | None:
+        try:
+            known: str | None = object.__getattribute__(self, "_message")
+            return known
+        except AttributeError:
+            return super().message  # from the fields: filling them first if they are not yet
 
     def __getattr__(self, name: str) -> Any:
         # Python calls this only when normal lookup fails: here, for a slot not filled yet.
@@ -163,13 +172,18 @@ class StoredRevisionFile(RevisionFile):
 DISPATCH[StoredRevisionFile] = DISPATCH[RevisionFile]
 
 
-def restore(path: str, fields: GraphFields, stored: bytes | StoredLater | None) -> StoredRevisionFile:
+def restore(
+    path: str, fields: GraphFields, stored: bytes | StoredLater | None, message: str | None = None
+) -> StoredRevisionFile:
     """The summary pickled in `stored` (None: the file's own analysis, when first needed);
-    `fields` are its graph fields, set right away."""
+    `fields` are its graph fields, set right away, and so is `message` when `stored` is there
+    (the message of the summary it holds)."""
     summary = StoredRevisionFile.__new__(StoredRevisionFile)
     summary.path = path
     summary.revision, summary.down_revision, summary.branch_labels, summary.depends_on = fields
     summary._stored = stored
+    if stored is not None:
+        summary._message = message
     return summary
 
 

@@ -322,3 +322,30 @@ def test_analyses_missing_or_from_another_save_are_analysed_from_the_files(
     warm = ProjectIndex.build(project, cache)
     analyses.write_bytes(stale)  # another process's older analyses replace them before first use
     assert_same_as_fresh_parse(warm)
+
+
+def test_a_warm_index_knows_every_message_without_reading_an_analysis(
+    project: Project, cache: IndexCache
+) -> None:
+    # Listing revisions by message (workspace symbols, the graph view) on a warm start unpickled
+    # every file's analysis for it: 133 MB on 1,000 revisions instead of 62.
+    _saved_with_analyses(project, cache)
+    warm = ProjectIndex.build(project, cache)
+
+    messages = {path: summary.message for path, summary in warm.files.items()}
+
+    assert all(isinstance(s, StoredRevisionFile) and s.pending for s in warm.files.values())
+    assert messages == {path: read_revision_file(path).message for path in warm.files}
+    assert any(messages.values())
+    assert_same_as_fresh_parse(warm)
+    assert {path: summary.message for path, summary in warm.files.items()} == messages
+
+
+def test_an_index_of_identifiers_only_still_reads_the_message_from_the_file(
+    project: Project, cache: IndexCache
+) -> None:
+    ProjectIndex.build(project, cache)  # saved with the identifiers alone
+    warm = ProjectIndex.build(project, cache)
+    path, summary = next(iter(warm.files.items()))
+    assert summary.message == read_revision_file(path).message
+    assert isinstance(summary, StoredRevisionFile) and not summary.pending
