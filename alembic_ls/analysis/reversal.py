@@ -296,6 +296,7 @@ class ChangeIndex:
 
     def __init__(self, changes: list[Change], keys: Callable[[Change], tuple[Key, ...]]) -> None:
         self._changes = changes
+        self._keys = keys
         self._named: dict[tuple[str, Key], list[Change]] = {}
         self._unnamed: dict[str, list[Change]] = {}
         # Built per keystroke for every change of a side (thousands in a big revision): the common
@@ -310,6 +311,34 @@ class ChangeIndex:
             else:
                 for key in dict.fromkeys(own):
                     named.setdefault((change.kind, key), []).append(change)
+
+    def replaced(self, removed: list[Change], added: list[Change], changes: list[Change]) -> ChangeIndex:
+        """The index of `changes`: these changes but `removed`, plus `added` (a keystroke replaced
+        an op or two among a thousand). This index is left as it was: only the lists the two touch
+        are copied. A lookup's candidates may come in another order than a new index would give
+        them; every caller asks whether any of them pairs, or which."""
+        index = ChangeIndex.__new__(ChangeIndex)
+        index._changes = changes
+        index._keys = self._keys
+        index._named = dict(self._named)
+        index._unnamed = dict(self._unnamed)
+        copied_named: set[tuple[str, Key]] = set()
+        copied_unnamed: set[str] = set()
+        for change, adding in (*((c, False) for c in removed), *((c, True) for c in added)):
+            own = self._keys(change)
+            if any(None in key for key in own):
+                if change.kind not in copied_unnamed:
+                    copied_unnamed.add(change.kind)
+                    index._unnamed[change.kind] = list(index._unnamed.get(change.kind, ()))
+                _edited(index._unnamed[change.kind], change, adding)
+                continue
+            for key in dict.fromkeys(own):
+                slot = (change.kind, key)
+                if slot not in copied_named:
+                    copied_named.add(slot)
+                    index._named[slot] = list(index._named.get(slot, ()))
+                _edited(index._named[slot], change, adding)
+        return index
 
     @functools.cached_property
     def _all(self) -> dict[str, list[Change]]:
@@ -331,6 +360,13 @@ class ChangeIndex:
             return self._all.get(kind, ())
         found = [change for key in dict.fromkeys(keys) for change in self._named.get((kind, key), ())]
         return found + self._unnamed.get(kind, [])
+
+
+def _edited(found: list[Change], change: Change, adding: bool) -> None:
+    if adding:
+        found.append(change)
+    else:
+        found[:] = [other for other in found if other is not change]
 
 
 def downgrade_index(down: list[Change]) -> ChangeIndex:

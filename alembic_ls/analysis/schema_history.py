@@ -369,8 +369,7 @@ def _upgrade_sql_actions(rev: RevisionFile) -> Iterator[tuple[SqlCall, SqlAction
         return
     created: dict[str, int] = {}  # table -> line of the first CREATE TABLE in this upgrade
     for op in rev.ops_in("upgrade"):
-        table = table_of(op)
-        if op.name == "create_table" and table is not None:
+        if op.name == "create_table" and (table := table_of(op)) is not None:
             created.setdefault(table, op.span.line)
     for item in parsed:
         for action in item.actions:

@@ -17,6 +17,7 @@ import pytest
 from alembic_ls.analysis.parser import parse_revision
 from alembic_ls.analysis.reversal import (
     Change,
+    ChangeIndex,
     _matchable,
     downgrade_index,
     undoes,
@@ -146,6 +147,33 @@ def test_indexed_matching_answers_as_comparing_every_pair(seed: int) -> None:
             assert side.find(change.kind, change.action, change.name) is _find_by_scan(
                 side, change.kind, change.action, change.name
             )
+
+
+def _answers(index: ChangeIndex, upgrade_side: bool, probes: list[Change]) -> list[bool]:
+    """What AM202 asks of an index: what a downgrade change undoes, or what undoes an upgrade one."""
+    if upgrade_side:
+        return [undoes_any(index, probe) for probe in probes]
+    return [undone(probe, index) for probe in probes]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_an_index_patched_after_a_keystroke_answers_as_one_built_anew(seed: int) -> None:
+    # A keystroke replaces a few ops of a side; AM202 patches that side's index from the last one
+    # (ChangeIndex.replaced) instead of building it again.
+    rng = random.Random(seed)
+    side, other = _sides(seed, size=12 + seed % 25)
+    newcomer, _ = _sides(seed + 500, size=8)
+    changes = list(side.changes)
+    removed = rng.sample(changes, k=min(len(changes), rng.randint(1, 4)))
+    added = rng.sample(list(newcomer.changes), k=min(len(newcomer.changes), rng.randint(0, 4)))
+    kept = [c for c in changes if c not in removed] + added
+    probes = [*other.changes, *newcomer.changes, *changes]
+    for build, upgrade_side in ((upgrade_index, True), (downgrade_index, False)):
+        original = build(changes)
+        before = _answers(original, upgrade_side, probes)
+        patched = original.replaced(removed, added, kept)
+        assert _answers(patched, upgrade_side, probes) == _answers(build(kept), upgrade_side, probes)
+        assert _answers(original, upgrade_side, probes) == before  # left as it was
 
 
 @pytest.mark.parametrize("seed", range(60))
