@@ -44,7 +44,9 @@ _ATTRIBUTE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+# Built for every op of a revision a check reads (tens of thousands in a history): not frozen, whose
+# __init__ cost seven times this one's; as immutable by convention, with the same equality and hash.
+@dataclass(slots=True, unsafe_hash=True)
 class Change:
     op: OpCall
     kind: str  # table, column, index, constraint, sequence, table_comment, rename_table, rename_column, alter

@@ -14,10 +14,12 @@ from alembic_ls.analysis.dialect_guard import DialectGuard
 from alembic_ls.analysis.last_memo import LastMemo
 
 
-# Span and ArgValue are built by the thousand per file (every op argument has both), and a frozen
-# dataclass's __init__ costs three times a plain one. They are as immutable as the frozen classes
-# by convention (summaries are shared between threads: nothing may assign to them), and keep
-# their equality and hashing: `unsafe_hash=True` generates the very `__hash__` frozen does.
+# Span and ArgValue are built by the thousand per file (every op argument has both), OpCall and
+# Statement by the dozen, and each again when a summary is unpickled (a worker's, a cached one):
+# a frozen dataclass's __init__ costs three to seven times a plain one. They are as immutable as
+# the frozen classes by convention (summaries are shared between threads: nothing may assign to
+# them), and keep their equality and hashing: `unsafe_hash=True` generates the very `__hash__`
+# frozen does.
 @dataclass(slots=True, unsafe_hash=True)
 class Span:
     line: int
@@ -127,7 +129,7 @@ class ArgValue:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, for speed: see Span
 class OpCall:
     """One `op.<name>(...)` (or `batch_op.<name>(...)`) call inside upgrade()/downgrade()."""
 
@@ -176,7 +178,7 @@ class StatementKind(str, enum.Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, for speed: see Span
 class Statement:
     span: Span
     kind: StatementKind
