@@ -10,6 +10,7 @@ from typing import Any
 
 from alembic_ls.analysis.collector import collector_paused
 from alembic_ls.analysis.index import IndexCache, ProjectIndex, default_cache_dir
+from alembic_ls.analysis.parse_workers import SharedWorkers
 from alembic_ls.analysis.read_facts import RecordingGraph
 from alembic_ls.analysis.revision_file import RevisionFile
 from alembic_ls.analysis.source_text import decode_source, source_encoding
@@ -88,9 +89,15 @@ def run_check(
     files = [p.resolve() for p in paths if p.is_file()]
     # A check builds every summary and keeps them to the end: collector passes over that growing
     # heap would cost more than the analysis (see analysis/collector.py).
-    with collector_paused():
-        for project in projects:
-            _check_project(project, overrides, fix, cache, files, result, base, traced)
+    # One set of worker processes for every project: a repository of several (ckan's four) forked
+    # a new pair for each.
+    workers = SharedWorkers()
+    try:
+        with collector_paused():
+            for project in projects:
+                _check_project(project, overrides, fix, cache, files, result, base, traced, workers)
+    finally:
+        workers.close()
     result.findings.sort(key=lambda f: (f.path, f.span.line, f.span.col, f.code))
     return result
 
@@ -104,6 +111,7 @@ def _check_project(
     result: CheckResult,
     base: DiffBase | None = None,
     traced: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    workers: SharedWorkers | None = None,
 ) -> None:
     """Check one project's files into `result`."""
     try:
@@ -128,7 +136,8 @@ def _check_project(
     # Findings are cached only for a plain check: a base, a trace or fixes bring in what the
     # cache's key does not hold.
     cached = _findings_cache(index, settings, checker, cache) if not (fix or base or traced) else None
-    checked, reused = _check_targets(index, checker, targets, cached, analyse=not files and base is None)
+    analyse = not files and base is None
+    checked, reused = _check_targets(index, checker, targets, cached, analyse, workers)
     result.files_reused += reused
     for rev in targets:
         entry = checked[rev.path]
@@ -167,6 +176,7 @@ def _check_targets(
     targets: list[RevisionFile],
     cached: FindingsCache | None,
     analyse: bool,
+    workers: SharedWorkers | None = None,
 ) -> tuple[dict[str, CachedFile], int]:
     """Each target's findings: reused from the cache where nothing they depend on changed,
     computed (with what they read recorded) for the rest; and how many were reused."""
@@ -174,7 +184,7 @@ def _check_targets(
     if cached is None:
         return {
             path: CachedFile.of(rev, checker.check_file(rev), frozenset(), None)
-            for path, rev in _as_analysed(index, ordered, analyse)
+            for path, rev in _as_analysed(index, ordered, analyse, workers)
         }, 0
     values = FactValues(index, checker.context.shared_revisions)
     reused = cached.reusable(index, values, [rev.path for rev in targets])
@@ -183,7 +193,7 @@ def _check_targets(
     graph = index.graph
     index.graph = RecordingGraph(graph)
     try:
-        for path, rev in _as_analysed(index, stale, analyse):
+        for path, rev in _as_analysed(index, stale, analyse, workers):
             checked[path] = entry = CachedFile.recorded(checker.check_file, rev, index.identity(path))
             cached.store(path, entry, values)
     finally:
@@ -193,12 +203,12 @@ def _check_targets(
 
 
 def _as_analysed(
-    index: ProjectIndex, revs: list[RevisionFile], analyse: bool
+    index: ProjectIndex, revs: list[RevisionFile], analyse: bool, workers: SharedWorkers | None = None
 ) -> Iterator[tuple[str, RevisionFile]]:
     """Each of `revs` once its full analysis is there: with `analyse`, parsed in worker processes
     and handed over batch by batch, so the rules run on the first files while the rest is parsed."""
     by_path = {rev.path: rev for rev in revs}
-    batches = index.analyse_in_batches(list(by_path)) if analyse else iter([list(by_path)])
+    batches = index.analyse_in_batches(list(by_path), shared=workers) if analyse else iter([list(by_path)])
     for batch in batches:
         for path in batch:
             yield path, by_path[path]

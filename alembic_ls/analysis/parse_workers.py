@@ -90,6 +90,7 @@ class SharedWorkers:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
+            _flush_before_fork(context)
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return self._pool
 
@@ -144,18 +145,22 @@ def _shared_batches(
         raise WorkersFailed(str(exc)) from exc
 
 
-def _parsed_batches(
-    batches: list[list[str]], workers: int, context: BaseContext
-) -> Iterator[list[tuple[GraphFields, bytes]]]:
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
+def _flush_before_fork(context: BaseContext) -> None:
     if context.get_start_method() == "fork":
         # A forked worker flushes the stdio buffers it inherited when it exits: text still
         # buffered here (an LSP message on stdout) would be written twice.
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
+
+
+def _parsed_batches(
+    batches: list[list[str]], workers: int, context: BaseContext
+) -> Iterator[list[tuple[GraphFields, bytes]]]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _flush_before_fork(context)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for result in pool.map(_parse_chunk, batches):
