@@ -104,7 +104,7 @@ class _Changes:
         ]
         replaced = removed + added
         own = "_as_upgrade" if upgrade else "_as_downgrade"
-        if own in vars(previous):  # this side's own index, from the last one's: 5% of a keystroke
+        if own in vars(previous):  # this side's own index, from the last one's (~3% of a keystroke)
             vars(self)[own] = getattr(previous, own).replaced(removed, added, self.changes)
         if upgrade:  # answers to "does this downgrade change undo one of these?"
             index = other._as_downgrade
