@@ -46,8 +46,9 @@ class CacheEntry:
     # revisions by message needs no analysis unpickled. Meaningless while `stored` is None.
     message: str | None = None
 
-    def as_tuple(self) -> tuple[int, int, GraphFields, bool, str | None]:
-        analysed = self.stored is not None
+    def as_tuple(self, analysed: bool) -> tuple[int, int, GraphFields, bool, str | None]:
+        """As the index file keeps it (`from_tuple` reads it back); `analysed`: the analysis is
+        written beside it, in the analyses file."""
         return (self.mtime_ns, self.size, self.graph_fields, analysed, self.message if analysed else None)
 
     @classmethod
@@ -151,10 +152,7 @@ class IndexCache:
         index = {
             "fingerprint": ANALYZER_FINGERPRINT,
             "token": token,
-            "entries": {
-                key: (*entry.as_tuple()[:3], key in analyses, entry.message if key in analyses else None)
-                for key, entry in entries.items()
-            },
+            "entries": {key: entry.as_tuple(analysed=key in analyses) for key, entry in entries.items()},
         }
         # The analyses first: an index file never names analyses that are not written yet.
         if _write(_analyses_file(path), {"token": token, "analyses": analyses}):
