@@ -4,7 +4,7 @@ import functools
 import operator
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -39,9 +39,8 @@ class _Changes:
 
     def __init__(self, ops: tuple[OpCall, ...]) -> None:
         self.ops = ops
-        kept = [o for o in ops if o.name != "batch_alter_table"]
-        self.changes: list[Change] = [change for op in kept for change in describe(op)]
-        texts = [(o, sql_text(o)) for o in kept if o.name in ("execute", "bulk_insert")]
+        self.changes: list[Change] = _changes_at(ops, range(len(ops)))
+        texts = [(o, sql_text(o)) for o in ops if o.name in ("execute", "bulk_insert")]
         self.sql = [text.lower() for _op, text in texts if text]
         self.readable = {o.span for o, text in texts if o.name == "bulk_insert" or text is not None}
         self._first: dict[tuple[str, str, str | None], Change] | None = None
@@ -93,15 +92,7 @@ class _Changes:
         moved = [at for at, same in enumerate(map(operator.is_, previous.ops, self.ops)) if not same]
         if len(moved) > _KEPT_ANSWERS_AFTER:
             return
-        removed = [
-            c
-            for at in moved
-            if previous.ops[at].name != "batch_alter_table"
-            for c in describe(previous.ops[at])
-        ]
-        added = [
-            c for at in moved if self.ops[at].name != "batch_alter_table" for c in describe(self.ops[at])
-        ]
+        removed, added = _changes_at(previous.ops, moved), _changes_at(self.ops, moved)
         replaced = removed + added
         own = "_as_upgrade" if upgrade else "_as_downgrade"
         if own in vars(previous):  # this side's own index, from the last one's (~3% of a keystroke)
@@ -127,6 +118,12 @@ class _Changes:
                 for conventional in conventional_names(change):
                     self._first.setdefault((change.kind, change.action, conventional), change)
         return self._first.get((kind, action, name))
+
+
+def _changes_at(ops: tuple[OpCall, ...] | list[OpCall], positions: Iterable[int]) -> list[Change]:
+    """The changes of the ops at `positions`, in order (a batch block's own op changes nothing:
+    its ops are there on their own)."""
+    return [c for at in positions if ops[at].name != "batch_alter_table" for c in describe(ops[at])]
 
 
 # By file and function, the last version's: the files checked between two keystrokes (those the
