@@ -11,6 +11,8 @@ measures, each in a fresh server process:
   edits   didChange -> publishDiagnostics for that version, on the big open revision, one edit at a
           time (typing inside upgrade(): a comment, then a column name), p50/p99 over --edits
           (target p99 <= 30 ms)
+  ruff    the same edits on the same document through ruff's language server (`ruff server`, when
+          installed): our p50 against ruff's (target <= 3x, issue 19)
   rss     peak resident memory (VmHWM) of the warm server process after all that (target <= 80 MB,
           issue 19: every start but the first finds its caches), and of the cold one
 The reference printed beside the edit latency is the cost of the analysis itself (the same edits
@@ -41,6 +43,7 @@ from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ruff_reference import ruff_edit_latencies, ruff_executable
 from synth import generate_history
 
 import alembic_ls
@@ -52,6 +55,7 @@ from alembic_ls.workspace.state import Folder, WorkspaceState
 COLD_TARGET_S = 1.0
 P99_TARGET_MS = 30.0
 RSS_TARGET_MB = 80.0
+RUFF_P50_RATIO_TARGET = 3.0  # our edit p50 against ruff server's on the same edits (issue 19)
 BIG_TABLES = 40  # 40 tables x 12 lines: a 500+ line initial-style revision
 TIMEOUT_S = 60.0
 
@@ -348,6 +352,18 @@ async def run(args: argparse.Namespace) -> int:
         latencies = await measure_edits(session, big, args.edits)
         rss = peak_rss_mb(session)
         await stop_server(session)
+        ruff = ruff_executable()
+        ruff_latencies = (
+            await ruff_edit_latencies(
+                ruff,
+                path_to_uri(str(root)),
+                path_to_uri(str(big.resolve())),
+                big.read_text(encoding="utf-8"),
+                typing_edits(big.read_text(encoding="utf-8"), args.edits),
+            )
+            if ruff is not None
+            else None
+        )
 
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
     print(f"workspace: {args.n} revisions, open revision {lines} lines, {args.edits} edits")
@@ -370,6 +386,15 @@ async def run(args: argparse.Namespace) -> int:
         f"      analysis floor in-process (the same edits, parse + re-index + check) {floor:6.1f} ms; "
         f"p50 is {p50 / floor:.2f}x the floor"
     )
+    ruff_p50 = percentile(ruff_latencies, 0.50) if ruff_latencies else None
+    if ruff_latencies and ruff_p50:
+        ruff_p99 = percentile(ruff_latencies, 0.99)
+        print(
+            f"      ruff server, the same edits: p50 {ruff_p50:6.1f} ms  p99 {ruff_p99:6.1f} ms; "
+            f"our p50 is {p50 / ruff_p50:.2f}x ruff's (target <= {RUFF_P50_RATIO_TARGET:.0f}x)"
+        )
+    else:
+        print("      ruff server: not installed, no reference for the edits")
     print(
         f"rss   server peak resident memory {rss:7.1f} MB  target <= {RSS_TARGET_MB:.0f} MB "
         f"({rss / RSS_TARGET_MB:.2f}x target); the cold server's {cold_rss:.1f} MB"
@@ -379,6 +404,7 @@ async def run(args: argparse.Namespace) -> int:
         for name, bad in (
             ("cold start", cold.first_diagnostics > COLD_TARGET_S),
             ("edit p99", p99 > P99_TARGET_MS),
+            ("edit p50 against ruff", ruff_p50 is not None and p50 > RUFF_P50_RATIO_TARGET * ruff_p50),
             ("rss", rss > RSS_TARGET_MB),
         )
         if bad
