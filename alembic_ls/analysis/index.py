@@ -240,7 +240,7 @@ class ProjectIndex:
             self._entries_changed = False
 
     def _replace_lost_analyses(self) -> None:
-        """Entries whose analyses file turned out missing or rewritten by another process: the
+        """Entries whose analyses shard turned out missing or rewritten by another process: the
         summaries analysed since from their files take their place (the others keep only their
         identifiers, and are analysed and saved on a later run)."""
         for path, entry in list(self._entries.items()):

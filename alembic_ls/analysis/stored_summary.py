@@ -77,7 +77,7 @@ class _Table(Protocol):
 
 class StoredLater:
     """A summary's pickled bytes kept in a table that is read the first time any of them is needed
-    (the index cache keeps the full analyses in a file of their own: a check that reuses every
+    (the index cache keeps the full analyses in files of their own: a check that reuses every
     cached finding never reads them). None when the table no longer holds them."""
 
     __slots__ = ("_key", "_table")
@@ -85,6 +85,10 @@ class StoredLater:
     def __init__(self, table: _Table, key: str) -> None:
         self._table = table
         self._key = key
+
+    @property
+    def table(self) -> _Table:
+        return self._table
 
     def resolve(self) -> bytes | None:
         return self._table.get(self._key)

@@ -276,23 +276,27 @@ def test_batches_after_the_workers_fail_are_analysed_here(
     assert index.files == serial.files
 
 
-def _saved_with_analyses(project: Project, cache: IndexCache) -> Path:
+def _saved_with_analyses(project: Project, cache: IndexCache) -> list[Path]:
     cold = ProjectIndex.build(project, cache)
     cold.analyse_all(jobs=1)
     cold.save_cache()
+    return shard_files(cache)
+
+
+def shard_files(cache: IndexCache) -> list[Path]:
     assert cache.directory is not None
-    (analyses,) = cache.directory.glob("analyses-*.pickle")
-    return analyses
+    return sorted(cache.directory.glob("analyses-*.pickle"))
 
 
 def test_the_analyses_are_read_only_when_a_summary_needs_them(project: Project, cache: IndexCache) -> None:
-    analyses = _saved_with_analyses(project, cache)
-    reads: list[object] = []
+    shards = {str(path) for path in _saved_with_analyses(project, cache)}
+    assert 1 < len(shards) <= index_cache.SHARDS
+    reads: list[str] = []
     real_open = open
 
     def counting_open(file: object, *args: object, **kwargs: object) -> object:
-        if str(file) == str(analyses):
-            reads.append(file)
+        if str(file) in shards:
+            reads.append(str(file))
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
     import builtins
@@ -302,26 +306,109 @@ def test_the_analyses_are_read_only_when_a_summary_needs_them(project: Project, 
     try:
         warm = ProjectIndex.build(project, cache)
         assert warm.parsed_count == 0 and warm.graph.heads and not reads  # the graph needs none
+        path, first = next(iter(warm.files.items()))
+        assert first == read_revision_file(path)
+        assert reads == [str(shard_file_of(cache, path))]  # one summary: its own shard alone
         assert_same_as_fresh_parse(warm)
-        assert len(reads) == 1  # then one read serves every summary
+        assert sorted(reads) == sorted(shards)  # then each shard read once serves all it holds
     finally:
         builtins.open = original
+
+
+def shard_file_of(cache: IndexCache, path: str) -> Path:
+    (index_file,) = cache_files(cache)
+    name = index_file.name.replace("index-", "analyses-").replace(
+        ".pickle", f"-{index_cache.shard_of(path)}.pickle"
+    )
+    return index_file.with_name(name)
 
 
 def test_analyses_missing_or_from_another_save_are_analysed_from_the_files(
     project: Project, cache: IndexCache
 ) -> None:
-    analyses = _saved_with_analyses(project, cache)
-    stale = analyses.read_bytes()
-    analyses.unlink()
+    shards = _saved_with_analyses(project, cache)
+    stale = {path: path.read_bytes() for path in shards}
+    for path in shards:
+        path.unlink()
     lost = ProjectIndex.build(project, cache)
     assert_same_as_fresh_parse(lost)
     lost.save_cache()  # what was analysed since is saved again
-    assert analyses.is_file() and ProjectIndex.build(project, cache).parsed_count == 0
-    _saved_with_analyses(project, cache)  # a new save: a new token
+    assert shard_files(cache) == shards and ProjectIndex.build(project, cache).parsed_count == 0
+    _saved_with_analyses(project, cache)  # a new save: new tokens
     warm = ProjectIndex.build(project, cache)
-    analyses.write_bytes(stale)  # another process's older analyses replace them before first use
+    for path, data in stale.items():  # another process's older analyses replace them before first use
+        path.write_bytes(data)
     assert_same_as_fresh_parse(warm)
+
+
+def test_a_new_revision_rewrites_only_its_own_shard(
+    synth: SynthProject, project: Project, cache: IndexCache
+) -> None:
+    # One new revision in a history of 5,000 rewrote all 60 MB of analyses: half of a warm check.
+    before = {path: path.read_bytes() for path in _saved_with_analyses(project, cache)}
+    versions = synth.script_location / "versions"
+    parent = sorted(synth.heads)[0]
+    new = versions / "b3nch0000001_new.py"
+    new.write_text(
+        f'"""new\n\nRevision ID: b3nch0000001\nRevises: {parent}\n"""\n'
+        "from alembic import op\n\n"
+        f"revision = 'b3nch0000001'\ndown_revision = '{parent}'\n"
+        "branch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n    op.drop_table('gone')\n\n\ndef downgrade():\n    pass\n",
+        encoding="utf-8",
+    )
+    warm = ProjectIndex.build(project, cache, save=False)
+    warm.analyse_all(jobs=1)
+    warm.save_cache()
+
+    after = {path: path.read_bytes() for path in shard_files(cache)}
+    key = next(path for path in warm.files if path.endswith("b3nch0000001_new.py"))
+    assert {path for path in after if after[path] != before.get(path)} == {shard_file_of(cache, key)}
+    again = ProjectIndex.build(project, cache)
+    assert again.parsed_count == 0
+    assert all(isinstance(s, StoredRevisionFile) and s.pending for s in again.files.values())
+    assert_same_as_fresh_parse(again)
+
+
+@pytest.mark.parametrize("analysed", [False, True], ids=["identifiers-only", "analysed-again"])
+def test_an_edited_revision_never_gets_its_old_analysis_back(
+    project: Project, cache: IndexCache, analysed: bool
+) -> None:
+    # The shard that held its analysis is rewritten, the others are kept as they were.
+    before = {path: path.read_bytes() for path in _saved_with_analyses(project, cache)}
+    edited = _sharing_a_shard(ProjectIndex.build(project, cache))
+    Path(edited).write_text(Path(edited).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    bump_mtime(Path(edited))
+    rebuilt = ProjectIndex.build(project, cache, save=False)
+    if analysed:
+        rebuilt.analyse_all(jobs=1)
+    rebuilt.save_cache()
+
+    after = {path: path.read_bytes() for path in shard_files(cache)}
+    assert {path for path in after if after[path] != before.get(path)} == {shard_file_of(cache, edited)}
+    again = ProjectIndex.build(project, cache)
+    assert again.parsed_count == 0
+    assert again.files[edited] == read_revision_file(edited)
+    assert "# edited" in Path(edited).read_text(encoding="utf-8")
+    assert_same_as_fresh_parse(again)
+
+
+def _sharing_a_shard(index: ProjectIndex) -> str:
+    """A file whose shard holds another file's analysis too (a lone one's shard is just dropped)."""
+    shards = [index_cache.shard_of(path) for path in index.files]
+    return next(path for path, shard in zip(index.files, shards, strict=True) if shards.count(shard) > 1)
+
+
+def test_a_save_removes_the_single_analyses_file_of_earlier_versions(
+    project: Project, cache: IndexCache
+) -> None:
+    _saved_with_analyses(project, cache)
+    (index_file,) = cache_files(cache)
+    legacy = index_file.with_name(index_file.name.replace("index-", "analyses-"))
+    legacy.write_bytes(b"12 MB per 1,000 revisions")
+    bump_mtime(Path(sorted(ProjectIndex.build(project, cache).files)[0]))
+    ProjectIndex.build(project, cache)  # a file changed: saved
+    assert not legacy.exists() and shard_files(cache)
 
 
 def test_a_warm_index_knows_every_message_without_reading_an_analysis(
