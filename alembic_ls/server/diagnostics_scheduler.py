@@ -323,8 +323,9 @@ class DiagnosticsEngine:
     def _analysed_ahead(self, project_name: str, paths: list[str]) -> Iterator[list[str]]:
         """Analysis thread: `paths` in runs whose files are analysed, in order. Files no cache holds,
         when there are many (a first start), are parsed by worker processes, as `check` does, while
-        this thread checks the runs already parsed; each run waits for one small batch at most, so
-        a keystroke's analysis never waits long behind it. Otherwise one run: each file's check
+        this thread checks the runs already parsed; each run waits for one small batch at most (the
+        first also for the files its rules read after it), so a keystroke's analysis never waits
+        long behind it. Otherwise one run: each file's check
         analyses it (a chunk at a time)."""
         state = next((p for p in self.server.state.projects if p.name == project_name), None)
         if state is None or state.index.unanalysed_count(paths) < AHEAD_MIN_FILES or worker_count() < 2:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from synth import generate_history
 
+from alembic_ls.analysis import parser
 from alembic_ls.settings import Settings
 from alembic_ls.workspace_check import run_check
 
@@ -43,3 +44,30 @@ def test_two_projects_share_one_pool_and_find_what_one_process_finds(
     assert _findings(tmp_path) == in_workers
     assert len(pools) == 1  # none started for one process
     assert in_workers
+
+
+def test_a_check_in_workers_analyses_no_file_a_second_time_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # indico's history has no autogenerate markers, so AM101 reads the revisions after each one
+    # too; handed back as soon as their batch arrived, those later files were not parsed yet and
+    # this process analysed 76 of its 176 files a second time.
+    synth = generate_history(tmp_path / "handwritten", 120, seed=3)
+    for path in synth.paths:
+        text = path.read_text(encoding="utf-8")
+        path.write_text("\n".join(line for line in text.split("\n") if "###" not in line), encoding="utf-8")
+    here: list[str] = []
+    real_parse = parser.parse_revision
+
+    def counted(path: str, *args: Any, **kwargs: Any) -> Any:
+        here.append(path)  # worker processes append to their own copy
+        return real_parse(path, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "parse_revision", counted)
+    monkeypatch.setenv("ALEMBIC_LS_JOBS", "2")
+    in_workers = _findings(tmp_path)
+    assert here == []
+
+    monkeypatch.setenv("ALEMBIC_LS_JOBS", "1")
+    assert _findings(tmp_path) == in_workers
+    assert len(here) == len(synth.paths) and in_workers

@@ -241,16 +241,23 @@ def test_batches_hand_back_every_file_once_in_order_as_it_is_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = _parallel_project(tmp_path, monkeypatch)
+    monkeypatch.setattr(index_module, "LOOKAHEAD_FILES", 8)
     index = ProjectIndex.build(project, IndexCache(None))
     wanted = sorted(index.files, reverse=True)  # any order the caller asks for
     seen: list[str] = []
     batches = 0
+    ahead: list[int] = []
     for batch in index.analyse_in_batches(wanted, jobs=2):
         batches += 1
         # Handed back means analysed: the caller checks these while the workers parse the rest.
         assert not any(index.files[p].pending for p in batch)  # type: ignore[attr-defined]
         seen.extend(batch)
+        analysed = sum(1 for p in wanted if not index.files[p].unanalysed)  # type: ignore[attr-defined]
+        ahead.append(analysed - len(seen))
     assert seen == wanted and batches > 2
+    # More files are in when one is handed back: the rules of a file read the revisions after it,
+    # which the caller would otherwise analyse itself as well.
+    assert all(count >= 8 for count in ahead[:-1]) and ahead[-1] == 0
 
 
 def test_batches_after_the_workers_fail_are_analysed_here(
@@ -263,13 +270,15 @@ def test_batches_after_the_workers_fail_are_analysed_here(
         batches = real(*args, **kwargs)  # type: ignore[arg-type]
         if batches is not None:  # (a serial analysis asks for none)
             yield next(batches)
+            yield next(batches)
         raise parse_workers.WorkersFailed("a worker was killed")
 
     monkeypatch.setattr(index_module, "parse_batches_in_workers", failing)
+    monkeypatch.setattr(index_module, "LOOKAHEAD_FILES", 3)  # a batch's worth
     index = ProjectIndex.build(project, IndexCache(None))
     wanted = sorted(index.files)
     batches = list(index.analyse_in_batches(wanted, jobs=2))
-    assert len(batches) == 2  # what the workers sent, then the rest analysed here
+    assert len(batches) == 2  # the first the workers sent, then the second and the rest analysed here
     assert [p for batch in batches for p in batch] == wanted
     serial = ProjectIndex.build(project, IndexCache(None))
     serial.analyse_all(jobs=1)
