@@ -35,9 +35,14 @@ def register(server: AlembicLanguageServer) -> None:
     @server.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
         try:
-            await configuration.pull(server)
-            await configuration.register_for_changes(server)
-            if not await file_watching.register_watchers(server):
+            # Three independent round trips to the client, at once: the indexing waits for all of
+            # them (settings, and watchers that see every change made after it reads a file).
+            _pulled, _registered, watching = await asyncio.gather(
+                configuration.pull(server),
+                configuration.register_for_changes(server),
+                file_watching.register_watchers(server),
+            )
+            if not watching:
                 logger.info(
                     "the client does not watch files: changes made outside the editor are seen on open"
                 )

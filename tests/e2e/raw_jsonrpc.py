@@ -29,6 +29,10 @@ class RawClient:
         self.notified = asyncio.Event()
         # How to answer the server's requests, by method (default: as a client without the feature).
         self.answers: dict[str, object] = {}
+        self.requests: list[Message] = []  # the server's requests, in the order they arrived
+        self.requested = asyncio.Event()
+        # Methods whose requests are answered only once released (`release`), and those waiting.
+        self.held: dict[str, list[Message]] = {}
         self.reader = asyncio.ensure_future(self._read())
 
     async def send(self, message: Message) -> None:
@@ -56,6 +60,9 @@ class RawClient:
             return self.unmatched.pop(0)
 
         return await asyncio.wait_for(wait(), TIMEOUT_S)
+
+    def notifications_of(self, method: str) -> list[Message]:
+        return [message for message in self.notifications if message["method"] == method]
 
     async def notification(self, method: str, where: Callable[[Any], bool]) -> Message:
         """The first notification of `method` (already received or to come) whose params satisfy `where`."""
@@ -86,8 +93,12 @@ class RawClient:
             message: Message = json.loads(await stdout.readexactly(length))
             if "method" in message:
                 if "id" in message:  # the server asks
-                    answer = self.answers.get(message["method"], _answer_for(message))
-                    await self.send({"jsonrpc": "2.0", "id": message["id"], "result": answer})
+                    self.requests.append(message)
+                    self.requested.set()
+                    if message["method"] in self.held:
+                        self.held[message["method"]].append(message)
+                    else:
+                        await self._answer(message)
                 else:
                     self.notifications.append(message)
                     self.notified.set()
@@ -98,6 +109,29 @@ class RawClient:
                 self.unmatched_arrived.set()
             elif not answer.done():
                 answer.set_result(message)
+
+    async def _answer(self, request: Message) -> None:
+        answer = self.answers.get(request["method"], _answer_for(request))
+        await self.send({"jsonrpc": "2.0", "id": request["id"], "result": answer})
+
+    def hold(self, method: str) -> None:
+        """Leave the server's requests of `method` unanswered until `release`."""
+        self.held.setdefault(method, [])
+
+    async def release(self, method: str) -> None:
+        for request in self.held.pop(method, []):
+            await self._answer(request)
+
+    async def requests_of(self, method: str, count: int) -> list[Message]:
+        """Once the server has sent `count` requests of `method`: those requests."""
+
+        async def wait() -> list[Message]:
+            while len(found := [r for r in self.requests if r["method"] == method]) < count:
+                self.requested.clear()
+                await self.requested.wait()
+            return found
+
+        return await asyncio.wait_for(wait(), TIMEOUT_S)
 
 
 def _answer_for(request: Message) -> object:
