@@ -101,11 +101,13 @@ class DiagnosticsEngine:
 
     async def _load_and_check(self, folders: list[Folder]) -> None:
         server = self.server
+        began = time.perf_counter()
+        before = {path for project in server.state.projects for path in project.published}
+        # The indexing starts while the client creates the progress bar (a round trip away).
+        loading = asyncio.ensure_future(server.analyse(lambda: server.state.load(folders)))
         async with progress_of(server, "indexing migrations") as progress:
-            began = time.perf_counter()
             try:
-                before = {path for project in server.state.projects for path in project.published}
-                await server.analyse(lambda: server.state.load(folders))
+                await loading
                 server.report_problems()
                 after = {path for project in server.state.projects for path in project.paths()}
                 for gone in sorted(before - after):
