@@ -82,13 +82,15 @@ class KeptCode:
 
 
 @contextlib.contextmanager
-def generated_code_kept(cache_dir: Path, command: str) -> Iterator[KeptCode]:
+def generated_code_kept(cache_dir: Path, command: str, attrs: bool = True) -> Iterator[KeptCode]:
     """While the block runs (it imports the modules defining attrs classes and dataclasses),
     attrs and dataclasses take the code of each generated method from `cache_dir` when `command`
-    compiled it there before."""
+    compiled it there before. `attrs=False`: the block defines no attrs class, and attrs is not
+    imported to be hooked (18 ms)."""
     kept = KeptCode(cache_file(cache_dir, command))
     with contextlib.ExitStack() as hooks:
-        hooks.enter_context(_attrs_hooked(kept))
+        if attrs:
+            hooks.enter_context(_attrs_hooked(kept))
         hooks.enter_context(_dataclasses_hooked(kept))
         yield kept
     kept.save()
