@@ -71,14 +71,8 @@ class CacheEntry:
             and all(g is None or isinstance(g, IdentifierAssignment) for g in graph_fields)
         ):
             return None
-        analysed = analysed and analyses is not None
-        return cls(
-            mtime_ns,
-            size,
-            graph_fields,
-            StoredLater(analyses, key) if analyses and analysed else None,
-            message,
-        )
+        stored = StoredLater(analyses, key) if analysed and analyses is not None else None
+        return cls(mtime_ns, size, graph_fields, stored, message)
 
 
 # Files the analyses of a project are spread over. A save rewrites a file only when the analyses

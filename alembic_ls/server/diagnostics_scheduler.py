@@ -327,8 +327,7 @@ class DiagnosticsEngine:
         when there are many (a first start), are parsed by worker processes, as `check` does, while
         this thread checks the runs already parsed; each run waits for one small batch at most (the
         first also for the files its rules read after it), so a keystroke's analysis never waits
-        long behind it. Otherwise one run: each file's check
-        analyses it (a chunk at a time)."""
+        long behind it. Otherwise one run: each file's check analyses it (a chunk at a time)."""
         state = next((p for p in self.server.state.projects if p.name == project_name), None)
         if state is None or state.index.unanalysed_count(paths) < AHEAD_MIN_FILES or worker_count() < 2:
             return iter([paths])
