@@ -4,7 +4,7 @@ import functools
 import operator
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -37,9 +37,12 @@ class _Changes:
     ops are the very same objects: typing in upgrade() leaves downgrade()'s ops, so their changes,
     index and answers are not rebuilt on every keystroke (see `_changes_of`)."""
 
-    def __init__(self, ops: tuple[OpCall, ...]) -> None:
+    def __init__(self, ops: tuple[OpCall, ...], previous: _Changes | None = None) -> None:
         self.ops = ops
-        self.changes: list[Change] = _changes_at(ops, range(len(ops)))
+        # Each op's changes; an op left in place by a keystroke keeps the very Change objects of
+        # `previous` (the index patched from the last version's holds those, not equal copies).
+        self.by_op: list[tuple[Change, ...]] = _changes_by_op(ops, previous)
+        self.changes: list[Change] = [change for changes in self.by_op for change in changes]
         texts = [(o, sql_text(o)) for o in ops if o.name in ("execute", "bulk_insert")]
         self.sql = [text.lower() for _op, text in texts if text]
         self.readable = {o.span for o, text in texts if o.name == "bulk_insert" or text is not None}
@@ -92,7 +95,8 @@ class _Changes:
         moved = [at for at, same in enumerate(map(operator.is_, previous.ops, self.ops)) if not same]
         if len(moved) > _KEPT_ANSWERS_AFTER:
             return
-        removed, added = _changes_at(previous.ops, moved), _changes_at(self.ops, moved)
+        removed = [change for at in moved for change in previous.by_op[at]]
+        added = [change for at in moved for change in self.by_op[at]]
         replaced = removed + added
         own = "_as_upgrade" if upgrade else "_as_downgrade"
         if own in vars(previous):  # this side's own index, from the last one's (~3% of a keystroke)
@@ -120,10 +124,19 @@ class _Changes:
         return self._first.get((kind, action, name))
 
 
-def _changes_at(ops: tuple[OpCall, ...] | list[OpCall], positions: Iterable[int]) -> list[Change]:
-    """The changes of the ops at `positions`, in order (a batch block's own op changes nothing:
-    its ops are there on their own)."""
-    return [c for at in positions if ops[at].name != "batch_alter_table" for c in describe(ops[at])]
+def _changes_by_op(ops: tuple[OpCall, ...], previous: _Changes | None) -> list[tuple[Change, ...]]:
+    """The changes of each op (a batch block's own op changes nothing: its ops are there on their
+    own), taken from `previous` for an op that is the very one at the same position there."""
+    if previous is None or len(previous.ops) != len(ops):
+        return [_op_changes(op) for op in ops]
+    return [
+        kept if before is op else _op_changes(op)
+        for op, before, kept in zip(ops, previous.ops, previous.by_op, strict=True)
+    ]
+
+
+def _op_changes(op: OpCall) -> tuple[Change, ...]:
+    return () if op.name == "batch_alter_table" else describe(op)
 
 
 # By file and function, the last version's: the files checked between two keystrokes (those the
@@ -143,7 +156,7 @@ def _changes_of(rev: RevisionFile, function: str) -> tuple[_Changes, _Changes | 
     found = _last_changes.take(key)
     previous = None
     if found is None or len(found.ops) != len(ops) or not all(map(operator.is_, found.ops, ops)):
-        found, previous = _Changes(ops), found
+        found, previous = _Changes(ops, found), found
     _last_changes.keep(key, found)
     return found, previous
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from alembic_ls.analysis import reversal
 from alembic_ls.analysis.index import IndexCache
 from alembic_ls.analysis.revision_file import OpCall
 from alembic_ls.rules import am202_downgrade_mismatch
@@ -56,9 +58,9 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
     built: list[object] = []
     real_init = am202_downgrade_mismatch._Changes.__init__
 
-    def counting_init(self: am202_downgrade_mismatch._Changes, ops: tuple[OpCall, ...]) -> None:
+    def counting_init(self: am202_downgrade_mismatch._Changes, ops: tuple[OpCall, ...], *rest: Any) -> None:
         built.append(self)
-        real_init(self, ops)
+        real_init(self, ops, *rest)
 
     monkeypatch.setattr(am202_downgrade_mismatch._Changes, "__init__", counting_init)
     kept_answers: list[int] = []
@@ -103,6 +105,37 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
     assert found_any  # the edits made downgrade() miss something now and then
     assert typed_builds < 1.2 * 78  # mostly one side rebuilt per keystroke, not both
     assert sum(kept_answers) > 0  # a rebuilt side kept the answers its edit could not change
+
+
+@pytest.mark.parametrize("seed", [2, 4, 7, 9])
+def test_keystrokes_find_what_a_fresh_check_finds_when_the_described_ops_are_forgotten(
+    tmp_path: Path, seed: int
+) -> None:
+    """The changes an op makes are remembered in a bounded table (`reversal.describe`), cleared when
+    full, for instance by the files a check reads between two keystrokes: an op left in place then
+    gets equal Change objects, not the same ones. The edited side's index, patched from the last
+    version's, holds the old ones: they must be the ones the side's changes are made of (they were
+    copies, and a change a keystroke replaced stayed in the index: downgrade() found undoing what
+    it no longer did)."""
+    rng = random.Random(seed)
+    root = tmp_path / "typed"
+    lab = FileLab(tmp_path / "fresh")
+    lab.check(revision_source("a1", None))
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "alembic.ini").write_text((lab.root / "alembic.ini").read_text())
+    up, down = _ops(rng, False, (12, 30)), _ops(rng, True, (12, 30))
+    path = root / "migrations" / "versions" / lab.name
+    path.write_text(revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down)))
+    state = WorkspaceState(IndexCache(None))
+    state.load([Folder(None, root)])
+    for version in range(2, 60):
+        side = up if rng.random() < 0.5 else down
+        side[rng.randrange(len(side))] = _ops(rng, side is down)[0]
+        text = revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down))
+        reversal._described._results.clear()
+        outcome = state.analyse_document(str(path.resolve()), version, text)
+        assert outcome is not None and outcome.findings is not None
+        assert _am202(outcome.findings) == _am202(lab.check(text)), f"version {version}"
 
 
 # The last line of each function, toggled by a keystroke that leaves every op in place: what the
