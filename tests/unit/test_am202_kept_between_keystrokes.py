@@ -48,6 +48,17 @@ def _am202(findings: list) -> list[tuple[int, int, str]]:  # type: ignore[type-a
     return sorted((f.span.line, f.span.col, f.message) for f in findings if f.code == "AM202")
 
 
+def _typed_and_fresh(tmp_path: Path) -> tuple[Path, FileLab]:
+    """The project a document is typed in (its versions folder still empty), and a lab that checks
+    each version afresh in a project of its own with the same configuration."""
+    root = tmp_path / "typed"
+    lab = FileLab(tmp_path / "fresh")
+    lab.check(revision_source("a1", None))  # writes the fresh project's files
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "alembic.ini").write_text((lab.root / "alembic.ini").read_text())
+    return root, lab
+
+
 # Small functions, and longer ones.
 @pytest.mark.parametrize(
     ("seed", "count"), [(202, (3, 9)), (203, (3, 9)), (1, (12, 30)), (2, (12, 30)), (3, (20, 40))]
@@ -72,12 +83,7 @@ def test_typing_in_one_function_then_the_other_finds_what_a_fresh_check_finds(
 
     monkeypatch.setattr(am202_downgrade_mismatch._Changes, "keep_answers", counting_keep)
     rng = random.Random(seed)
-    root = tmp_path / "typed"
-    lab = FileLab(tmp_path / "fresh")
-    lab.check(revision_source("a1", None))  # writes the fresh project's files
-    (root / "migrations" / "versions").mkdir(parents=True)
-    for name in ("alembic.ini",):
-        (root / name).write_text((lab.root / name).read_text())
+    root, lab = _typed_and_fresh(tmp_path)
     up, down = _ops(rng, False, count), _ops(rng, True, count)
     path = root / "migrations" / "versions" / lab.name
     path.write_text(revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down)))
@@ -118,11 +124,7 @@ def test_keystrokes_find_what_a_fresh_check_finds_when_the_described_ops_are_for
     copies, and a change a keystroke replaced stayed in the index: downgrade() found undoing what
     it no longer did)."""
     rng = random.Random(seed)
-    root = tmp_path / "typed"
-    lab = FileLab(tmp_path / "fresh")
-    lab.check(revision_source("a1", None))
-    (root / "migrations" / "versions").mkdir(parents=True)
-    (root / "alembic.ini").write_text((lab.root / "alembic.ini").read_text())
+    root, lab = _typed_and_fresh(tmp_path)
     up, down = _ops(rng, False, (12, 30)), _ops(rng, True, (12, 30))
     path = root / "migrations" / "versions" / lab.name
     path.write_text(revision_source("a1", None, upgrade="\n".join(up), downgrade="\n".join(down)))
@@ -163,11 +165,7 @@ def test_keystrokes_that_leave_every_op_in_place_find_what_a_fresh_check_finds(
 
     monkeypatch.setattr(am202_downgrade_mismatch.DowngradeMismatch, "_missing", counting_missing)
     rng = random.Random(seed)
-    root = tmp_path / "typed"
-    lab = FileLab(tmp_path / "fresh")
-    lab.check(revision_source("a1", None))
-    (root / "migrations" / "versions").mkdir(parents=True)
-    (root / "alembic.ini").write_text((lab.root / "alembic.ini").read_text())
+    root, lab = _typed_and_fresh(tmp_path)
     # A comment between two ops (one above the first statement would not be typed incrementally).
     up = [*_ops(rng, False, (1, 2)), "    # why", *_ops(rng, False), _SLOT_LINES[0]]
     down = [*_ops(rng, True, (1, 2)), "    # why", *_ops(rng, True), _SLOT_LINES[0]]
